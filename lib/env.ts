@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+// The only reader of process.env. Every variable is documented in .env.example.
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  HEARTH_DATA_DIR: z.string().default(".data"),
+  AUTH_SECRET: z.string().min(16).optional(),
+  HEARTH_DEMO_DATA: z.enum(["on", "off"]).default("on"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const env: Env = envSchema.parse(process.env);
+
+export const isEmbeddedDatabase = !env.DATABASE_URL;

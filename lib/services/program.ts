@@ -1,0 +1,25 @@
+import "server-only";
+import { prisma } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+
+export const DEFAULT_PROGRAM_SLUG = "default";
+
+export type ProgramSettings = {
+  id: number;
+  name: string;
+  currency: string;
+  pointValueMillis: number;
+  welcomeBonus: number;
+  pendingDays: number;
+  expiryMonths: number | null;
+};
+
+/** The program this installation runs (one per installation for now). */
+export async function getProgram(): Promise<ProgramSettings> {
+  const program = await prisma.program.findUnique({
+    where: { slug: DEFAULT_PROGRAM_SLUG },
+    select: { id: true, name: true, currency: true, pointValueMillis: true, welcomeBonus: true, pendingDays: true, expiryMonths: true },
+  });
+  if (!program) throw new AppError("NOT_FOUND", "program not set up");
+  return program;
+}

@@ -1,0 +1,110 @@
+import "server-only";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { lineReversal, splitClawback } from "@/lib/domain/ledger-math";
+import {
+  TX_OPTIONS, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
+} from "./ledger-core";
+
+export type RecordReturnInput = {
+  programId: number;
+  orderExternalId: string;
+  returnExternalId: string;
+  lines: { sku: string; quantity: number }[];
+  at?: Date;
+};
+
+export type RecordReturnResult = { returnId: number; amountCents: number; pointsReversed: number; debt: number };
+
+/**
+ * Records a (partial) return: reverses points pro rata by line, capped at what each line
+ * earned; points the member already spent become debt repaid by future earnings.
+ * Idempotent by return id: the same return posted again answers the first result.
+ */
+export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promise<RecordReturnResult> {
+  const at = input.at ?? new Date();
+  const order = await tx.order.findFirst({
+    where: { programId: input.programId, externalId: input.orderExternalId },
+    select: { id: true, customerId: true, isMemberOrder: true, totalCents: true, returnedCents: true },
+  });
+  if (!order) throw new AppError("NOT_FOUND", "order not found");
+
+  // Lock order: member account first, then this order's lines.
+  const account = await lockMemberAccount(tx, order.customerId);
+  await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
+  const previous = await tx.orderReturn.findUnique({
+    where: { orderId_externalId: { orderId: order.id, externalId: input.returnExternalId } },
+    select: { id: true, amountCents: true, pointsReversed: true, debt: true },
+  });
+  if (previous) return { returnId: previous.id, ...previous };
+
+  const lines = await tx.$queryRaw<{ id: number; sku: string; quantity: number; unitPriceCents: number; returnedQuantity: number; pointsEarned: number; pointsReversed: number }[]>`
+    SELECT "id", "sku", "quantity", "unitPriceCents", "returnedQuantity", "pointsEarned", "pointsReversed"
+    FROM "OrderLine" WHERE "orderId" = ${order.id} ORDER BY "lineNo" FOR UPDATE`;
+
+  let amountCents = 0;
+  let points = 0;
+  const updates: { id: number; quantity: number; reversed: number }[] = [];
+  for (const requested of input.lines) {
+    let left = requested.quantity;
+    for (const line of lines.filter((candidate) => candidate.sku === requested.sku)) {
+      const open = line.quantity - line.returnedQuantity;
+      const take = Math.min(open, left);
+      if (take <= 0) continue;
+      const reversed = lineReversal({ line, returning: take });
+      line.returnedQuantity += take;
+      line.pointsReversed += reversed;
+      amountCents += take * line.unitPriceCents;
+      points += reversed;
+      updates.push({ id: line.id, quantity: take, reversed });
+      left -= take;
+    }
+    if (left > 0) throw new AppError("VALIDATION", `more units of ${requested.sku} returned than were bought`);
+  }
+  amountCents = Math.min(amountCents, order.totalCents - order.returnedCents);
+
+  for (const update of updates) {
+    await tx.$executeRaw`
+      UPDATE "OrderLine" SET "returnedQuantity" = "returnedQuantity" + ${update.quantity}, "pointsReversed" = "pointsReversed" + ${update.reversed}
+      WHERE "id" = ${update.id}`;
+  }
+  await tx.$executeRaw`UPDATE "Order" SET "returnedCents" = "returnedCents" + ${amountCents} WHERE "id" = ${order.id}`;
+
+  let taken = 0;
+  let debt = 0;
+  if (points > 0 && account) {
+    const opened = await openLedgerTransaction(tx, {
+      programId: input.programId,
+      kind: "RETURN",
+      source: "return",
+      idempotencyKey: `return:${order.id}:${input.returnExternalId}`,
+      requestHash: hashRequest({ orderId: order.id, lines: input.lines }),
+      customerId: order.customerId,
+      reason: "return",
+      note: input.orderExternalId,
+      orderId: order.id,
+      at,
+    });
+    if (opened.replay) throw new AppError("CONFLICT", "return already recorded");
+    const earnTx = await tx.ledgerTransaction.findFirst({ where: { orderId: order.id, kind: "EARN" }, select: { id: true } });
+    const lots = await lockLots(tx, { accountId: account.id, filter: "any", at, preferTransactionId: earnTx?.id });
+    const held = lots.reduce((sum, lot) => sum + lot.remaining, 0);
+    ({ taken, debt } = splitClawback({ points, held }));
+    let balance = account.balance;
+    if (taken > 0) {
+      const system = await ensureSystemAccounts(tx, input.programId);
+      balance = await debitPoints(tx, { accountId: account.id, transactionId: opened.id, amount: taken, lots, to: system.CLAWBACK });
+    }
+    if (debt > 0) await tx.$executeRaw`UPDATE "LedgerAccount" SET "debt" = "debt" + ${debt} WHERE "id" = ${account.id}`;
+    await finishLedgerTransaction(tx, opened.id, balance);
+  }
+  const created = await tx.orderReturn.create({
+    data: { orderId: order.id, externalId: input.returnExternalId, amountCents, pointsReversed: taken, debt, createdAt: at },
+    select: { id: true },
+  });
+  return { returnId: created.id, amountCents, pointsReversed: taken, debt };
+}
+
+export function recordReturn(input: RecordReturnInput) {
+  return prisma.$transaction((tx) => recordReturnInTx(tx, input), TX_OPTIONS);
+}
