@@ -1,5 +1,6 @@
 // One error type for expected failures. Codes are stable and translated at the edge.
 export const errorCodes = [
+  "BAD_REQUEST",
   "VALIDATION",
   "UNAUTHENTICATED",
   "FORBIDDEN",
@@ -24,6 +25,7 @@ export const errorCodes = [
 export type ErrorCode = (typeof errorCodes)[number];
 
 const httpStatus: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
   VALIDATION: 422,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -14,11 +14,19 @@ export type ProgramSettings = {
   expiryMonths: number | null;
 };
 
+const programSelect = { id: true, name: true, currency: true, pointValueMillis: true, welcomeBonus: true, pendingDays: true, expiryMonths: true } as const;
+
+export async function getProgramById(id: number): Promise<ProgramSettings> {
+  const program = await prisma.program.findUnique({ where: { id }, select: programSelect });
+  if (!program) throw new AppError("NOT_FOUND", "program not found");
+  return program;
+}
+
 /** The program this installation runs (one per installation for now). */
 export async function getProgram(): Promise<ProgramSettings> {
   const program = await prisma.program.findUnique({
     where: { slug: DEFAULT_PROGRAM_SLUG },
-    select: { id: true, name: true, currency: true, pointValueMillis: true, welcomeBonus: true, pendingDays: true, expiryMonths: true },
+    select: programSelect,
   });
   if (!program) throw new AppError("NOT_FOUND", "program not set up");
   return program;

@@ -254,7 +254,7 @@ CREATE TABLE "ApiIdempotency" (
     "key" TEXT NOT NULL,
     "requestHash" TEXT NOT NULL,
     "statusCode" INTEGER,
-    "responseBody" JSONB,
+    "responseBody" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ApiIdempotency_pkey" PRIMARY KEY ("id")

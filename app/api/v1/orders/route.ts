@@ -1,0 +1,28 @@
+import { authenticateApiKey } from "@/lib/api/api-key";
+import { handleApi, readJson } from "@/lib/api/handle-api";
+import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
+import { getProgramById } from "@/lib/services/program";
+import { recordOrderInTx } from "@/lib/services/record-order";
+import { createOrderSchema } from "@/lib/validations/api";
+
+export const POST = handleApi(async (request: Request) => {
+  const caller = await authenticateApiKey(request);
+  const key = requireIdempotencyKey(request);
+  const input = await readJson(request, createOrderSchema);
+  const program = await getProgramById(caller.programId);
+  return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "orders", input } }, async (tx) => {
+    const result = await recordOrderInTx(tx, {
+      program,
+      externalId: input.externalId,
+      member: input.member,
+      currency: input.currency,
+      totalCents: input.total,
+      placedAt: input.placedAt,
+      lines: input.lines.map((line) => ({ sku: line.sku, category: line.category, quantity: line.quantity, unitPriceCents: line.unitPrice })),
+    });
+    return {
+      status: 201,
+      body: { orderId: result.orderId, pointsEarned: result.pointsEarned, pointsPending: result.pointsPending, tier: result.tier },
+    };
+  });
+});

@@ -1,0 +1,29 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { prisma } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+
+export const API_KEY_PREFIX = "hearth_";
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
+}
+
+export type ApiCaller = { apiKeyId: number; programId: number };
+
+/** Resolves `Authorization: Bearer <key>` to an active key; keys are stored hashed only. */
+export async function authenticateApiKey(request: Request): Promise<ApiCaller> {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
+  if (!match) throw new AppError("UNAUTHENTICATED", "missing or malformed Authorization: Bearer <api key>");
+  const key = await prisma.apiKey.findUnique({
+    where: { hash: hashApiKey(match[1]) },
+    select: { id: true, programId: true, revokedAt: true },
+  });
+  if (!key || key.revokedAt) throw new AppError("UNAUTHENTICATED", "invalid or revoked API key");
+  return { apiKeyId: key.id, programId: key.programId };
+}

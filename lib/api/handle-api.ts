@@ -1,0 +1,43 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { AppError, isAppError } from "@/lib/domain/app-error";
+
+export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+export function apiError(status: number, code: string, message: string, details?: unknown) {
+  return NextResponse.json<ApiErrorBody>({ error: { code, message, ...(details ? { details } : {}) } }, { status });
+}
+
+/** Wraps a route handler: expected errors become JSON 4xx; anything else is logged with an id. */
+export function handleApi<Args extends unknown[]>(handler: (request: Request, ...args: Args) => Promise<Response>) {
+  return async (request: Request, ...args: Args): Promise<Response> => {
+    try {
+      return await handler(request, ...args);
+    } catch (error) {
+      if (isAppError(error)) return apiError(error.status, error.code, error.message);
+      if (error instanceof z.ZodError) {
+        return apiError(422, "VALIDATION", "request body is invalid", z.flattenError(error));
+      }
+      const id = randomUUID();
+      console.error(`[api] unexpected error ${id}`, error);
+      return apiError(500, "INTERNAL", `unexpected error; reference ${id}`);
+    }
+  };
+}
+
+/** Reads and validates a JSON body; malformed JSON is a 400, a wrong shape a 422. */
+export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) throw new AppError("BAD_REQUEST", "Content-Type must be application/json");
+  const text = await request.text();
+  if (text.length > 1_000_000) throw new AppError("BAD_REQUEST", "body too large");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "body is not valid JSON");
+  }
+  return schema.parse(body);
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { idempotencyKeySchema } from "@/lib/validations/api";
+import { TX_OPTIONS, hashRequest } from "@/lib/services/ledger-core";
+
+export function requireIdempotencyKey(request: Request): string {
+  const parsed = idempotencyKeySchema.safeParse(request.headers.get("idempotency-key") ?? "");
+  if (!parsed.success) throw new AppError("BAD_REQUEST", "Idempotency-Key header (1-255 characters) is required on POST");
+  return parsed.data;
+}
+
+type Stored = { requestHash: string; statusCode: number | null; responseBody: string | null };
+
+/**
+ * Runs a POST once per (API key, Idempotency-Key). The key row is claimed in the same
+ * transaction as the work: a concurrent retry waits for it, then answers the stored response.
+ * A failed request stores nothing, so it can be retried; the same key with another body is a 409.
+ */
+export async function withIdempotency(
+  args: { apiKeyId: number; key: string; request: unknown },
+  work: (tx: Tx) => Promise<{ status: number; body: unknown }>,
+): Promise<Response> {
+  const requestHash = hashRequest(args.request);
+  const result = await prisma.$transaction(async (tx) => {
+    const claimed = await tx.$queryRaw<{ id: number }[]>`
+      INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash") VALUES (${args.apiKeyId}, ${args.key}, ${requestHash})
+      ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"`;
+    if (claimed.length === 0) {
+      const [stored] = await tx.$queryRaw<Stored[]>`
+        SELECT "requestHash", "statusCode", "responseBody" FROM "ApiIdempotency" WHERE "apiKeyId" = ${args.apiKeyId} AND "key" = ${args.key}`;
+      if (!stored || stored.statusCode === null) throw new AppError("IDEMPOTENCY_IN_PROGRESS");
+      if (stored.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT", "Idempotency-Key was already used with a different request");
+      return { status: stored.statusCode, text: stored.responseBody ?? "null", replayed: true };
+    }
+    const outcome = await work(tx);
+    const text = JSON.stringify(outcome.body);
+    await tx.$executeRaw`
+      UPDATE "ApiIdempotency" SET "statusCode" = ${outcome.status}, "responseBody" = ${text} WHERE "id" = ${claimed[0].id}`;
+    return { status: outcome.status, text, replayed: false };
+  }, TX_OPTIONS);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (result.replayed) headers["idempotent-replayed"] = "true";
+  return new Response(result.text, { status: result.status, headers });
+}

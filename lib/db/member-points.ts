@@ -1,0 +1,22 @@
+import "server-only";
+import { prisma } from "./prisma";
+
+export const EXPIRING_SOON_DAYS = 30;
+
+export type MemberPoints = { available: number; pending: number; expiringSoon: number; nextExpiry: Date | null; balance: number; debt: number };
+
+/** Points split by state, computed from the member's lots (the ledger is the source of truth). */
+export async function getMemberPoints(customerId: number, at = new Date()): Promise<MemberPoints> {
+  const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
+  const [row] = await prisma.$queryRaw<MemberPoints[]>`
+    SELECT
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})), 0)::int AS "available",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" > ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})), 0)::int AS "pending",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= ${at} AND l."expiresAt" > ${at} AND l."expiresAt" <= ${soon}), 0)::int AS "expiringSoon",
+      MIN(l."expiresAt") FILTER (WHERE l."remaining" > 0 AND l."expiresAt" > ${at}) AS "nextExpiry",
+      COALESCE(MAX(a."balance"), 0)::int AS "balance",
+      COALESCE(MAX(a."debt"), 0)::int AS "debt"
+    FROM "LedgerAccount" a LEFT JOIN "PointLot" l ON l."accountId" = a."id" AND l."remaining" > 0
+    WHERE a."customerId" = ${customerId}`;
+  return row ?? { available: 0, pending: 0, expiringSoon: 0, nextExpiry: null, balance: 0, debt: 0 };
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { moneySchema } from "./money";
+
+const externalIdSchema = z.string().trim().min(1).max(100).regex(/^[\w.:@-]+$/, { error: "letters, digits and . _ : @ - only" });
+
+export const memberRefSchema = z.union([
+  z.object({ externalId: externalIdSchema }).strict(),
+  z.object({ email: z.email().max(254).transform((email) => email.toLowerCase()) }).strict(),
+]);
+
+export const orderLineSchema = z
+  .object({
+    sku: z.string().trim().min(1).max(100),
+    category: z.string().trim().min(1).max(100).optional(),
+    quantity: z.number().int().min(1).max(10_000),
+    unitPrice: moneySchema,
+  })
+  .strict();
+
+export const createOrderSchema = z
+  .object({
+    externalId: externalIdSchema,
+    member: memberRefSchema,
+    currency: z.string().regex(/^[A-Z]{3}$/, { error: "ISO 4217 code, e.g. USD" }),
+    total: moneySchema,
+    placedAt: z.iso
+      .datetime({ offset: true })
+      .transform((value) => new Date(value))
+      .refine((date) => date.getTime() <= Date.now() + 86_400_000, { error: "must not be in the future" })
+      .refine((date) => date.getTime() >= Date.UTC(2000, 0, 1), { error: "must be after 2000-01-01" }),
+    lines: z.array(orderLineSchema).min(1).max(500),
+  })
+  .strict()
+  .refine((order) => order.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= 1_000_000_000, {
+    error: "order lines add up to more than 10 million",
+    path: ["lines"],
+  });
+
+export type CreateOrderInput = z.infer<typeof createOrderSchema>;
+
+export const createRedemptionSchema = z.object({ rewardId: z.number().int().positive().max(2_147_483_647) }).strict();
+export type CreateRedemptionInput = z.infer<typeof createRedemptionSchema>;
+
+export const externalIdParamSchema = externalIdSchema;
+
+export const idempotencyKeySchema = z.string().trim().min(1).max(255);
