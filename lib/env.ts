@@ -13,6 +13,7 @@ const envSchema = z.object({
   HEARTH_DATA_DIR: z.string().default(".data"),
   AUTH_SECRET: z.string().min(16).optional(),
   HEARTH_DEMO_DATA: z.enum(["on", "off"]).default("on"),
+  HEARTH_DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,5 +18,19 @@ export function createPrismaClient(databaseUrl = env.DATABASE_URL): PrismaClient
 
 const globalForPrisma = globalThis as unknown as { hearthPrisma?: PrismaClient };
 
-export const prisma: PrismaClient = globalForPrisma.hearthPrisma ?? createPrismaClient();
-globalForPrisma.hearthPrisma = prisma;
+function getClient(): PrismaClient {
+  globalForPrisma.hearthPrisma ??= createPrismaClient();
+  return globalForPrisma.hearthPrisma;
+}
+
+/**
+ * The shared client, created on first use: importing this module (as `next build` does while
+ * collecting pages) must not open a database, least of all the single-process embedded one.
+ */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = getClient();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});

@@ -2,7 +2,7 @@ import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import {
-  TX_OPTIONS, addMonths, creditPoints, ensureMemberAccount, finishLedgerTransaction, hashRequest, openLedgerTransaction,
+  TX_OPTIONS, addMonths, creditPoints, ensureMemberAccount, hashRequest, openLedgerTransaction,
 } from "./ledger-core";
 import type { ProgramSettings } from "./program";
 
@@ -25,6 +25,7 @@ export async function enrollCustomerInTx(
     throw new AppError(exists ? "ALREADY_ENROLLED" : "MEMBER_NOT_FOUND");
   }
   const accountId = await ensureMemberAccount(tx, program.id, customerId);
+  if (program.welcomeBonus === 0) return { customerId, welcomePoints: 0, balance: 0 };
   const opened = await openLedgerTransaction(tx, {
     programId: program.id,
     kind: "BONUS",
@@ -45,7 +46,6 @@ export async function enrollCustomerInTx(
     expiresAt: program.expiryMonths ? addMonths(at, program.expiryMonths) : null,
     createdAt: at,
   });
-  await finishLedgerTransaction(tx, opened.id, balance);
   return { customerId, welcomePoints: program.welcomeBonus, balance };
 }
 

@@ -117,7 +117,8 @@ export async function insertEntries(tx: Tx, transactionId: number, entries: Entr
 
 /**
  * Credits earned points: debt is repaid first, the rest lands in a new lot with its own
- * availability and expiry. Returns the member's balance afterwards.
+ * availability and expiry. Two round trips: lock-and-update the account, then write the
+ * entries, the lot and the transaction's balance in one statement. Returns the balance after.
  */
 export async function creditPoints(
   tx: Tx,
@@ -131,12 +132,8 @@ export async function creditPoints(
     createdAt: Date;
   },
 ): Promise<{ balance: number; credited: number; repaid: number }> {
-  if (!Number.isInteger(args.points) || args.points < 0) throw new AppError("VALIDATION", "points must be a non-negative integer");
+  if (!Number.isInteger(args.points) || args.points <= 0) throw new AppError("VALIDATION", "points must be a positive integer");
   const system = await ensureSystemAccounts(tx, args.programId);
-  if (args.points === 0) {
-    const rows = await tx.$queryRaw<{ balance: number }[]>`SELECT "balance" FROM "LedgerAccount" WHERE "id" = ${args.accountId}`;
-    return { balance: rows[0].balance, credited: 0, repaid: 0 };
-  }
   const rows = await tx.$queryRaw<{ balance: number; debtBefore: number }[]>`
     WITH locked AS (SELECT "id", "debt" FROM "LedgerAccount" WHERE "id" = ${args.accountId} FOR UPDATE)
     UPDATE "LedgerAccount" a
@@ -145,16 +142,22 @@ export async function creditPoints(
       FROM locked WHERE a."id" = locked."id"
     RETURNING a."balance", locked."debt" AS "debtBefore"`;
   const { repaid, credited } = splitEarningAgainstDebt({ points: args.points, debt: rows[0].debtBefore });
-  await insertEntries(tx, args.transactionId, [
+  const entries = [
     { accountId: system.ISSUED, amount: -args.points },
     { accountId: args.accountId, amount: credited },
     { accountId: system.CLAWBACK, amount: repaid },
-  ]);
-  if (credited > 0) {
-    await tx.$executeRaw`
-      INSERT INTO "PointLot" ("accountId", "transactionId", "amount", "remaining", "availableAt", "expiresAt", "createdAt")
-      VALUES (${args.accountId}, ${args.transactionId}, ${credited}, ${credited}, ${args.availableAt}, ${args.expiresAt}, ${args.createdAt})`;
-  }
+  ].filter((entry) => entry.amount !== 0);
+  const lot = credited > 0
+    ? Prisma.sql`, lot AS (
+        INSERT INTO "PointLot" ("accountId", "transactionId", "amount", "remaining", "availableAt", "expiresAt", "createdAt")
+        VALUES (${args.accountId}, ${args.transactionId}, ${credited}, ${credited}, ${args.availableAt}, ${args.expiresAt}, ${args.createdAt}))`
+    : Prisma.empty;
+  await tx.$executeRaw`
+    WITH entries AS (
+      INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount")
+      VALUES ${Prisma.join(entries.map((entry) => Prisma.sql`(${args.transactionId}, ${entry.accountId}, ${entry.amount})`))}
+    )${lot}
+    UPDATE "LedgerTransaction" SET "balanceAfter" = ${rows[0].balance} WHERE "id" = ${args.transactionId}`;
   return { balance: rows[0].balance, credited, repaid };
 }
 
@@ -211,12 +214,4 @@ export async function debitPoints(
   return rows[0].balance;
 }
 
-export function addMonths(date: Date, months: number): Date {
-  const next = new Date(date.getTime());
-  next.setUTCMonth(next.getUTCMonth() + months);
-  return next;
-}
-
-export function addDays(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * 86_400_000);
-}
+export { addDays, addMonths } from "@/lib/domain/dates";

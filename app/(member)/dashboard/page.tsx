@@ -1,0 +1,90 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ActivityList } from "@/components/member/activity-list";
+import { buttonClass } from "@/components/ui/button";
+import { Alert, Card } from "@/components/ui/card";
+import { requireMember } from "@/lib/auth/current-user";
+import { getMemberActivity, getMemberOverview } from "@/lib/db/member-reads";
+import { getProgram } from "@/lib/services/program";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("nav"))("dashboard") };
+}
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
+  const { member } = await requireMember();
+  const [t, format, overview, activity, program, { welcome }] = await Promise.all([
+    getTranslations("dashboard"),
+    getFormatter(),
+    getMemberOverview(member.id),
+    getMemberActivity(member.id, { limit: 8 }),
+    getProgram(),
+    searchParams,
+  ]);
+  const { customer, points, progress, spendCents } = overview;
+  const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: 0 });
+  const currentTier = overview.tiers.find((tier) => tier.id === customer.tier?.id);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">{welcome ? t("welcomeNew", { name: customer.name }) : t("welcomeBack", { name: customer.name })}</h1>
+      {points.debt > 0 ? <Alert tone="info">{t("debt", { count: points.debt })}</Alert> : null}
+      <div className="grid gap-4 md:grid-cols-3">
+        <Card className="md:col-span-1">
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">{t("available")}</h2>
+          <p className="mt-1 text-4xl font-bold tabular-nums text-brand-800" data-testid="available-points">
+            {format.number(points.available)}
+          </p>
+          <dl className="mt-4 space-y-2 text-sm">
+            <div className="flex justify-between gap-2">
+              <dt>{t("pending")}</dt>
+              <dd className="font-semibold tabular-nums" data-testid="pending-points">{format.number(points.pending)}</dd>
+            </div>
+            <div className="flex justify-between gap-2">
+              <dt>{t("expiringSoon")}</dt>
+              <dd className="font-semibold tabular-nums">{format.number(points.expiringSoon)}</dd>
+            </div>
+          </dl>
+          <p className="mt-3 text-xs text-stone-600">{t("pendingHelp")}</p>
+          {points.nextExpiry ? <p className="mt-1 text-xs text-stone-600">{t("nextExpiry", { date: format.dateTime(points.nextExpiry, { dateStyle: "medium" }) })}</p> : null}
+        </Card>
+        <Card className="md:col-span-2">
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">{t("tier")}</h2>
+          <p className="mt-1 text-3xl font-bold" data-testid="tier-name">{customer.tier?.name ?? t("noTier")}</p>
+          {currentTier ? <p className="text-sm text-stone-700">{t("tierMultiplier", { multiplier: format.number(currentTier.multiplierBps / 10_000), currency: program.currency })}</p> : null}
+          <p className="mt-3 text-sm text-stone-700">{t("spendLast12", { amount: money(spendCents) })}</p>
+          {progress.next ? (
+            <div className="mt-3 space-y-2">
+              <div
+                role="progressbar"
+                aria-label={t("progressLabel", { tier: progress.next.name })}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={progress.percent}
+                className="h-3 w-full overflow-hidden rounded-full bg-stone-200"
+              >
+                <div className="h-full rounded-full bg-brand-600" style={{ width: `${progress.percent}%` }} />
+              </div>
+              <p className="text-sm font-medium">{t("nextTier", { amount: money(progress.remainingCents), tier: progress.next.name })}</p>
+            </div>
+          ) : (
+            <p className="mt-3 text-sm font-medium">{t("topTier")}</p>
+          )}
+        </Card>
+      </div>
+      <Card>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 className="text-lg font-semibold">{t("recentActivity")}</h2>
+          <div className="flex gap-2">
+            <Link href="/rewards" className={buttonClass("primary")}>
+              {t("browseRewards")}
+            </Link>
+            <Link href="/activity" className={buttonClass("secondary")}>
+              {t("seeAll")}
+            </Link>
+          </div>
+        </div>
+        {activity.length === 0 ? <p className="mt-3 text-stone-700">{t("noActivity")}</p> : <ActivityList items={activity} />}
+      </Card>
+    </div>
+  );
+}

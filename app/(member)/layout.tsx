@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/shared/language-switcher";
+import { NavLink } from "@/components/shared/nav-link";
+import { SignOutButton } from "@/components/shared/sign-out-button";
+import { requireMember } from "@/lib/auth/current-user";
+
+export default async function MemberLayout({ children }: { children: ReactNode }) {
+  await requireMember();
+  const t = await getTranslations();
+  return (
+    <div className="min-h-dvh">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:p-2">
+        {t("common.skipToContent")}
+      </a>
+      <header className="border-b border-stone-200 bg-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <span className="text-xl font-bold text-brand-800">{t("common.appName")}</span>
+          <div className="flex flex-wrap items-center gap-3">
+            <LanguageSwitcher />
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label={t("common.mainNav")} className="mx-auto flex max-w-5xl gap-1 overflow-x-auto px-4 pb-2">
+          <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
+          <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
+          <NavLink href="/activity">{t("nav.activity")}</NavLink>
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-5xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

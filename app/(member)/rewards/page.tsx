@@ -1,0 +1,83 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Badge, Card } from "@/components/ui/card";
+import { requireMember } from "@/lib/auth/current-user";
+import { getMemberPoints } from "@/lib/db/member-points";
+import { getMemberRedemptions, getRewardsCatalog } from "@/lib/db/member-reads";
+import { getProgram } from "@/lib/services/program";
+import { RedeemButton } from "./redeem-button";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("rewards"))("title") };
+}
+
+export default async function RewardsPage() {
+  const { member } = await requireMember();
+  const [t, format, program, points, rewards, redemptions] = await Promise.all([
+    getTranslations("rewards"),
+    getFormatter(),
+    getProgram(),
+    getMemberPoints(member.id),
+    getRewardsCatalog(member.programId),
+    getMemberRedemptions(member.id),
+  ]);
+  const money = (cents: number | null) => format.number((cents ?? 0) / 100, { style: "currency", currency: program.currency });
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <p className="text-stone-700" data-testid="rewards-available">{t("intro", { count: points.available })}</p>
+      </div>
+      {rewards.length === 0 ? <p>{t("empty")}</p> : null}
+      <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {rewards.map((reward) => {
+          const isOutOfStock = reward.stock !== null && reward.stock <= 0;
+          const missing = reward.costPoints - points.available;
+          return (
+            <li key={reward.id}>
+              <Card className="flex h-full flex-col gap-3" aria-labelledby={`reward-${reward.id}`}>
+                <div className="flex items-start justify-between gap-2">
+                  <h2 id={`reward-${reward.id}`} className="text-lg font-semibold">{reward.name}</h2>
+                  <Badge>{t(`kind.${reward.kind}`, { value: money(reward.valueCents), percent: reward.percentOff ?? 0 })}</Badge>
+                </div>
+                {reward.description ? <p className="text-sm text-stone-700">{reward.description}</p> : null}
+                <p className="text-xl font-bold text-brand-800">{t("cost", { count: reward.costPoints })}</p>
+                <p className="text-sm text-stone-600">
+                  {isOutOfStock ? t("outOfStock") : reward.stock !== null ? t("stockLeft", { count: reward.stock }) : null}
+                  {reward.endsAt ? ` ${t("endsOn", { date: format.dateTime(reward.endsAt, { dateStyle: "medium" }) })}` : null}
+                </p>
+                {missing > 0 ? <p className="text-sm font-medium text-stone-700">{t("notEnough", { count: missing })}</p> : null}
+                <div className="mt-auto">
+                  <RedeemButton rewardId={reward.id} rewardName={reward.name} cost={reward.costPoints} disabled={isOutOfStock} />
+                </div>
+              </Card>
+            </li>
+          );
+        })}
+      </ul>
+      <Card>
+        <h2 className="text-lg font-semibold">{t("myRewards")}</h2>
+        {redemptions.length === 0 ? (
+          <p className="mt-2 text-stone-700">{t("noRedemptions")}</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-stone-200">
+            {redemptions.map((redemption) => (
+              <li key={redemption.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                <div>
+                  <p className="font-medium">{redemption.reward.name}</p>
+                  <p className="text-sm text-stone-600">
+                    {format.dateTime(redemption.createdAt, { dateStyle: "medium" })}
+                    {redemption.expiresAt ? ` · ${t("validUntil", { date: format.dateTime(redemption.expiresAt, { dateStyle: "medium" }) })}` : null}
+                  </p>
+                </div>
+                <div className="text-right">
+                  <p className="font-mono font-bold">{redemption.code}</p>
+                  <p className="text-sm text-red-800">−{format.number(redemption.pointsSpent)}</p>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

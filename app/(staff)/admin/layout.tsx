@@ -1,0 +1,59 @@
+import { redirect } from "next/navigation";
+import { forbidden } from "next/navigation";
+import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/shared/language-switcher";
+import { NavLink } from "@/components/shared/nav-link";
+import { SignOutButton } from "@/components/shared/sign-out-button";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
+
+const sections: { href: string; key: "analytics" | "rewards" | "rules" | "members" | "staff" | "apiKeys"; permission: Permission }[] = [
+  { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
+  { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
+  { href: "/admin/rules", key: "rules", permission: "manageRules" },
+  { href: "/admin/members", key: "members", permission: "lookupMembers" },
+  { href: "/admin/staff", key: "staff", permission: "manageStaff" },
+  { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
+];
+
+// Navigation shows what the role may open; each page and action checks again on its own.
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  if (!isStaffRole(user.role)) forbidden();
+  const t = await getTranslations("admin");
+  const common = await getTranslations("common");
+  return (
+    <div className="min-h-dvh">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:p-2">
+        {common("skipToContent")}
+      </a>
+      <header className="border-b border-stone-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div>
+            <span className="text-xl font-bold text-brand-800">{common("appName")}</span>{" "}
+            <span className="text-sm font-semibold text-stone-700">{t("console")}</span>
+            <p className="text-xs text-stone-600">{t("signedInAs", { email: user.email, role: t(`roles.${user.role}`) })}</p>
+          </div>
+          <div className="flex flex-wrap items-center gap-3">
+            <LanguageSwitcher />
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label={common("mainNav")} className="mx-auto flex max-w-7xl gap-1 overflow-x-auto px-4 pb-2">
+          {sections
+            .filter((section) => can(user.role, section.permission))
+            .map((section) => (
+              <NavLink key={section.href} href={section.href}>
+                {t(`nav.${section.key}`)}
+              </NavLink>
+            ))}
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { buttonClass } from "@/components/ui/button";
+import { Badge, Card } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/current-user";
+import { searchMembers } from "@/lib/db/staff-reads";
+import { getProgram } from "@/lib/services/program";
+import { memberSearchSchema } from "@/lib/validations/console";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("admin.members"))("title") };
+}
+
+export default async function MembersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  await requirePermission("lookupMembers");
+  const parsed = memberSearchSchema.safeParse((await searchParams).q ?? "");
+  const query = parsed.success ? parsed.data : "";
+  const program = await getProgram();
+  const [t, format, results] = await Promise.all([getTranslations("admin.members"), getFormatter(), searchMembers(program.id, query)]);
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <form role="search" className="flex max-w-xl flex-wrap items-end gap-2">
+        <div className="min-w-0 flex-1">
+          <label htmlFor="q" className="block text-sm font-medium">{t("search")}</label>
+          <input id="q" name="q" defaultValue={query} className="mt-1 block min-h-11 w-full rounded-lg border border-stone-400 bg-white px-3" />
+        </div>
+        <button type="submit" className={buttonClass("primary")}>{t("searchButton")}</button>
+      </form>
+      <Card className="overflow-x-auto p-0">
+        {results.length === 0 ? (
+          <p className="p-4">{t("noResults")}</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="bg-stone-100 text-stone-700">
+              <tr>
+                <th scope="col" className="p-3">{t("name")}</th>
+                <th scope="col" className="p-3">{t("email")}</th>
+                <th scope="col" className="p-3">{t("externalId")}</th>
+                <th scope="col" className="p-3">{t("status")}</th>
+                <th scope="col" className="p-3">{t("tier")}</th>
+                <th scope="col" className="p-3 text-right">{t("balance")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-200">
+              {results.map((customer) => (
+                <tr key={customer.id}>
+                  <td className="p-3">
+                    <Link href={`/admin/members/${customer.id}`} className="font-semibold text-brand-700 underline">{customer.name}</Link>
+                  </td>
+                  <td className="p-3">{customer.email}</td>
+                  <td className="p-3 font-mono text-xs">{customer.externalId}</td>
+                  <td className="p-3"><Badge>{customer.enrolledAt ? t("member") : t("guest")}</Badge></td>
+                  <td className="p-3">{customer.tier?.name ?? "—"}</td>
+                  <td className="p-3 text-right tabular-nums">{format.number(customer.account?.balance ?? 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

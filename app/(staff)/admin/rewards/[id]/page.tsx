@@ -1,0 +1,39 @@
+import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { RewardForm } from "@/components/admin/reward-form";
+import { requirePermission } from "@/lib/auth/current-user";
+import { getReward } from "@/lib/db/staff-reads";
+import { getProgram } from "@/lib/services/program";
+
+const toLocalInput = (date: Date | null) => (date ? date.toISOString().slice(0, 16) : "");
+
+export default async function EditRewardPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePermission("manageRewards");
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const program = await getProgram();
+  const [t, reward] = await Promise.all([getTranslations("admin.rewards"), getReward(program.id, id)]);
+  if (!reward) notFound();
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t("editTitle")}</h1>
+      <RewardForm
+        currency={program.currency}
+        initial={{
+          id: reward.id,
+          name: reward.name,
+          description: reward.description,
+          kind: reward.kind,
+          costPoints: String(reward.costPoints),
+          value: reward.valueCents ? String(reward.valueCents / 100) : "",
+          percentOff: reward.percentOff ? String(reward.percentOff) : "",
+          sku: reward.sku ?? "",
+          stock: reward.stock === null ? "" : String(reward.stock),
+          startsAt: toLocalInput(reward.startsAt),
+          endsAt: toLocalInput(reward.endsAt),
+          isActive: reward.isActive,
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import type { HTMLAttributes } from "react";
+
+export function Card({ className = "", ...props }: HTMLAttributes<HTMLElement>) {
+  return <section className={`rounded-xl border border-stone-200 bg-white p-5 shadow-sm ${className}`} {...props} />;
+}
+
+export function Alert({ tone = "error", className = "", ...props }: HTMLAttributes<HTMLDivElement> & { tone?: "error" | "success" | "info" }) {
+  const tones = {
+    error: "border-red-300 bg-red-50 text-red-900",
+    success: "border-green-300 bg-green-50 text-green-900",
+    info: "border-sky-300 bg-sky-50 text-sky-900",
+  };
+  return <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-3 text-sm ${tones[tone]} ${className}`} {...props} />;
+}
+
+export function Badge({ className = "", ...props }: HTMLAttributes<HTMLSpanElement>) {
+  return <span className={`inline-flex items-center rounded-full bg-stone-200 px-2.5 py-0.5 text-xs font-semibold text-stone-800 ${className}`} {...props} />;
+}

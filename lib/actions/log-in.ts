@@ -1,0 +1,22 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/auth";
+import { homePathFor } from "@/lib/auth/permissions";
+import { prisma } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { loginSchema } from "@/lib/validations/auth";
+import { actionClient } from "./safe-action";
+
+export const logInAction = actionClient
+  .metadata({ name: "logIn" })
+  .inputSchema(loginSchema)
+  .action(async ({ parsedInput }) => {
+    const user = await prisma.user.findUnique({ where: { email: parsedInput.email }, select: { role: true } });
+    try {
+      await signIn("credentials", { ...parsedInput, redirectTo: homePathFor(user?.role ?? "MEMBER") });
+    } catch (error) {
+      if (error instanceof AuthError) throw new AppError("INVALID_CREDENTIALS");
+      throw error;
+    }
+  });

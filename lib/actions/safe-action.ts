@@ -1,0 +1,43 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { createSafeActionClient } from "next-safe-action";
+import { z } from "zod";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { AppError, isAppError, type ErrorCode } from "@/lib/domain/app-error";
+
+export type ActionServerError = { code: ErrorCode | "UNEXPECTED"; reference?: string };
+
+// Expected errors reach the user as a code (translated in the page); anything else is logged
+// with a reference and answered generically.
+export const actionClient = createSafeActionClient({
+  defineMetadataSchema: () => z.object({ name: z.string() }),
+  handleServerError(error, { metadata }): ActionServerError {
+    if (isAppError(error)) return { code: error.code };
+    const reference = randomUUID();
+    console.error(`[action ${metadata?.name ?? "?"}] unexpected error ${reference}`, error);
+    return { code: "UNEXPECTED", reference };
+  },
+});
+
+/** Signed-in, enrolled members only; identity comes from the session, never from input. */
+export const memberActionClient = actionClient.use(async ({ next }) => {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED");
+  if (user.role !== "MEMBER" || !user.customer?.enrolledAt) throw new AppError("FORBIDDEN");
+  return next({ ctx: { user, member: { id: user.customer.id, programId: user.customer.programId } } });
+});
+
+function permissionActionClient(permission: Permission) {
+  return actionClient.use(async ({ next }) => {
+    const user = await getCurrentUser();
+    if (!user) throw new AppError("UNAUTHENTICATED");
+    if (!can(user.role, permission)) throw new AppError("FORBIDDEN");
+    return next({ ctx: { user } });
+  });
+}
+
+export const marketerActionClient = permissionActionClient("manageRewards");
+export const ruleActionClient = permissionActionClient("manageRules");
+export const adminActionClient = permissionActionClient("manageStaff");
+export const apiKeyActionClient = permissionActionClient("manageApiKeys");

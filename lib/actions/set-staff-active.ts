@@ -1,0 +1,14 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { setStaffActive } from "@/lib/services/manage-staff";
+import { setStaffActiveSchema } from "@/lib/validations/console";
+import { adminActionClient } from "./safe-action";
+
+export const setStaffActiveAction = adminActionClient
+  .metadata({ name: "setStaffActive" })
+  .inputSchema(setStaffActiveSchema)
+  .action(async ({ ctx: { user }, parsedInput }) => {
+    await setStaffActive({ actorUserId: user.id, ...parsedInput });
+    revalidatePath("/admin/staff");
+  });

@@ -1,0 +1,48 @@
+import NextAuth, { type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { prisma } from "@/lib/db/prisma";
+import { env } from "@/lib/env";
+import { loginSchema } from "@/lib/validations/auth";
+import { verifyPassword } from "./password";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string } & DefaultSession["user"];
+  }
+}
+
+// A fixed dummy hash keeps the time of a login for an unknown email close to a real one.
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0vD7Ob8Qxo0ykBgXcYFhWDGP6zMZm2pyt2d8N1tKZw8";
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: env.AUTH_SECRET ?? (env.NODE_ENV === "production" ? undefined : "hearth-development-secret-not-for-production"),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 60 * 60 * 24 * 7 },
+  pages: { signIn: "/login" },
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(credentials) {
+        const parsed = loginSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const user = await prisma.user.findUnique({
+          where: { email: parsed.data.email },
+          select: { id: true, email: true, name: true, passwordHash: true, isActive: true },
+        });
+        const isValid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
+        if (!user || !user.isActive || !isValid) return null;
+        return { id: String(user.id), email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

@@ -1,0 +1,77 @@
+import "server-only";
+import { cache } from "react";
+import { tierProgress } from "@/lib/domain/tiers";
+import { getMemberPoints } from "./member-points";
+import { prisma } from "./prisma";
+
+export type ActivityItem = {
+  id: number;
+  kind: "EARN" | "BONUS" | "REDEEM" | "RETURN" | "EXPIRE" | "ADJUST";
+  reason: string;
+  note: string | null;
+  points: number;
+  createdAt: Date;
+  availableAt: Date | null;
+  debtRepaid: number;
+};
+
+/** The member's ledger history, newest first; every line carries its reason. */
+export async function getMemberActivity(customerId: number, { limit = 20, offset = 0 } = {}): Promise<ActivityItem[]> {
+  return prisma.$queryRaw<ActivityItem[]>`
+    SELECT t."id", t."kind"::text AS "kind", t."reason", t."note", t."createdAt",
+      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'MEMBER'), 0)::int AS "points",
+      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'CLAWBACK' AND t."kind" IN ('EARN', 'BONUS')), 0)::int AS "debtRepaid",
+      (SELECT MIN(l."availableAt") FROM "PointLot" l WHERE l."transactionId" = t."id") AS "availableAt"
+    FROM "LedgerTransaction" t
+    LEFT JOIN "LedgerEntry" e ON e."transactionId" = t."id"
+    LEFT JOIN "LedgerAccount" a ON a."id" = e."accountId"
+    WHERE t."customerId" = ${customerId}
+    GROUP BY t."id"
+    ORDER BY t."createdAt" DESC, t."id" DESC
+    LIMIT ${limit} OFFSET ${offset}`;
+}
+
+export const getMemberOverview = cache(async (customerId: number) => {
+  const customer = await prisma.customer.findUniqueOrThrow({
+    where: { id: customerId },
+    select: { id: true, name: true, email: true, externalId: true, enrolledAt: true, programId: true, tier: { select: { id: true, name: true } } },
+  });
+  const [points, tiers, spend, rule] = await Promise.all([
+    getMemberPoints(customerId),
+    prisma.tier.findMany({ where: { programId: customer.programId }, select: { id: true, name: true, rank: true, minSpendCents: true }, orderBy: { rank: "asc" } }),
+    prisma.$queryRaw<{ spend: number }[]>`
+      SELECT COALESCE(SUM("totalCents" - "returnedCents"), 0)::int AS "spend" FROM "Order"
+      WHERE "customerId" = ${customerId} AND "placedAt" > now() - interval '12 months'`,
+    prisma.earnRule.findUnique({ where: { programId_kind: { programId: customer.programId, kind: "SPEND" } }, select: { tierMultipliers: true } }),
+  ]);
+  const spendCents = spend[0]?.spend ?? 0;
+  const multipliers = (rule?.tierMultipliers ?? {}) as Record<string, number>;
+  return {
+    customer,
+    points,
+    spendCents,
+    progress: tierProgress({ tiers, spendCents }),
+    tiers: tiers.map((tier) => ({ ...tier, multiplierBps: multipliers[String(tier.id)] ?? 10_000 })),
+  };
+});
+
+export async function getRewardsCatalog(programId: number, at = new Date()) {
+  return prisma.reward.findMany({
+    where: {
+      programId,
+      isActive: true,
+      AND: [{ OR: [{ startsAt: null }, { startsAt: { lte: at } }] }, { OR: [{ endsAt: null }, { endsAt: { gt: at } }] }],
+    },
+    select: { id: true, name: true, description: true, kind: true, costPoints: true, valueCents: true, percentOff: true, stock: true, endsAt: true },
+    orderBy: [{ costPoints: "asc" }, { id: "asc" }],
+  });
+}
+
+export async function getMemberRedemptions(customerId: number, limit = 20) {
+  return prisma.redemption.findMany({
+    where: { customerId },
+    select: { id: true, code: true, pointsSpent: true, createdAt: true, expiresAt: true, reward: { select: { name: true, kind: true } } },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import type { Tx } from "@/lib/db/prisma";
+
+export async function writeAudit(
+  tx: Tx,
+  entry: { actorUserId: number; action: string; targetType: string; targetId: string | number; data?: Record<string, unknown> },
+) {
+  await tx.auditLog.create({
+    data: {
+      actorUserId: entry.actorUserId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: String(entry.targetId),
+      data: JSON.parse(JSON.stringify(entry.data ?? {})),
+    },
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+const optionalDate = z
+  .union([z.literal(""), z.iso.datetime({ local: true }), z.iso.datetime({ offset: true })])
+  .optional()
+  .transform((value) => (value ? new Date(value.length === 16 ? `${value}:00Z` : value) : null));
+
+export const rewardKinds = ["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK"] as const;
+
+export const saveRewardSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).default(""),
+    kind: z.enum(rewardKinds),
+    costPoints: z.number().int().min(1).max(10_000_000),
+    valueCents: z.number().int().min(1).max(100_000_000).nullable().optional(),
+    percentOff: z.number().int().min(1).max(100).nullable().optional(),
+    sku: z.string().trim().max(100).nullable().optional(),
+    stock: z.number().int().min(0).max(10_000_000).nullable().optional(),
+    startsAt: optionalDate,
+    endsAt: optionalDate,
+    isActive: z.boolean(),
+  })
+  .strict()
+  .superRefine((reward, ctx) => {
+    if ((reward.kind === "FIXED_DISCOUNT" || reward.kind === "CASHBACK" || reward.kind === "VOUCHER") && !reward.valueCents) {
+      ctx.addIssue({ code: "custom", path: ["valueCents"], message: "VALUE_REQUIRED" });
+    }
+    if (reward.kind === "PERCENT_DISCOUNT" && !reward.percentOff) {
+      ctx.addIssue({ code: "custom", path: ["percentOff"], message: "PERCENT_REQUIRED" });
+    }
+    if (reward.kind === "FREE_PRODUCT" && !reward.sku) {
+      ctx.addIssue({ code: "custom", path: ["sku"], message: "SKU_REQUIRED" });
+    }
+    if (reward.startsAt && reward.endsAt && reward.endsAt <= reward.startsAt) {
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "WINDOW_ORDER" });
+    }
+  });
+
+export type SaveRewardInput = z.infer<typeof saveRewardSchema>;
+
+export const saveEarnRuleSchema = z
+  .object({
+    pointsPerUnit: z.number().min(0).max(1000).refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, { message: "TWO_DECIMALS" }),
+    tierMultipliers: z.record(z.string().regex(/^\d+$/), z.number().min(1).max(10)),
+    startsAt: optionalDate,
+    endsAt: optionalDate,
+    isActive: z.boolean(),
+  })
+  .strict()
+  .refine((rule) => !(rule.startsAt && rule.endsAt && rule.endsAt <= rule.startsAt), { message: "WINDOW_ORDER", path: ["endsAt"] });
+
+export type SaveEarnRuleInput = z.infer<typeof saveEarnRuleSchema>;
+
+export const staffRoles = ["MARKETER", "MANAGER", "ADMIN"] as const;
+
+export const createStaffUserSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    email: z.email().max(254).transform((email) => email.trim().toLowerCase()),
+    role: z.enum(staffRoles),
+    password: z.string().min(10).max(200),
+  })
+  .strict();
+
+export const setStaffActiveSchema = z.object({ userId: z.number().int().positive(), isActive: z.boolean() }).strict();
+
+export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+export const revokeApiKeySchema = z.object({ apiKeyId: z.number().int().positive() }).strict();
+
+export const memberSearchSchema = z.string().trim().max(100);

@@ -1,0 +1,15 @@
+// @ts-check
+const createNextIntlPlugin = require("next-intl/plugin");
+
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+
+/** @type {import("next").NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native and WebAssembly packages are loaded by Node at run time, not bundled.
+  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg"],
+  experimental: { authInterrupts: true },
+};
+
+module.exports = withNextIntl(nextConfig);

@@ -1,0 +1,254 @@
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { hashApiKey } from "@/lib/api/api-key";
+import { hashPassword } from "@/lib/auth/password";
+import { AppError } from "@/lib/domain/app-error";
+import { addDays, addMonths } from "@/lib/domain/dates";
+import { enrollCustomerInTx } from "@/lib/services/enroll-customer";
+import { expireCustomerPointsInTx } from "@/lib/services/expire-points";
+import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
+import { loadEarningConfig, recordOrderInTx, type EarningConfig, type OrderLineInput } from "@/lib/services/record-order";
+import { recordReturnInTx } from "@/lib/services/record-return";
+import { redeemRewardInTx } from "@/lib/services/redeem-reward";
+import { signUpMember } from "@/lib/services/sign-up-member";
+
+// Demo data for a small online shop. Deterministic: the same seed gives the same shop,
+// relative to the day it is loaded. Every point comes through the product's ledger services.
+
+export const DEMO_PASSWORD = "hearth-demo";
+export const DEMO_API_KEY = "hearth_demo_key";
+export const DEMO_MEMBER_EXTERNAL_ID = "demo-member";
+
+export type DemoOptions = { customers?: number; seed?: number; now?: Date; log?: (message: string) => void };
+
+function mulberry32(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CATEGORIES: Record<string, [string, number, number][]> = {
+  apparel: [["Linen shirt", 4900, 0], ["Merino sweater", 8900, 0], ["Canvas sneakers", 6900, 0], ["Rain jacket", 11900, 0], ["Cotton tee", 1900, 0], ["Wool socks", 1200, 0]],
+  home: [["Ceramic vase", 3400, 0], ["Throw blanket", 5900, 0], ["Scented candle", 2200, 0], ["Linen cushion", 2900, 0], ["Table lamp", 7900, 0]],
+  kitchen: [["Pour-over kettle", 4500, 0], ["Chef's knife", 8900, 0], ["Stoneware mug", 1600, 0], ["Cutting board", 3900, 0], ["Coffee beans 1kg", 2800, 0], ["Tea sampler", 1800, 0]],
+  beauty: [["Face oil", 3200, 0], ["Hand cream", 1400, 0], ["Clay mask", 2400, 0], ["Shampoo bar", 1100, 0], ["Lip balm set", 900, 0]],
+  accessories: [["Leather wallet", 5400, 0], ["Tote bag", 2500, 0], ["Sunglasses", 7400, 0], ["Beanie", 2100, 0], ["Card holder", 2900, 0]],
+};
+const PRODUCTS = Object.entries(CATEGORIES).flatMap(([category, items]) =>
+  items.map(([name, price], index) => ({ sku: `${category.slice(0, 3).toUpperCase()}-${String(index + 1).padStart(3, "0")}`, name, category, price })),
+);
+
+const FIRST_NAMES = ["Alex", "Sam", "Jordan", "Taylor", "Min-jun", "Seo-yeon", "Yuki", "Haruto", "Olga", "Dmitri", "Anna", "Bence", "Lucas", "Beatriz", "Maria", "Chris", "Priya", "Omar", "Lea", "Noah", "Emma", "Ji-woo", "Sofia", "Mateus"];
+const LAST_NAMES = ["Kim", "Park", "Lee", "Tanaka", "Sato", "Ivanova", "Petrov", "Nagy", "Kovács", "Silva", "Santos", "Smith", "Garcia", "Müller", "Rossi", "Nguyen", "Khan", "Brown", "Wilson", "Costa"];
+
+type DemoEvent =
+  | { at: Date; type: "enroll"; customer: number }
+  | { at: Date; type: "order"; customerExternalId: string; externalId: string; lines: OrderLineInput[] }
+  | { at: Date; type: "return"; orderExternalId: string; sku: string }
+  | { at: Date; type: "redeem"; customer: number; rewardIndex: number }
+  | { at: Date; type: "expire" };
+
+async function availableAt(tx: Tx, customerId: number, at: Date): Promise<number> {
+  const [row] = await tx.$queryRaw<{ available: number }[]>`
+    SELECT COALESCE(SUM(l."remaining"), 0)::int AS "available" FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
+    WHERE a."customerId" = ${customerId} AND l."remaining" > 0 AND l."availableAt" <= ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})`;
+  return row?.available ?? 0;
+}
+
+export async function isDemoLoaded(): Promise<boolean> {
+  return (await prisma.program.count({ where: { slug: DEFAULT_PROGRAM_SLUG } })) > 0;
+}
+
+export async function loadDemoData({ customers: customerCount = 2000, seed = 20261123, now = new Date(), log = () => {} }: DemoOptions = {}) {
+  const random = mulberry32(seed);
+  const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
+  const start = addMonths(now, -18);
+  const span = now.getTime() - start.getTime();
+  const started = Date.now();
+
+  // Program, tiers, rule, rewards, staff, API key
+  const programRow = await prisma.program.create({
+    data: { slug: DEFAULT_PROGRAM_SLUG, name: "Hearth Demo Shop", currency: "USD", welcomeBonus: 100, pendingDays: 14, expiryMonths: 12, pointValueMillis: 10, createdAt: start },
+  });
+  const bronze = await prisma.tier.create({ data: { programId: programRow.id, name: "Bronze", rank: 1, minSpendCents: 0 } });
+  const silver = await prisma.tier.create({ data: { programId: programRow.id, name: "Silver", rank: 2, minSpendCents: 50_000 } });
+  const gold = await prisma.tier.create({ data: { programId: programRow.id, name: "Gold", rank: 3, minSpendCents: 150_000 } });
+  await prisma.earnRule.create({
+    data: { programId: programRow.id, name: "Points on spend", pointsPerUnitHundredths: 100, tierMultipliers: { [bronze.id]: 10_000, [silver.id]: 12_500, [gold.id]: 15_000 } },
+  });
+  const rewardData = [
+    { name: "$5 off your next order", kind: "FIXED_DISCOUNT" as const, costPoints: 500, valueCents: 500, description: "A one-time $5 discount code." },
+    { name: "10% off everything", kind: "PERCENT_DISCOUNT" as const, costPoints: 900, percentOff: 10, description: "10% off one order, no minimum." },
+    { name: "Free shipping", kind: "FREE_SHIPPING" as const, costPoints: 300, description: "Free standard shipping on your next order." },
+    { name: "Free tote bag", kind: "FREE_PRODUCT" as const, costPoints: 1_200, sku: "ACC-002", stock: 150, description: "Our canvas tote, added to your next order." },
+    { name: "$25 partner voucher", kind: "VOUCHER" as const, costPoints: 2_500, valueCents: 2_500, stock: 60, description: "A voucher for our coffee partner." },
+    { name: "$10 store credit", kind: "CASHBACK" as const, costPoints: 1_000, valueCents: 1_000, description: "Cashback added to your store credit." },
+    { name: "Holiday mug (ended)", kind: "FREE_PRODUCT" as const, costPoints: 800, sku: "KIT-003", isActive: false, description: "Last season's limited mug." },
+  ];
+  const rewards: { id: number; costPoints: number; stock: number | null }[] = [];
+  for (const reward of rewardData) rewards.push(await prisma.reward.create({ data: { programId: programRow.id, ...reward, createdAt: start } }));
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const admin = await prisma.user.create({ data: { email: "admin@hearth.test", name: "Ada Admin", role: "ADMIN", passwordHash } });
+  await prisma.user.create({ data: { email: "marketer@hearth.test", name: "Mia Marketer", role: "MARKETER", passwordHash } });
+  await prisma.user.create({ data: { email: "manager@hearth.test", name: "Max Manager", role: "MANAGER", passwordHash } });
+  await prisma.apiKey.create({ data: { programId: programRow.id, name: "Demo shop", prefix: DEMO_API_KEY.slice(0, 12), hash: hashApiKey(DEMO_API_KEY), createdById: admin.id } });
+  const program: ProgramSettings = await getProgram();
+
+  // Customers: ~60% join the program at their first order; members come back more often.
+  const customerIds: number[] = [];
+  const events: DemoEvent[] = [];
+  let orderSeq = 0;
+  const basket = (isMember: boolean): OrderLineInput[] => {
+    const count = 1 + Math.floor(random() * random() * (isMember ? 4.5 : 3.5));
+    const lines = new Map<string, OrderLineInput>();
+    for (let i = 0; i < count; i += 1) {
+      const product = pick(PRODUCTS);
+      const existing = lines.get(product.sku);
+      if (existing) existing.quantity += 1;
+      else lines.set(product.sku, { sku: product.sku, category: product.category, quantity: random() < 0.12 ? 2 : 1, unitPriceCents: product.price });
+    }
+    return [...lines.values()];
+  };
+  const customerRows = [];
+  for (let index = 0; index < customerCount; index += 1) {
+    const isMember = random() < 0.6;
+    const first = pick(FIRST_NAMES);
+    const last = pick(LAST_NAMES);
+    customerRows.push({
+      programId: program.id,
+      externalId: `cust-${String(index + 1).padStart(5, "0")}`,
+      email: `${first.toLowerCase().replace(/[^a-z]/g, "")}.${last.toLowerCase().replace(/[^a-z]/g, "")}.${index + 1}@example.com`,
+      name: `${first} ${last}`,
+      isMember,
+    });
+  }
+  for (const row of customerRows) {
+    const { isMember, ...data } = row;
+    const firstOrderAt = new Date(start.getTime() + Math.pow(random(), 1.15) * span * 0.97);
+    const created = await prisma.customer.create({ data: { ...data, createdAt: firstOrderAt }, select: { id: true } });
+    customerIds.push(created.id);
+    if (isMember) events.push({ at: new Date(firstOrderAt.getTime() - 60_000), type: "enroll", customer: created.id });
+    const meanGapDays = isMember ? 19 : 36;
+    const churn = isMember ? 0.035 : 0.12;
+    let at = firstOrderAt;
+    let orders = 0;
+    while (at < now) {
+      const externalId = `ord-${String(++orderSeq).padStart(6, "0")}`;
+      const lines = basket(isMember);
+      events.push({ at, type: "order", customerExternalId: data.externalId, externalId, lines });
+      orders += 1;
+      if (random() < 0.06) events.push({ at: addDays(at, 3 + Math.floor(random() * 20)), type: "return", orderExternalId: externalId, sku: lines[0].sku });
+      if (isMember && orders % 3 === 0 && random() < 0.55) {
+        events.push({ at: addDays(at, 15 + Math.floor(random() * 10)), type: "redeem", customer: created.id, rewardIndex: Math.floor(random() * 6) });
+      }
+      if (random() < churn) break;
+      at = new Date(at.getTime() - Math.log(1 - random()) * meanGapDays * 86_400_000);
+    }
+  }
+  for (let month = 1; month <= 18; month += 1) events.push({ at: addMonths(start, month), type: "expire" });
+  const timeline = events.filter((event) => event.at < now).sort((a, b) => a.at.getTime() - b.at.getTime());
+  log(`demo: ${customerCount} customers, ${timeline.filter((e) => e.type === "order").length} orders to replay through the ledger`);
+
+  // Replay in time order through the services, in batches of one transaction each.
+  const BATCH = 400;
+  for (let offset = 0; offset < timeline.length; offset += BATCH) {
+    const batch = timeline.slice(offset, offset + BATCH);
+    const expiries = batch.filter((event) => event.type === "expire");
+    await prisma.$transaction(async (tx) => {
+      const config = await loadEarningConfig(tx, program.id);
+      for (const event of batch) await replay(tx, program, config, rewards, event);
+    }, { maxWait: 60_000, timeout: 600_000 });
+    for (const expiry of expiries) await expireAll(program.id, expiry.at);
+    if ((offset / BATCH) % 10 === 0) log(`demo: ${Math.min(offset + BATCH, timeline.length)}/${timeline.length} events (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+  }
+
+  await createDemoMember(program, rewards.map((reward) => reward.id), now);
+  log(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+async function replay(tx: Tx, program: ProgramSettings, config: EarningConfig, rewards: { id: number; costPoints: number; stock: number | null }[], event: DemoEvent) {
+  switch (event.type) {
+    case "enroll":
+      await enrollCustomerInTx(tx, { program, customerId: event.customer, at: event.at });
+      return;
+    case "order":
+      await recordOrderInTx(tx, {
+        program,
+        externalId: event.externalId,
+        member: { externalId: event.customerExternalId },
+        currency: program.currency,
+        totalCents: event.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0) + 495,
+        placedAt: event.at,
+        lines: event.lines,
+      }, config);
+      return;
+    case "return":
+      await recordReturnInTx(tx, { programId: program.id, orderExternalId: event.orderExternalId, returnExternalId: `ret-${event.orderExternalId}`, lines: [{ sku: event.sku, quantity: 1 }], at: event.at });
+      return;
+    case "redeem": {
+      const reward = rewards[event.rewardIndex];
+      // Members only try what they can afford, so a batch never hits an expected failure.
+      if ((await availableAt(tx, event.customer, event.at)) < reward.costPoints) return;
+      try {
+        await redeemRewardInTx(tx, { programId: program.id, customerId: event.customer, rewardId: reward.id, idempotencyKey: `demo-${event.at.getTime()}`, source: "demo", at: event.at });
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === "REWARD_OUT_OF_STOCK")) throw error;
+      }
+      return;
+    }
+    case "expire":
+      return;
+  }
+}
+
+async function expireAll(programId: number, at: Date) {
+  const due = await prisma.$queryRaw<{ customerId: number }[]>`
+    SELECT DISTINCT a."customerId" FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
+    WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" <= ${at}`;
+  await prisma.$transaction(async (tx) => {
+    for (const { customerId } of due) await expireCustomerPointsInTx(tx, { programId, customerId, at });
+  }, { maxWait: 60_000, timeout: 600_000 });
+}
+
+/** member@hearth.test: a Gold member with history, pending points and two redemptions. */
+async function createDemoMember(program: ProgramSettings, rewardIds: number[], now: Date) {
+  const joined = addMonths(now, -14);
+  const { customerId } = await signUpMember({
+    name: "Alex Kim",
+    email: "member@hearth.test",
+    password: DEMO_PASSWORD,
+    acceptTerms: true,
+    locale: "en",
+    externalId: DEMO_MEMBER_EXTERNAL_ID,
+    at: joined,
+  });
+  const orders: { at: Date; lines: OrderLineInput[] }[] = [];
+  for (let month = 0; month < 14; month += 1) {
+    orders.push({ at: addDays(addMonths(joined, month), 3), lines: [{ sku: "APP-002", category: "apparel", quantity: 1, unitPriceCents: 8_900 }, { sku: "KIT-005", category: "kitchen", quantity: 2, unitPriceCents: 2_800 }] });
+    if (month % 2 === 0) orders.push({ at: addDays(addMonths(joined, month), 17), lines: [{ sku: "HOM-002", category: "home", quantity: 1, unitPriceCents: 5_900 }] });
+  }
+  orders.push({ at: addDays(now, -4), lines: [{ sku: "ACC-003", category: "accessories", quantity: 1, unitPriceCents: 7_400 }, { sku: "BEA-001", category: "beauty", quantity: 1, unitPriceCents: 3_200 }] });
+  await prisma.$transaction(async (tx) => {
+    let index = 0;
+    for (const order of orders.filter((candidate) => candidate.at < now)) {
+      index += 1;
+      await recordOrderInTx(tx, {
+        program,
+        externalId: `demo-ord-${String(index).padStart(3, "0")}`,
+        member: { externalId: DEMO_MEMBER_EXTERNAL_ID },
+        currency: program.currency,
+        totalCents: order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        placedAt: order.at,
+        lines: order.lines,
+      });
+      if (index === 6) await redeemRewardInTx(tx, { programId: program.id, customerId, rewardId: rewardIds[2], idempotencyKey: "demo-member-1", source: "demo", at: addDays(order.at, 20) });
+      if (index === 14) await redeemRewardInTx(tx, { programId: program.id, customerId, rewardId: rewardIds[0], idempotencyKey: "demo-member-2", source: "demo", at: addDays(order.at, 20) });
+    }
+    await recordReturnInTx(tx, { programId: program.id, orderExternalId: "demo-ord-010", returnExternalId: "demo-ret-1", lines: [{ sku: "KIT-005", quantity: 1 }], at: addDays(orders[9].at, 6) });
+  }, { maxWait: 60_000, timeout: 600_000 });
+  await expireAll(program.id, now);
+}
