@@ -214,7 +214,7 @@ async function expireAll(programId: number, at: Date) {
   }, { maxWait: 60_000, timeout: 600_000 });
 }
 
-/** member@hearth.test: a Gold member with history, pending points and two redemptions. */
+/** member@hearth.test: a Silver member with history, pending points and two redemptions. */
 async function createDemoMember(program: ProgramSettings, rewardIds: number[], now: Date) {
   const joined = addMonths(now, -14);
   const { customerId } = await signUpMember({
@@ -226,10 +226,12 @@ async function createDemoMember(program: ProgramSettings, rewardIds: number[], n
     externalId: DEMO_MEMBER_EXTERNAL_ID,
     at: joined,
   });
+  // One order a month (plus a kitchen item every other month) keeps Alex in Silver, in reach of Gold.
   const orders: { at: Date; lines: OrderLineInput[] }[] = [];
   for (let month = 0; month < 14; month += 1) {
-    orders.push({ at: addDays(addMonths(joined, month), 3), lines: [{ sku: "APP-002", category: "apparel", quantity: 1, unitPriceCents: 8_900 }, { sku: "KIT-005", category: "kitchen", quantity: 2, unitPriceCents: 2_800 }] });
-    if (month % 2 === 0) orders.push({ at: addDays(addMonths(joined, month), 17), lines: [{ sku: "HOM-002", category: "home", quantity: 1, unitPriceCents: 5_900 }] });
+    const lines: OrderLineInput[] = [{ sku: "APP-002", category: "apparel", quantity: 1, unitPriceCents: 8_900 }];
+    if (month % 2 === 0) lines.push({ sku: "KIT-005", category: "kitchen", quantity: 1, unitPriceCents: 2_800 });
+    orders.push({ at: addDays(addMonths(joined, month), 10), lines });
   }
   orders.push({ at: addDays(now, -4), lines: [{ sku: "ACC-003", category: "accessories", quantity: 1, unitPriceCents: 7_400 }, { sku: "BEA-001", category: "beauty", quantity: 1, unitPriceCents: 3_200 }] });
   await prisma.$transaction(async (tx) => {
@@ -246,9 +248,9 @@ async function createDemoMember(program: ProgramSettings, rewardIds: number[], n
         lines: order.lines,
       });
       if (index === 6) await redeemRewardInTx(tx, { programId: program.id, customerId, rewardId: rewardIds[2], idempotencyKey: "demo-member-1", source: "demo", at: addDays(order.at, 20) });
-      if (index === 14) await redeemRewardInTx(tx, { programId: program.id, customerId, rewardId: rewardIds[0], idempotencyKey: "demo-member-2", source: "demo", at: addDays(order.at, 20) });
+      if (index === 12) await redeemRewardInTx(tx, { programId: program.id, customerId, rewardId: rewardIds[0], idempotencyKey: "demo-member-2", source: "demo", at: addDays(order.at, 20) });
     }
-    await recordReturnInTx(tx, { programId: program.id, orderExternalId: "demo-ord-010", returnExternalId: "demo-ret-1", lines: [{ sku: "KIT-005", quantity: 1 }], at: addDays(orders[9].at, 6) });
+    await recordReturnInTx(tx, { programId: program.id, orderExternalId: "demo-ord-009", returnExternalId: "demo-ret-1", lines: [{ sku: "KIT-005", quantity: 1 }], at: addDays(orders[8].at, 6) });
   }, { maxWait: 60_000, timeout: 600_000 });
   await expireAll(program.id, now);
 }

@@ -23,7 +23,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: {}, password: {} },
       async authorize(credentials) {
-        const parsed = loginSchema.safeParse(credentials);
+        // Auth.js adds its own fields (redirectTo, callbackUrl); validate only ours.
+        const parsed = loginSchema.safeParse({ email: credentials?.email, password: credentials?.password });
         if (!parsed.success) return null;
         const user = await prisma.user.findUnique({
           where: { email: parsed.data.email },

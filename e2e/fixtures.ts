@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "hearth-demo";
+export const DEMO_API_KEY = "hearth_demo_key";
+export const roles = ["member", "marketer", "manager", "admin"] as const;
+export type DemoRole = (typeof roles)[number];
+export const storageStatePath = (role: DemoRole) => `e2e/.auth/${role}.json`;
+
+export function uniqueId(prefix: string) {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** Per-test members: each signs up through the join page and gets its own browser context. */
+export const members = {
+  async create(browser: Browser) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const email = `${uniqueId("e2e")}@example.test`;
+    const password = "correct-horse-battery";
+    await page.goto("/join");
+    await page.getByLabel("Name").fill("Erin Example");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByLabel(/I accept the program terms/).check();
+    await page.getByRole("button", { name: "Join and get my points" }).click();
+    await page.waitForURL(/\/dashboard/);
+    return { context, page, email, password };
+  },
+};
+
+/** Posts an order through the REST API, placed long enough ago that its points are available. */
+export async function postOrder(request: APIRequestContext, email: string, total: number, daysAgo = 20) {
+  const response = await request.post("/api/v1/orders", {
+    headers: { authorization: `Bearer ${DEMO_API_KEY}`, "idempotency-key": uniqueId("idem") },
+    data: {
+      externalId: uniqueId("order"),
+      member: { email },
+      currency: "USD",
+      total,
+      placedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+      lines: [{ sku: "E2E-1", category: "home", quantity: 1, unitPrice: total }],
+    },
+  });
+  expect(response.status()).toBe(201);
+  return response.json();
+}

@@ -1,0 +1,112 @@
+import { expect, test } from "@playwright/test";
+import { members, postOrder } from "./fixtures";
+
+test("a customer joins, earns on an order, redeems a reward and sees it everywhere", async ({ browser }) => {
+  const { page, email, context } = await members.create(browser);
+  await expect(page.getByRole("heading", { name: /Welcome to the program, Erin Example/ })).toBeVisible();
+  await expect(page.getByTestId("available-points")).toHaveText("100");
+  await expect(page.getByText("Welcome bonus")).toBeVisible();
+
+  const earned = await postOrder(page.request, email, 250);
+  expect(earned.pointsEarned).toBe(250);
+  await postOrder(page.request, email, 40, 1); // recent: still pending
+  await page.reload();
+  await expect(page.getByTestId("available-points")).toHaveText("350");
+  await expect(page.getByTestId("pending-points")).toHaveText("40");
+  await expect(page.getByTestId("tier-name")).toHaveText("Bronze");
+  await expect(page.getByRole("progressbar")).toBeVisible();
+
+  await page.getByRole("link", { name: "Rewards" }).first().click();
+  await expect(page.getByTestId("rewards-available")).toContainText("350");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Free shipping" }) });
+  await card.getByRole("button", { name: "Redeem" }).click();
+  await card.getByRole("button", { name: "Redeem" }).click(); // confirm
+  const code = await card.getByTestId("reward-code").textContent();
+  expect(code).toMatch(/^HRTH-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(page.getByTestId("rewards-available")).toContainText("50");
+  await expect(page.getByRole("region", { name: /My rewards/ }).or(page.locator("section", { hasText: "My rewards" })).getByText(code!)).toBeVisible();
+
+  await page.getByRole("link", { name: "Activity" }).click();
+  await expect(page.getByText("Redeemed: Free shipping")).toBeVisible();
+  await expect(page.getByText("-300").or(page.getByText("−300"))).toBeVisible();
+  await context.close();
+});
+
+test("not enough points: a clear message and nothing changes", async ({ browser }) => {
+  const { page, context } = await members.create(browser);
+  await page.goto("/rewards");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "$25 partner voucher" }) });
+  await expect(card.getByText("2,400 more points needed")).toBeVisible();
+  await card.getByRole("button", { name: "Redeem" }).click();
+  await card.getByRole("button", { name: "Redeem" }).click();
+  await expect(card.getByRole("alert")).toHaveText(/don't have enough available points.*Nothing was deducted/);
+  await page.reload();
+  await expect(page.getByTestId("rewards-available")).toContainText("100");
+  await expect(page.getByText("You haven't redeemed anything yet.")).toBeVisible();
+  await context.close();
+});
+
+test("keyboard only: redeem with Tab and Enter", async ({ browser }) => {
+  const { page, email, context } = await members.create(browser);
+  await postOrder(page.request, email, 300);
+  await page.goto("/rewards");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Free shipping" }) });
+  await card.getByRole("button", { name: "Redeem" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(card.getByRole("button", { name: "Redeem" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(card.getByTestId("reward-code")).toBeVisible();
+  await context.close();
+});
+
+test("the language switcher shows the portal in Korean and remembers it", async ({ browser }) => {
+  const { page, context } = await members.create(browser);
+  await page.getByLabel("Language").selectOption("ko");
+  await expect(page.getByRole("heading", { name: /다시 오신 것을 환영합니다|가입을 환영합니다/ })).toBeVisible();
+  await expect(page.getByText("사용 가능 포인트")).toBeVisible();
+  await page.goto("/rewards");
+  await expect(page.getByRole("heading", { name: "리워드", level: 1 })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ko");
+  await context.close();
+});
+
+test("the demo member sees points, tier progress and explained history", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: "e2e/.auth/member.json" });
+  const page = await context.newPage();
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("tier-name")).toHaveText("Silver");
+  await expect(page.getByText(/more in 12 months to reach Gold/)).toBeVisible();
+  await expect(page.getByText(/Order demo-ord-/).first()).toBeVisible();
+  await page.goto("/activity");
+  await expect(page.getByText("Welcome bonus")).toBeVisible();
+  await expect(page.getByText("Redeemed: Free shipping")).toBeVisible();
+  await expect(page.getByText("Return on order demo-ord-009")).toBeVisible();
+  await context.close();
+});
+
+test("sign up errors are explained and create nothing", async ({ page }) => {
+  await page.goto("/join");
+  await page.getByLabel("Name").fill("Dup");
+  await page.getByLabel("Email").fill("member@hearth.test");
+  await page.getByLabel("Password").fill("long-enough-password");
+  await page.getByRole("button", { name: "Join and get my points" }).click();
+  await expect(page.getByText("Please accept the program terms.")).toBeVisible();
+  await page.getByLabel(/I accept the program terms/).check();
+  await page.getByRole("button", { name: "Join and get my points" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/already exists/);
+});
+
+test("wrong password is refused; logging out ends the session", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("member@hearth.test");
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+  await page.getByLabel("Password").fill("hearth-demo");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login/);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login/);
+});

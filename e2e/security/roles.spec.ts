@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_API_KEY, storageStatePath, type DemoRole } from "../fixtures";
+
+// Each forbidden path is opened directly, not through the navigation.
+const forbidden: Record<DemoRole, string[]> = {
+  member: ["/admin/analytics", "/admin/rewards", "/admin/rules", "/admin/members", "/admin/staff", "/admin/api-keys"],
+  marketer: ["/admin/analytics", "/admin/staff", "/admin/api-keys", "/dashboard", "/rewards"],
+  manager: ["/admin/rewards", "/admin/rewards/new", "/admin/rules", "/admin/staff", "/admin/api-keys", "/dashboard"],
+  admin: ["/dashboard", "/rewards", "/activity"],
+};
+
+for (const [role, paths] of Object.entries(forbidden) as [DemoRole, string[]][]) {
+  test.describe(`${role} is refused`, () => {
+    test.use({ storageState: storageStatePath(role) });
+    for (const path of paths) {
+      test(path, async ({ page }) => {
+        const response = await page.goto(path);
+        expect(response?.status()).toBe(403);
+        await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+      });
+    }
+  });
+}
+
+test.describe("signed out", () => {
+  for (const path of ["/dashboard", "/rewards", "/activity", "/admin/analytics", "/admin/staff"]) {
+    test(`${path} asks to log in`, async ({ page }) => {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/login/);
+    });
+  }
+});
+
+test("the API refuses requests without a valid key, with JSON errors", async ({ request }) => {
+  const missing = await request.get("/api/v1/members/demo-member");
+  expect(missing.status()).toBe(401);
+  expect((await missing.json()).error.code).toBe("UNAUTHENTICATED");
+  const wrong = await request.post("/api/v1/orders", { headers: { authorization: "Bearer hearth_not_a_key", "idempotency-key": "x" }, data: {} });
+  expect(wrong.status()).toBe(401);
+  const ok = await request.get("/api/v1/members/demo-member", { headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toMatchObject({ externalId: "demo-member", tier: "Silver" });
+});

@@ -1,0 +1,117 @@
+import { expect, test } from "@playwright/test";
+import { members, postOrder, storageStatePath, uniqueId } from "./fixtures";
+
+test.describe("marketer", () => {
+  test.use({ storageState: storageStatePath("marketer") });
+
+  test("creates a limited reward that members see, and bad input changes nothing", async ({ page, browser }) => {
+    const name = uniqueId("Candle bundle");
+    await page.goto("/admin/rewards/new");
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Kind").selectOption("PERCENT_DISCOUNT");
+    await page.getByLabel("Cost in points").fill("50");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Enter a percentage between 1 and 100.")).toBeVisible();
+    await page.getByLabel("Percent off").fill("15");
+    await page.getByLabel("Stock").fill("1");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/admin\/rewards\?saved=1/);
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
+
+    const member = await members.create(browser);
+    await member.page.goto("/rewards");
+    const card = member.page.getByRole("listitem").filter({ has: member.page.getByRole("heading", { name }) });
+    await expect(card.getByText("15% off")).toBeVisible();
+    await expect(card.getByText("1 left")).toBeVisible();
+    await card.getByRole("button", { name: "Redeem" }).click();
+    await card.getByRole("button", { name: "Redeem" }).click();
+    await expect(card.getByTestId("reward-code")).toBeVisible();
+
+    // the second member finds it out of stock
+    const other = await members.create(browser);
+    await other.page.goto("/rewards");
+    const soldOut = other.page.getByRole("listitem").filter({ has: other.page.getByRole("heading", { name }) });
+    await expect(soldOut.getByText("Out of stock")).toBeVisible();
+    await expect(soldOut.getByRole("button", { name: "Redeem" })).toBeDisabled();
+    await member.context.close();
+    await other.context.close();
+  });
+
+  test("a rule change applies to the next order", async ({ page, browser }) => {
+    const member = await members.create(browser);
+    await page.goto("/admin/rules");
+    await page.getByLabel("Points per USD spent").fill("2");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(/Saved as version \d+/)).toBeVisible();
+    try {
+      const order = await postOrder(page.request, member.email, 100);
+      expect(order.pointsEarned).toBe(200);
+    } finally {
+      await page.getByLabel("Points per USD spent").fill("1");
+      await page.getByRole("button", { name: "Save" }).click();
+      await expect(page.getByText(/Saved as version \d+/)).toBeVisible();
+    }
+    const after = await postOrder(page.request, member.email, 100);
+    expect(after.pointsEarned).toBe(100);
+    await member.context.close();
+  });
+
+  test("looks up a member", async ({ page }) => {
+    await page.goto("/admin/members?q=member@hearth.test");
+    await page.getByRole("link", { name: "Alex Kim" }).click();
+    await expect(page.getByRole("heading", { name: "Customer Alex Kim" })).toBeVisible();
+    await expect(page.getByText("demo-member")).toBeVisible();
+  });
+});
+
+test.describe("manager", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("reads retention analytics: headline figures and three charts", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await expect(page.getByRole("heading", { name: "Retention analytics" })).toBeVisible();
+    await expect(page.getByTestId("headline-repeatRate")).toHaveText(/%/);
+    await expect(page.getByTestId("headline-ltv")).toHaveText(/\$/);
+    await expect(page.getByTestId("headline-aov")).toHaveText(/\$/);
+    await expect(page.locator(".recharts-line")).toHaveCount(6);
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ storageState: storageStatePath("admin") });
+
+  test("creates an API key that works once shown, then revokes it", async ({ page, request }) => {
+    const name = uniqueId("Shop");
+    await page.goto("/admin/api-keys");
+    await page.getByLabel("Name").fill(name);
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!;
+    expect(key).toMatch(/^hearth_/);
+    const ok = await request.get("/api/v1/members/demo-member", { headers: { authorization: `Bearer ${key}` } });
+    expect(ok.status()).toBe(200);
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: /Revoke/ }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Revoked");
+    const refused = await request.get("/api/v1/members/demo-member", { headers: { authorization: `Bearer ${key}` } });
+    expect(refused.status()).toBe(401);
+  });
+
+  test("adds a staff account that can log in with its role", async ({ page, browser }) => {
+    const email = `${uniqueId("staff")}@hearth.test`;
+    await page.goto("/admin/staff");
+    await page.getByLabel("Name").fill("Nora New");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Role").selectOption("MANAGER");
+    await page.getByLabel("Initial password").fill("a-strong-password");
+    await page.getByRole("button", { name: "Add staff account" }).click();
+    await expect(page.getByText("Staff account created.")).toBeVisible();
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await other.goto("/login");
+    await other.getByLabel("Email").fill(email);
+    await other.getByLabel("Password").fill("a-strong-password");
+    await other.getByRole("button", { name: "Log in" }).click();
+    await other.waitForURL(/\/admin\/analytics/);
+    await context.close();
+  });
+});

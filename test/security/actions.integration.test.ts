@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import type { CurrentUser } from "@/lib/auth/current-user";
+import { prisma } from "@/lib/db/prisma";
+import { enrollCustomer } from "@/lib/services/enroll-customer";
+import { recordOrder } from "@/lib/services/record-order";
+import { DEFAULT_PROGRAM_SLUG, getProgram } from "@/lib/services/program";
+import { createCustomer, createReward, uniqueId } from "@/test/fixtures";
+
+// Every server action re-checks who is calling. The session is replaced by a test double so
+// each action can be called directly as each role, as an attacker would (not via the UI).
+let sessionUser: CurrentUser | null = null;
+vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => sessionUser }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+
+const { saveRewardAction } = await import("@/lib/actions/save-reward");
+const { saveEarnRuleAction } = await import("@/lib/actions/save-earn-rule");
+const { createStaffUserAction } = await import("@/lib/actions/create-staff-user");
+const { setStaffActiveAction } = await import("@/lib/actions/set-staff-active");
+const { createApiKeyAction } = await import("@/lib/actions/create-api-key");
+const { revokeApiKeyAction } = await import("@/lib/actions/revoke-api-key");
+const { redeemRewardAction } = await import("@/lib/actions/redeem-reward");
+
+type Role = CurrentUser["role"];
+const staff: Partial<Record<Role, CurrentUser>> = {};
+let alice: { user: CurrentUser; customerId: number };
+let bob: { user: CurrentUser; customerId: number };
+let rewardId: number;
+
+async function makeUser(role: Role): Promise<CurrentUser> {
+  const user = await prisma.user.create({ data: { email: `${uniqueId(role.toLowerCase())}@example.test`, name: role, role, passwordHash: "x" } });
+  return { id: user.id, email: user.email, name: user.name, role, isActive: true, customer: null };
+}
+
+async function makeMember(name: string) {
+  const program = await getProgram();
+  const customer = await createCustomer(program.id);
+  const user = await prisma.user.create({ data: { email: `${uniqueId(name)}@example.test`, name, role: "MEMBER", passwordHash: "x" } });
+  await prisma.customer.update({ where: { id: customer.id }, data: { userId: user.id } });
+  await enrollCustomer({ program, customerId: customer.id });
+  await recordOrder({ program, externalId: uniqueId("o"), member: { externalId: customer.externalId }, currency: "USD", totalCents: 50_000, placedAt: new Date(Date.now() - 30 * 86_400_000), lines: [{ sku: "A", quantity: 1, unitPriceCents: 50_000 }] });
+  const enrolled = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
+  return {
+    customerId: customer.id,
+    user: { id: user.id, email: user.email, name, role: "MEMBER" as const, isActive: true, customer: { id: customer.id, programId: program.id, enrolledAt: enrolled.enrolledAt, externalId: customer.externalId, locale: "en" } },
+  };
+}
+
+beforeAll(async () => {
+  await prisma.program.upsert({
+    where: { slug: DEFAULT_PROGRAM_SLUG },
+    create: { slug: DEFAULT_PROGRAM_SLUG, name: "Default", welcomeBonus: 0, pendingDays: 0 },
+    update: {},
+  });
+  const program = await getProgram();
+  if (!(await prisma.earnRule.findFirst({ where: { programId: program.id } }))) {
+    await prisma.earnRule.create({ data: { programId: program.id, name: "Spend", pointsPerUnitHundredths: 100 } });
+  }
+  for (const role of ["MARKETER", "MANAGER", "ADMIN"] as const) staff[role] = await makeUser(role);
+  alice = await makeMember("alice");
+  bob = await makeMember("bob");
+  rewardId = (await createReward(program.id, { costPoints: 100 })).id;
+});
+
+beforeEach(() => {
+  sessionUser = null;
+});
+
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+const validReward = { name: "Sneaky reward", description: "", kind: "FREE_SHIPPING" as const, costPoints: 1, isActive: true };
+const validRule = { pointsPerUnit: 100, tierMultipliers: {}, isActive: true };
+
+describe("console actions refuse lower roles", () => {
+  const cases: [string, () => Promise<{ serverError?: { code: string } }>, Role[]][] = [
+    ["saveReward", () => saveRewardAction(validReward), ["MEMBER", "MANAGER"]],
+    ["saveEarnRule", () => saveEarnRuleAction(validRule), ["MEMBER", "MANAGER"]],
+    ["createStaffUser", () => createStaffUserAction({ name: "Evil", email: `${uniqueId("evil")}@example.test`, role: "ADMIN", password: "0123456789ab" }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["setStaffActive", () => setStaffActiveAction({ userId: staff.ADMIN!.id, isActive: false }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["createApiKey", () => createApiKeyAction({ name: "stolen" }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["revokeApiKey", () => revokeApiKeyAction({ apiKeyId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
+  ];
+
+  for (const [name, call, refusedRoles] of cases) {
+    test(`${name}: signed out -> UNAUTHENTICATED`, async () => {
+      sessionUser = null;
+      expect((await call()).serverError?.code).toBe("UNAUTHENTICATED");
+    });
+    for (const role of refusedRoles) {
+      test(`${name}: ${role} -> FORBIDDEN and nothing written`, async () => {
+        sessionUser = role === "MEMBER" ? alice.user : staff[role]!;
+        const before = await Promise.all([prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.findFirst({ select: { version: true } }), prisma.auditLog.count()]);
+        expect((await call()).serverError?.code).toBe("FORBIDDEN");
+        const after = await Promise.all([prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.findFirst({ select: { version: true } }), prisma.auditLog.count()]);
+        expect(after).toEqual(before);
+        expect((await prisma.user.findUniqueOrThrow({ where: { id: staff.ADMIN!.id } })).isActive).toBe(true);
+      });
+    }
+  }
+
+  test("the allowed roles succeed and are audit-logged", async () => {
+    sessionUser = staff.MARKETER!;
+    const saved = await saveRewardAction({ ...validReward, name: uniqueId("Marketer reward") });
+    expect(saved.data?.id).toBeGreaterThan(0);
+    sessionUser = staff.ADMIN!;
+    const key = await createApiKeyAction({ name: "ok" });
+    expect(key.data?.key).toMatch(/^hearth_/);
+    const stored = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.data!.id } });
+    expect(stored.hash).not.toContain(key.data!.key); // only the hash is kept
+    expect(await prisma.auditLog.count({ where: { action: "api_key.created", targetId: String(key.data!.id) } })).toBe(1);
+  });
+
+  test("bad input to a console action is a validation error and changes nothing", async () => {
+    sessionUser = staff.MARKETER!;
+    const before = await prisma.reward.count();
+    const results = await Promise.all([
+      saveRewardAction({ ...validReward, costPoints: -5 }),
+      saveRewardAction({ ...validReward, kind: "PERCENT_DISCOUNT" }),
+      saveRewardAction({ ...validReward, name: "" }),
+      saveRewardAction({ ...validReward, programId: 999 } as never),
+    ]);
+    for (const result of results) expect(result.validationErrors).toBeTruthy();
+    expect(await prisma.reward.count()).toBe(before);
+  });
+});
+
+describe("member actions act only on the signed-in member", () => {
+  test("staff cannot redeem through the member action", async () => {
+    sessionUser = staff.ADMIN!;
+    const result = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID() });
+    expect(result.serverError?.code).toBe("FORBIDDEN");
+  });
+
+  test("a member cannot name another member's account", async () => {
+    sessionUser = alice.user;
+    const bobBefore = await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: bob.customerId } });
+    const result = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID(), customerId: bob.customerId } as never);
+    expect(result.validationErrors).toBeTruthy();
+    const bobAfter = await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: bob.customerId } });
+    expect(bobAfter.balance).toBe(bobBefore.balance);
+  });
+
+  test("a redemption always debits the session member", async () => {
+    sessionUser = alice.user;
+    const aliceBefore = await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: alice.customerId } });
+    const bobBefore = await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: bob.customerId } });
+    const result = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID() });
+    expect(result.data?.code).toMatch(/^HRTH-/);
+    expect((await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: alice.customerId } })).balance).toBe(aliceBefore.balance - 100);
+    expect((await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: bob.customerId } })).balance).toBe(bobBefore.balance);
+  });
+
+  test("a double submit with the same request id redeems once", async () => {
+    sessionUser = bob.user;
+    const requestId = crypto.randomUUID();
+    const [first, second] = await Promise.all([redeemRewardAction({ rewardId, requestId }), redeemRewardAction({ rewardId, requestId })]);
+    expect(first.data?.code).toBe(second.data?.code);
+    expect(await prisma.redemption.count({ where: { customerId: bob.customerId } })).toBe(1);
+  });
+});
