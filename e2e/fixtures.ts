@@ -22,7 +22,8 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
 /** Per-test members: each signs up through the join page and gets its own browser context. */
 export const members = {
   async create(browser: Browser) {
-    const context = await browser.newContext();
+    // an empty state: specs that run as staff must not hand their session to the new member
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     const email = `${uniqueId("e2e")}@example.test`;
     const password = "correct-horse-battery";

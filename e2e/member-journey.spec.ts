@@ -93,7 +93,7 @@ test("sign up errors are explained and create nothing", async ({ page }) => {
   await expect(page.getByText("Please accept the program terms.")).toBeVisible();
   await page.getByLabel(/I accept the program terms/).check();
   await page.getByRole("button", { name: "Join and get my points" }).click();
-  await expect(page.getByRole("alert")).toHaveText(/already exists/);
+  await expect(page.getByRole("alert").filter({ hasText: /already exists/ })).toBeVisible();
 });
 
 test("wrong password is refused; logging out ends the session", async ({ page }) => {
@@ -101,7 +101,7 @@ test("wrong password is refused; logging out ends the session", async ({ page })
   await page.getByLabel("Email").fill("member@hearth.test");
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+  await expect(page.getByRole("alert").filter({ hasText: "Email or password is incorrect." })).toBeVisible();
   await page.getByLabel("Password").fill("hearth-demo");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(/\/dashboard/);

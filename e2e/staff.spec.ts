@@ -105,7 +105,7 @@ test.describe("admin", () => {
     await page.getByLabel("Initial password").fill("a-strong-password");
     await page.getByRole("button", { name: "Add staff account" }).click();
     await expect(page.getByText("Staff account created.")).toBeVisible();
-    const context = await browser.newContext();
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const other = await context.newPage();
     await other.goto("/login");
     await other.getByLabel("Email").fill(email);
