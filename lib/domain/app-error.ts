@@ -47,10 +47,34 @@ const httpStatus: Record<ErrorCode, number> = {
   CONFLICT: 409,
 };
 
+// Default English messages for API consumers; people see translated messages keyed by code.
+const defaultMessages: Record<ErrorCode, string> = {
+  BAD_REQUEST: "the request could not be read",
+  VALIDATION: "the request is invalid",
+  UNAUTHENTICATED: "authentication required",
+  FORBIDDEN: "not allowed",
+  NOT_FOUND: "not found",
+  MEMBER_NOT_FOUND: "no member with this id in the program",
+  REWARD_NOT_FOUND: "no reward with this id in the program",
+  INSUFFICIENT_POINTS: "the member does not have enough available points; nothing was deducted",
+  REWARD_OUT_OF_STOCK: "the reward is out of stock; nothing was deducted",
+  REWARD_INACTIVE: "the reward is not available now; nothing was deducted",
+  NOT_ENROLLED: "the customer has not joined the program",
+  ALREADY_ENROLLED: "the customer has already joined the program",
+  EMAIL_TAKEN: "an account with this email already exists",
+  EXTERNAL_ID_TAKEN: "this external id is already used",
+  ORDER_EXISTS: "an order with this external id was already recorded",
+  IDEMPOTENCY_CONFLICT: "this Idempotency-Key was already used with a different request",
+  IDEMPOTENCY_IN_PROGRESS: "a request with this Idempotency-Key is still being processed",
+  INVALID_CREDENTIALS: "email or password is incorrect",
+  RATE_LIMITED: "too many requests",
+  CONFLICT: "conflicts with a concurrent change",
+};
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message?: string) {
-    super(message ?? code);
+    super(message ?? defaultMessages[code]);
     this.name = "AppError";
     this.code = code;
   }
