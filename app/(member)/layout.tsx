@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shared/language-switcher";
 import { NavLink } from "@/components/shared/nav-link";
+import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { requireMember } from "@/lib/auth/current-user";
 
@@ -10,9 +11,7 @@ export default async function MemberLayout({ children }: { children: ReactNode }
   const t = await getTranslations();
   return (
     <div className="min-h-dvh">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:p-2">
-        {t("common.skipToContent")}
-      </a>
+      <SkipLink />
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <span className="text-xl font-bold text-brand-800">{t("common.appName")}</span>

@@ -20,6 +20,7 @@ export async function ActivityList({ items }: { items: ActivityItem[] }) {
               <p className="text-sm text-stone-600">
                 <time dateTime={item.createdAt.toISOString()}>{format.dateTime(item.createdAt, { dateStyle: "medium" })}</time>
                 {isPending && item.availableAt ? ` · ${t("pendingUntil", { date: format.dateTime(item.availableAt, { dateStyle: "medium" }) })}` : null}
+                {item.ruleName ? ` · ${t("rule", { rule: item.ruleName, version: item.ruleVersion ?? 1 })}` : null}
                 {item.debtRepaid > 0 ? ` · ${t("debtRepaid", { count: item.debtRepaid })}` : null}
               </p>
             </div>

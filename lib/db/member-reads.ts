@@ -13,6 +13,8 @@ export type ActivityItem = {
   createdAt: Date;
   availableAt: Date | null;
   debtRepaid: number;
+  ruleName: string | null;
+  ruleVersion: number | null;
 };
 
 /** The member's ledger history, newest first; every line carries its reason. */
@@ -21,7 +23,8 @@ export async function getMemberActivity(customerId: number, { limit = 20, offset
     SELECT t."id", t."kind"::text AS "kind", t."reason", t."note", t."createdAt",
       COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'MEMBER'), 0)::int AS "points",
       COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'CLAWBACK' AND t."kind" IN ('EARN', 'BONUS')), 0)::int AS "debtRepaid",
-      (SELECT MIN(l."availableAt") FROM "PointLot" l WHERE l."transactionId" = t."id") AS "availableAt"
+      (SELECT MIN(l."availableAt") FROM "PointLot" l WHERE l."transactionId" = t."id") AS "availableAt",
+      (SELECT r."name" FROM "EarnRule" r WHERE r."id" = t."ruleId") AS "ruleName", t."ruleVersion"
     FROM "LedgerTransaction" t
     LEFT JOIN "LedgerEntry" e ON e."transactionId" = t."id"
     LEFT JOIN "LedgerAccount" a ON a."id" = e."accountId"

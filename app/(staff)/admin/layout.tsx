@@ -1,9 +1,9 @@
-import { redirect } from "next/navigation";
-import { forbidden } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shared/language-switcher";
 import { NavLink } from "@/components/shared/nav-link";
+import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
@@ -26,9 +26,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   const common = await getTranslations("common");
   return (
     <div className="min-h-dvh">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:p-2">
-        {common("skipToContent")}
-      </a>
+      <SkipLink />
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div>

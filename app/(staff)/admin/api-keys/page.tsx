@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { listApiKeys } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
@@ -18,19 +19,9 @@ export default async function ApiKeysPage() {
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       <p className="max-w-3xl text-stone-700">{t("intro")}</p>
       <Card><CreateApiKeyForm /></Card>
-      <Card className="overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-stone-100 text-stone-700">
-            <tr>
-              <th scope="col" className="p-3">{t("name")}</th>
-              <th scope="col" className="p-3">{t("prefix")}</th>
-              <th scope="col" className="p-3">{t("createdAt")}</th>
-              <th scope="col" className="p-3">{t("createdBy")}</th>
-              <th scope="col" className="p-3">{t("status")}</th>
-              <th scope="col" className="p-3"><span className="sr-only">{t("revoke")}</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-200">
+      <DataTable
+        columns={[{ label: t("name") }, { label: t("prefix") }, { label: t("createdAt") }, { label: t("createdBy") }, { label: t("status") }, { label: t("revoke"), srOnly: true }]}
+      >
             {keys.map((key) => (
               <tr key={key.id}>
                 <td className="p-3 font-medium">{key.name}</td>
@@ -41,9 +32,7 @@ export default async function ApiKeysPage() {
                 <td className="p-3">{key.revokedAt ? null : <RevokeApiKeyButton apiKeyId={key.id} name={key.name} />}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </Card>
+      </DataTable>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { searchMembers } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
@@ -27,22 +28,14 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         </div>
         <button type="submit" className={buttonClass("primary")}>{t("searchButton")}</button>
       </form>
-      <Card className="overflow-x-auto p-0">
-        {results.length === 0 ? (
-          <p className="p-4">{t("noResults")}</p>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="bg-stone-100 text-stone-700">
-              <tr>
-                <th scope="col" className="p-3">{t("name")}</th>
-                <th scope="col" className="p-3">{t("email")}</th>
-                <th scope="col" className="p-3">{t("externalId")}</th>
-                <th scope="col" className="p-3">{t("status")}</th>
-                <th scope="col" className="p-3">{t("tier")}</th>
-                <th scope="col" className="p-3 text-right">{t("balance")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-200">
+      {results.length === 0 ? (
+        <Card>
+          <p>{t("noResults")}</p>
+        </Card>
+      ) : (
+        <DataTable
+          columns={[{ label: t("name") }, { label: t("email") }, { label: t("externalId") }, { label: t("status") }, { label: t("tier") }, { label: t("balance"), align: "right" }]}
+        >
               {results.map((customer) => (
                 <tr key={customer.id}>
                   <td className="p-3">
@@ -55,10 +48,8 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
                   <td className="p-3 text-right tabular-nums">{format.number(customer.account?.balance ?? 0)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
-      </Card>
+        </DataTable>
+      )}
     </div>
   );
 }

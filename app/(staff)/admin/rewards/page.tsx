@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
-import { Alert, Badge, Card } from "@/components/ui/card";
+import { Alert, Badge } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { listRewards } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
@@ -32,20 +33,17 @@ export default async function AdminRewardsPage({ searchParams }: { searchParams:
         </Link>
       </div>
       {saved ? <Alert tone="success">{t("saved")}</Alert> : null}
-      <Card className="overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-stone-100 text-stone-700">
-            <tr>
-              <th scope="col" className="p-3">{t("name")}</th>
-              <th scope="col" className="p-3">{t("kind")}</th>
-              <th scope="col" className="p-3 text-right">{t("cost")}</th>
-              <th scope="col" className="p-3 text-right">{t("stock")}</th>
-              <th scope="col" className="p-3 text-right">{t("redeemed")}</th>
-              <th scope="col" className="p-3">{t("status")}</th>
-              <th scope="col" className="p-3"><span className="sr-only">{common("edit")}</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-200">
+      <DataTable
+        columns={[
+          { label: t("name") },
+          { label: t("kind") },
+          { label: t("cost"), align: "right" },
+          { label: t("stock"), align: "right" },
+          { label: t("redeemed"), align: "right" },
+          { label: t("status") },
+          { label: common("edit"), srOnly: true },
+        ]}
+      >
             {rewards.map((reward) => (
               <tr key={reward.id}>
                 <td className="p-3 font-medium">{reward.name}</td>
@@ -63,9 +61,7 @@ export default async function AdminRewardsPage({ searchParams }: { searchParams:
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </Card>
+      </DataTable>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { Badge, Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { listStaff } from "@/lib/db/staff-reads";
 import { CreateStaffForm, ToggleStaffButton } from "./staff-forms";
@@ -15,18 +16,7 @@ export default async function StaffPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       <p className="max-w-3xl text-stone-700">{t("intro")}</p>
-      <Card className="overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-stone-100 text-stone-700">
-            <tr>
-              <th scope="col" className="p-3">{t("name")}</th>
-              <th scope="col" className="p-3">{t("email")}</th>
-              <th scope="col" className="p-3">{t("role")}</th>
-              <th scope="col" className="p-3">{t("status")}</th>
-              <th scope="col" className="p-3"><span className="sr-only">{t("status")}</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-200">
+      <DataTable columns={[{ label: t("name") }, { label: t("email") }, { label: t("role") }, { label: t("status") }, { label: t("status"), srOnly: true }]}>
             {staff.map((user) => (
               <tr key={user.id}>
                 <td className="p-3 font-medium">{user.name}</td>
@@ -36,9 +26,7 @@ export default async function StaffPage() {
                 <td className="p-3">{user.id === me.id ? null : <ToggleStaffButton userId={user.id} isActive={user.isActive} name={user.name} />}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </Card>
+      </DataTable>
       <Card>
         <h2 className="mb-3 text-lg font-semibold">{t("add")}</h2>
         <CreateStaffForm />
