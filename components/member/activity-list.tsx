@@ -1,25 +1,32 @@
-import { getFormatter, getTranslations } from "next-intl/server";
+"use client";
+
+import { useFormatter, useTranslations } from "next-intl";
 import type { ActivityItem } from "@/lib/db/member-reads";
 
 const knownReasons = new Set(["order", "welcome_bonus", "reward", "return", "expiry", "adjustment"]);
 
+/** Dates arrive as Date from server components and as ISO strings from the JSON route. */
+export type ActivityRow = Omit<ActivityItem, "createdAt" | "availableAt"> & { createdAt: Date | string; availableAt: Date | string | null };
+
 /** The member's ledger lines; each one says why points moved. */
-export async function ActivityList({ items }: { items: ActivityItem[] }) {
-  const t = await getTranslations("activity");
-  const format = await getFormatter();
-  const now = new Date();
+export function ActivityList({ items }: { items: ActivityRow[] }) {
+  const t = useTranslations("activity");
+  const format = useFormatter();
+  const now = Date.now();
   return (
     <ul className="divide-y divide-stone-200">
       {items.map((item) => {
+        const createdAt = new Date(item.createdAt);
+        const availableAt = item.availableAt ? new Date(item.availableAt) : null;
         const reason = knownReasons.has(item.reason) ? t(`reason.${item.reason}` as "reason.order", { note: item.note ?? "" }) : item.reason;
-        const isPending = item.availableAt !== null && item.availableAt > now;
+        const isPending = availableAt !== null && availableAt.getTime() > now;
         return (
           <li key={item.id} className="flex items-start justify-between gap-4 py-3">
             <div>
               <p className="font-medium">{reason}</p>
               <p className="text-sm text-stone-600">
-                <time dateTime={item.createdAt.toISOString()}>{format.dateTime(item.createdAt, { dateStyle: "medium" })}</time>
-                {isPending && item.availableAt ? ` · ${t("pendingUntil", { date: format.dateTime(item.availableAt, { dateStyle: "medium" }) })}` : null}
+                <time dateTime={createdAt.toISOString()}>{format.dateTime(createdAt, { dateStyle: "medium" })}</time>
+                {isPending && availableAt ? ` · ${t("pendingUntil", { date: format.dateTime(availableAt, { dateStyle: "medium" }) })}` : null}
                 {item.ruleName ? ` · ${t("rule", { rule: item.ruleName, version: item.ruleVersion ?? 1 })}` : null}
                 {item.debtRepaid > 0 ? ` · ${t("debtRepaid", { count: item.debtRepaid })}` : null}
               </p>

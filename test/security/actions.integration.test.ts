@@ -19,6 +19,7 @@ const { setStaffActiveAction } = await import("@/lib/actions/set-staff-active");
 const { createApiKeyAction } = await import("@/lib/actions/create-api-key");
 const { revokeApiKeyAction } = await import("@/lib/actions/revoke-api-key");
 const { redeemRewardAction } = await import("@/lib/actions/redeem-reward");
+const { GET: getActivity } = await import("@/app/api/member/activity/route");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -157,5 +158,30 @@ describe("member actions act only on the signed-in member", () => {
     const [first, second] = await Promise.all([redeemRewardAction({ rewardId, requestId }), redeemRewardAction({ rewardId, requestId })]);
     expect(first.data?.code).toBe(second.data?.code);
     expect(await prisma.redemption.count({ where: { customerId: bob.customerId } })).toBe(1);
+  });
+});
+
+describe("GET /api/member/activity", () => {
+  const get = (query = "") => getActivity(new Request(`http://localhost/api/member/activity${query}`));
+
+  test("signed out is 401, staff is 403, a bad offset is 422", async () => {
+    sessionUser = null;
+    expect((await get()).status).toBe(401);
+    sessionUser = staff.ADMIN!;
+    expect((await get()).status).toBe(403);
+    sessionUser = alice.user;
+    expect((await get("?offset=-1")).status).toBe(422);
+    expect((await get("?offset=abc")).status).toBe(422);
+  });
+
+  test("a member only ever sees their own ledger, whatever the query says", async () => {
+    sessionUser = alice.user;
+    const response = await get(`?offset=0&customerId=${bob.customerId}`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    const own = await prisma.ledgerTransaction.findMany({ where: { customerId: alice.customerId }, select: { id: true } });
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.map((item: { id: number }) => item.id).sort()).toEqual(own.map((row) => row.id).sort());
+    expect(body.items.every((item: { reason: string }) => typeof item.reason === "string")).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useAction } from "next-safe-action/hooks";
 import { useRef, useState } from "react";
@@ -7,13 +8,16 @@ import { ActionError } from "@/components/shared/action-error";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { redeemRewardAction } from "@/lib/actions/redeem-reward";
+import { ledgerKeys } from "@/lib/queries/ledger-keys";
 
 export function RedeemButton({ rewardId, rewardName, cost, disabled }: { rewardId: number; rewardName: string; cost: number; disabled: boolean }) {
   const t = useTranslations("rewards");
   const common = useTranslations("common");
   const [requestId, setRequestId] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const queryClient = useQueryClient();
   const { execute, result, isPending, reset } = useAction(redeemRewardAction, {
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ledgerKeys.all }),
     onSettled: () => setRequestId(null),
   });
 
