@@ -110,3 +110,16 @@ test("wrong password is refused; logging out ends the session", async ({ page })
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("older activity loads on demand", async ({ browser }) => {
+  const { page, email, context } = await members.create(browser);
+  for (let index = 0; index < 26; index += 1) await postOrder(page.request, email, 10 + index);
+  await page.goto("/activity");
+  const lines = page.getByRole("main").getByRole("listitem");
+  await expect(lines).toHaveCount(25);
+  await page.getByRole("button", { name: "Show older activity" }).click();
+  await expect(lines).toHaveCount(27); // 26 orders and the welcome bonus
+  await expect(page.getByText("Welcome bonus")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Show older activity" })).toHaveCount(0);
+  await context.close();
+});

@@ -44,3 +44,20 @@ export type CreateRedemptionInput = z.infer<typeof createRedemptionSchema>;
 export const externalIdParamSchema = externalIdSchema;
 
 export const idempotencyKeySchema = z.string().trim().min(1).max(255);
+
+export const createMemberSchema = z
+  .object({
+    externalId: externalIdSchema,
+    email: z.email().max(254).transform((email) => email.toLowerCase()),
+    name: z.string().trim().min(1).max(100).optional(),
+    birthday: z.iso
+      .date()
+      .refine((value) => value >= "1900-01-01" && new Date(`${value}T00:00:00Z`).getTime() <= Date.now(), { error: "must be a past date" })
+      .optional(),
+    locale: z.enum(["en", "ko", "ja", "ru", "hu", "pt-BR"]).optional(),
+    /** false records a shop customer who has not joined (their orders count as non-member orders) */
+    enroll: z.boolean().default(true),
+  })
+  .strict();
+
+export type CreateMemberInput = z.infer<typeof createMemberSchema>;

@@ -6,6 +6,7 @@ import { recordOrder } from "@/lib/services/record-order";
 import { POST as postOrder } from "@/app/api/v1/orders/route";
 import { GET as getMember } from "@/app/api/v1/members/[externalId]/route";
 import { POST as postRedemption } from "@/app/api/v1/members/[externalId]/redemptions/route";
+import { POST as postMember } from "@/app/api/v1/members/route";
 import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
 import { createApiKey, jsonRequest, ledgerChecksum } from "@/test/api-helpers";
 
@@ -199,5 +200,49 @@ describe("members and redemptions", () => {
     );
     expect(response.status).toBe(404);
     expect((await response.json()).error.code).toBe("MEMBER_NOT_FOUND");
+  });
+});
+
+describe("POST /api/v1/members", () => {
+  test("creates and enrolls a member with the welcome bonus, once per Idempotency-Key", async () => {
+    const externalId = uniqueId("shop-cust");
+    const body = { externalId, email: `${externalId}@Example.test`, name: "Kim Ji-woo", birthday: "1990-04-12", locale: "ko" };
+    const [first, retry] = await Promise.all([
+      postMember(jsonRequest("/api/v1/members", { key: apiKey, body, idempotencyKey: `m-${externalId}` })),
+      postMember(jsonRequest("/api/v1/members", { key: apiKey, body, idempotencyKey: `m-${externalId}` })),
+    ]);
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    const json = await first.json();
+    expect(json).toMatchObject({ externalId, email: `${externalId}@example.test`, isMember: true, birthday: "1990-04-12", points: { available: 100 } });
+    expect(await retry.json()).toEqual(json);
+    const stored = await prisma.customer.findFirstOrThrow({ where: { externalId }, include: { account: true } });
+    expect(stored.account?.balance).toBe(100);
+
+    const again = await postMember(jsonRequest("/api/v1/members", { key: apiKey, body, idempotencyKey: uniqueId("m") }));
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe("EXTERNAL_ID_TAKEN");
+  });
+
+  test("a non-member shopper can be registered; their orders earn nothing", async () => {
+    const externalId = uniqueId("guest");
+    const created = await postMember(jsonRequest("/api/v1/members", { key: apiKey, body: { externalId, email: `${externalId}@example.test`, enroll: false }, idempotencyKey: uniqueId("m") }));
+    expect(created.status).toBe(201);
+    const order = await postOrder(jsonRequest("/api/v1/orders", { key: apiKey, body: validOrder({ member: { externalId } }), idempotencyKey: uniqueId("o") }));
+    expect(order.status).toBe(201);
+    expect((await order.json()).pointsEarned).toBe(0);
+  });
+
+  test.each([
+    ["bad email", { externalId: "x1", email: "nope" }],
+    ["future birthday", { externalId: "x2", email: "x2@example.test", birthday: "2999-01-01" }],
+    ["impossible date", { externalId: "x3", email: "x3@example.test", birthday: "2001-02-30" }],
+    ["unknown locale", { externalId: "x4", email: "x4@example.test", locale: "xx" }],
+    ["extra field", { externalId: "x5", email: "x5@example.test", points: 1000 }],
+    ["missing externalId", { email: "x6@example.test" }],
+  ])("%s -> 422 and nothing created", async (_label, body) => {
+    const before = await prisma.customer.count();
+    const response = await postMember(jsonRequest("/api/v1/members", { key: apiKey, body, idempotencyKey: uniqueId("m") }));
+    expect(response.status).toBe(422);
+    expect(await prisma.customer.count()).toBe(before);
   });
 });
