@@ -1,7 +1,7 @@
 import type { HTMLAttributes } from "react";
 
-export function Card({ className = "", ...props }: HTMLAttributes<HTMLElement>) {
-  return <section className={`rounded-xl border border-stone-200 bg-white p-5 shadow-sm ${className}`} {...props} />;
+export function Card({ className = "", isPadded = true, ...props }: HTMLAttributes<HTMLElement> & { isPadded?: boolean }) {
+  return <section className={`rounded-xl border border-stone-200 bg-white shadow-sm ${isPadded ? "p-5" : ""} ${className}`} {...props} />;
 }
 
 export function Alert({ tone = "error", className = "", ...props }: HTMLAttributes<HTMLDivElement> & { tone?: "error" | "success" | "info" }) {

@@ -6,7 +6,7 @@ export type Column = { label: ReactNode; align?: "left" | "right"; srOnly?: bool
 /** A bordered, horizontally scrollable table with a labelled header row. */
 export function DataTable({ columns, children }: { columns: Column[]; children: ReactNode }) {
   return (
-    <Card className="overflow-x-auto p-0">
+    <Card isPadded={false} className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <thead className="bg-stone-100 text-stone-700">
           <tr>
