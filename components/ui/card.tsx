@@ -13,6 +13,7 @@ export function Alert({ tone = "error", className = "", ...props }: HTMLAttribut
   return <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-3 text-sm ${tones[tone]} ${className}`} {...props} />;
 }
 
-export function Badge({ className = "", ...props }: HTMLAttributes<HTMLSpanElement>) {
-  return <span className={`inline-flex items-center rounded-full bg-stone-200 px-2.5 py-0.5 text-xs font-semibold text-stone-800 ${className}`} {...props} />;
+export function Badge({ tone = "neutral", className = "", ...props }: HTMLAttributes<HTMLSpanElement> & { tone?: "neutral" | "positive" }) {
+  const tones = { neutral: "bg-stone-200 text-stone-800", positive: "bg-green-100 text-green-900" };
+  return <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ${tones[tone]} ${className}`} {...props} />;
 }

@@ -52,7 +52,7 @@ export default async function AdminRewardsPage({ searchParams }: { searchParams:
                 <td className="p-3 text-right tabular-nums">{reward.stock === null ? common("unlimited") : format.number(reward.stock)}</td>
                 <td className="p-3 text-right tabular-nums">{format.number(reward._count.redemptions)}</td>
                 <td className="p-3">
-                  <Badge className={reward.isActive ? "bg-green-100 text-green-900" : ""}>{reward.isActive ? t("statusActive") : t("statusInactive")}</Badge>
+                  <Badge tone={reward.isActive ? "positive" : "neutral"}>{reward.isActive ? t("statusActive") : t("statusInactive")}</Badge>
                 </td>
                 <td className="p-3">
                   <Link href={`/admin/rewards/${reward.id}`} className="font-semibold text-brand-700 underline">
