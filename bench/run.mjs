@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// `npm run bench`: hot paths over HTTP against a production server on a throwaway PostgreSQL
+// database, each next to a raw-SQL baseline doing the same writes on the same database.
+// Prints its figures; not part of `npm test`. Needs a local PostgreSQL (TEST_DATABASE_URL).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { prismaEnv, runPrisma } from "../scripts/prisma.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const EARN_REQUESTS = Number(process.env.BENCH_EARN_REQUESTS ?? 4000);
+const REDEEM_REQUESTS = Number(process.env.BENCH_REDEEM_REQUESTS ?? 1600);
+const PORT = Number(process.env.BENCH_PORT ?? 3200);
+const base = `http://127.0.0.1:${PORT}`;
+const KEY = "hearth_demo_key";
+// BENCH_PROFILE=dir writes a V8 CPU profile of the server process (open it in Chrome DevTools).
+
+const admin = new URL(process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+if (!["127.0.0.1", "localhost", "::1"].includes(admin.hostname)) throw new Error("bench runs against a local database only");
+const dbName = `hearth_bench_${Date.now()}`;
+const dbUrl = new URL(admin.toString());
+dbUrl.pathname = `/${dbName}`;
+const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_CUSTOMERS: "100" };
+
+async function adminQuery(sql) {
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try { await client.query(sql); } finally { await client.end(); }
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summarize(label, durations, wallMs) {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return {
+    label,
+    n: sorted.length,
+    perSecond: Math.round((sorted.length / wallMs) * 1000),
+    p50: percentile(sorted, 50).toFixed(2),
+    p95: percentile(sorted, 95).toFixed(2),
+    p99: percentile(sorted, 99).toFixed(2),
+  };
+}
+
+/** Runs `total` operations with `concurrency` workers; returns per-operation latencies (ms). */
+async function load(total, concurrency, operation) {
+  const durations = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        const index = next++;
+        const t0 = performance.now();
+        await operation(index, worker);
+        durations.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { durations, wallMs: performance.now() - started };
+}
+
+async function post(pathname, body, idempotencyKey) {
+  const response = await fetch(`${base}${pathname}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`${pathname} -> ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+const run = `b${Date.now().toString(36)}`;
+const order = (index, member, placedAt = new Date().toISOString(), total = 42.5) => ({
+  externalId: `${run}-o-${index}`,
+  member: { externalId: member },
+  currency: "USD",
+  total,
+  placedAt,
+  lines: [{ sku: "MUG-1", category: "kitchen", quantity: 2, unitPrice: total / 2 }],
+});
+
+let server;
+await adminQuery(`CREATE DATABASE "${dbName}"`);
+try {
+  if (runPrisma(["migrate", "deploy"], env) !== 0) throw new Error("migrate failed");
+  const prepared = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/prepare-db.ts"], { env, stdio: "inherit" });
+  if (prepared.status !== 0) throw new Error("demo data failed");
+  if (!existsSync(".next/BUILD_ID")) {
+    const built = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { env, stdio: "inherit" });
+    if (built.status !== 0) throw new Error("build failed");
+  }
+  const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  server = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+    env: {
+      ...env,
+      NODE_ENV: "production",
+      AUTH_SECRET: "bench-secret-bench-secret-bench",
+      DATABASE_POOL_MAX: String(CONCURRENCY + 4),
+    },
+    stdio: "ignore",
+  });
+  for (let attempt = 0; ; attempt += 1) {
+    try { if ((await fetch(`${base}/login`)).ok) break; } catch {}
+    if (attempt > 120) throw new Error("server did not start");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  const members = Array.from({ length: 100 }, (_, index) => `cust-${String(index + 1).padStart(5, "0")}`);
+  const db = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY + 2 });
+  const memberIds = (await db.query(`SELECT "externalId" FROM "Customer" WHERE "enrolledAt" IS NOT NULL ORDER BY "id"`)).rows.map((row) => row.externalId);
+
+  // whales: one per worker, so redemption latency is not a queue on one member's row lock
+  const whales = [];
+  for (let worker = 0; worker < CONCURRENCY; worker += 1) {
+    const externalId = `${run}-whale-${worker}`;
+    await post("/api/v1/members", { externalId, email: `${externalId}@bench.test` }, `${externalId}-m`);
+    await post("/api/v1/orders", order(`whale-${worker}`, externalId, new Date(Date.now() - 30 * 86_400_000).toISOString(), 1_000_000), `${externalId}-o`);
+    whales.push(externalId);
+  }
+  const rewardId = (await db.query(`SELECT "id" FROM "Reward" WHERE "kind" = 'FREE_SHIPPING' AND "stock" IS NULL LIMIT 1`)).rows[0].id;
+
+  // warm-up: JIT, connection pools, prepared plans
+  await load(300, CONCURRENCY, (index) => post("/api/v1/orders", order(`warm-${index}`, memberIds[index % memberIds.length]), `${run}-w-${index}`));
+
+  const results = [];
+  const earn = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(index, memberIds[index % memberIds.length]), `${run}-e-${index}`));
+  results.push(summarize(`earn: POST /api/v1/orders x${CONCURRENCY}`, earn.durations, earn.wallMs));
+  const redeemSingle = await load(300, 1, (index) => post(`/api/v1/members/${whales[0]}/redemptions`, { rewardId }, `${run}-r1-${index}`));
+  results.push(summarize("redeem: POST .../redemptions x1", redeemSingle.durations, redeemSingle.wallMs));
+  const redeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => post(`/api/v1/members/${whales[worker]}/redemptions`, { rewardId }, `${run}-r16-${index}`));
+  results.push(summarize(`redeem: POST .../redemptions x${CONCURRENCY}`, redeemMany.durations, redeemMany.wallMs));
+
+  // Raw-SQL baselines: the same rows written with hand-written SQL, one transaction each.
+  const ids = (await db.query(`SELECT c."id", a."id" AS "accountId", c."programId" FROM "Customer" c JOIN "LedgerAccount" a ON a."customerId" = c."id" ORDER BY c."id"`)).rows;
+  const program = ids[0].programId;
+  const system = Object.fromEntries((await db.query(`SELECT "kind", "id" FROM "LedgerAccount" WHERE "customerId" IS NULL`)).rows.map((row) => [row.kind, row.id]));
+  const rawEarn = await load(EARN_REQUESTS, CONCURRENCY, async (index) => {
+    const member = ids[index % ids.length];
+    const client = await db.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows: [o] } = await client.query(
+        `INSERT INTO "Order" ("programId","externalId","customerId","currency","totalCents","placedAt","isMemberOrder","pointsEarned") VALUES ($1,$2,$3,'USD',4250,now(),true,42) RETURNING "id"`,
+        [program, `${run}-raw-${index}`, member.id]);
+      await client.query(`INSERT INTO "OrderLine" ("orderId","lineNo","sku","category","quantity","unitPriceCents","pointsEarned") VALUES ($1,1,'MUG-1','kitchen',2,2125,42)`, [o.id]);
+      const { rows: [t] } = await client.query(
+        `INSERT INTO "LedgerTransaction" ("programId","kind","source","idempotencyKey","requestHash","customerId","reason","orderId") VALUES ($1,'EARN','raw',$2,'x',$3,'order',$4) RETURNING "id"`,
+        [program, `${run}-raw-${index}`, member.id, o.id]);
+      await client.query(`UPDATE "LedgerAccount" SET "balance" = "balance" + 42 WHERE "id" = $1`, [member.accountId]);
+      await client.query(`INSERT INTO "LedgerEntry" ("transactionId","accountId","amount") VALUES ($1,$2,-42),($1,$3,42)`, [t.id, system.ISSUED, member.accountId]);
+      await client.query(`INSERT INTO "PointLot" ("accountId","transactionId","amount","remaining","availableAt","expiresAt") VALUES ($1,$2,42,42,now(),now() + interval '12 months')`, [member.accountId, t.id]);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+  });
+  results.push(summarize(`baseline: raw SQL earn x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs));
+  await db.end();
+
+  console.log("\nHearth hot paths (ms; targets from issue 3: earn >= 1,500/s with p95 <= 25 ms at 16; redeem p95 <= 20 ms at 16, <= 5 ms single)");
+  console.table(results);
+} finally {
+  server?.kill("SIGINT");
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+}
