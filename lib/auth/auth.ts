@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { prisma } from "@/lib/db/prisma";
 import { env } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
-import { verifyPassword } from "./password";
+import { hashPassword, verifyPassword } from "./password";
 
 declare module "next-auth" {
   interface Session {
@@ -11,8 +12,9 @@ declare module "next-auth" {
   }
 }
 
-// A fixed dummy hash keeps the time of a login for an unknown email close to a real one.
-const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0vD7Ob8Qxo0ykBgXcYFhWDGP6zMZm2pyt2d8N1tKZw8";
+// Verifying against a real (throwaway) hash keeps a login for an unknown email as slow as a real one.
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString("hex")));
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: env.AUTH_SECRET ?? (env.NODE_ENV === "production" ? undefined : "hearth-development-secret-not-for-production"),
@@ -30,7 +32,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           where: { email: parsed.data.email },
           select: { id: true, email: true, name: true, passwordHash: true, isActive: true },
         });
-        const isValid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
+        const isValid = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), parsed.data.password);
         if (!user || !user.isActive || !isValid) return null;
         return { id: String(user.id), email: user.email, name: user.name };
       },
