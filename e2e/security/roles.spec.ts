@@ -41,3 +41,11 @@ test("the API refuses requests without a valid key, with JSON errors", async ({ 
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toMatchObject({ externalId: "demo-member", tier: "Silver" });
 });
+
+test("the OpenAPI document is public and describes the endpoints", async ({ request }) => {
+  const response = await request.get("/api/v1/openapi.json");
+  expect(response.status()).toBe(200);
+  const document = await response.json();
+  expect(document.openapi).toBe("3.1.0");
+  expect(Object.keys(document.paths)).toContain("/orders");
+});

@@ -1,0 +1,28 @@
+import { expect, test } from "vitest";
+import { buildOpenApiDocument } from "./openapi";
+
+const document = buildOpenApiDocument();
+
+test("documents every v1 endpoint", () => {
+  expect(Object.keys(document.paths).sort()).toEqual(["/members", "/members/{externalId}", "/members/{externalId}/redemptions", "/orders"]);
+});
+
+test("the order body schema is the one the handler validates", () => {
+  const schema = document.paths["/orders"].post.requestBody.content["application/json"].schema as {
+    required: string[];
+    properties: Record<string, { type?: string; items?: { required?: string[] } }>;
+    additionalProperties: boolean;
+  };
+  expect(schema.required.sort()).toEqual(["currency", "externalId", "lines", "member", "placedAt", "total"]);
+  expect(schema.additionalProperties).toBe(false);
+  expect(schema.properties.total.type).toBe("number");
+  expect(schema.properties.lines.items?.required?.sort()).toEqual(["quantity", "sku", "unitPrice"]);
+});
+
+test("every POST requires an Idempotency-Key", () => {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const post = (item as { post?: { parameters: { name: string; required: boolean }[] } }).post;
+    if (!post) continue;
+    expect(post.parameters.some((parameter) => parameter.name === "Idempotency-Key" && parameter.required), path).toBe(true);
+  }
+});
