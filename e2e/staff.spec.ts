@@ -56,6 +56,23 @@ test.describe("marketer", () => {
     await member.context.close();
   });
 
+  test("adjusts a member's points with a reason the member then sees", async ({ page, browser }) => {
+    const member = await members.create(browser);
+    await page.goto(`/admin/members?q=${encodeURIComponent(member.email)}`);
+    await page.getByRole("link", { name: "Erin Example" }).click();
+    await page.getByLabel("Points to add (negative to remove)").fill("75");
+    await page.getByRole("button", { name: "Adjust points" }).click();
+    await expect(page.getByText("Give a reason (at least 3 characters).")).toBeVisible();
+    await page.getByLabel("Reason (shown to the member)").fill("Goodwill for a late delivery");
+    await page.getByRole("button", { name: "Adjust points" }).click();
+    await expect(page.getByText("Done. The member's balance is now 175.")).toBeVisible();
+    await member.page.goto("/activity");
+    await expect(member.page.getByText("Adjustment: Goodwill for a late delivery")).toBeVisible();
+    await member.page.goto("/dashboard");
+    await expect(member.page.getByTestId("available-points")).toHaveText("175");
+    await member.context.close();
+  });
+
   test("looks up a member", async ({ page }) => {
     await page.goto("/admin/members?q=member@hearth.test");
     await page.getByRole("link", { name: "Alex Kim" }).click();

@@ -38,6 +38,7 @@ function permissionActionClient(permission: Permission) {
 }
 
 export const marketerActionClient = permissionActionClient("manageRewards");
+export const adjustPointsActionClient = permissionActionClient("adjustPoints");
 export const ruleActionClient = permissionActionClient("manageRules");
 export const adminActionClient = permissionActionClient("manageStaff");
 export const apiKeyActionClient = permissionActionClient("manageApiKeys");

@@ -5,6 +5,7 @@ export const permissionRoles = {
   manageRewards: ["MARKETER", "ADMIN"],
   manageRules: ["MARKETER", "ADMIN"],
   lookupMembers: ["MARKETER", "MANAGER", "ADMIN"],
+  adjustPoints: ["MARKETER", "ADMIN"],
   viewAnalytics: ["MANAGER", "ADMIN"],
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],

@@ -20,6 +20,7 @@ const { createApiKeyAction } = await import("@/lib/actions/create-api-key");
 const { revokeApiKeyAction } = await import("@/lib/actions/revoke-api-key");
 const { redeemRewardAction } = await import("@/lib/actions/redeem-reward");
 const { GET: getActivity } = await import("@/app/api/member/activity/route");
+const { adjustPointsAction } = await import("@/lib/actions/adjust-points");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -183,5 +184,57 @@ describe("GET /api/member/activity", () => {
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.map((item: { id: number }) => item.id).sort()).toEqual(own.map((row) => row.id).sort());
     expect(body.items.every((item: { reason: string }) => typeof item.reason === "string")).toBe(true);
+  });
+});
+
+describe("staff point adjustments", () => {
+  const adjust = (points: number, reason = "Goodwill for a late delivery", customerId = alice.customerId) =>
+    adjustPointsAction({ customerId, points, reason, requestId: crypto.randomUUID() });
+  const balanceOf = async (customerId: number) => (await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId } })).balance;
+
+  test.each([["MEMBER"], ["MANAGER"]] as const)("%s is refused and nothing moves", async (role) => {
+    sessionUser = role === "MEMBER" ? alice.user : staff[role]!;
+    const before = await balanceOf(alice.customerId);
+    expect((await adjust(500)).serverError?.code).toBe("FORBIDDEN");
+    expect(await balanceOf(alice.customerId)).toBe(before);
+  });
+
+  test("a marketer adds and removes points with a reason the member sees, audit-logged", async () => {
+    sessionUser = staff.MARKETER!;
+    const before = await balanceOf(alice.customerId);
+    const added = await adjust(250);
+    expect(added.data?.balance).toBe(before + 250);
+    const removed = await adjust(-50, "Duplicate welcome gift");
+    expect(removed.data?.balance).toBe(before + 200);
+    const lines = await prisma.ledgerTransaction.findMany({ where: { customerId: alice.customerId, kind: "ADJUST" }, orderBy: { id: "asc" } });
+    expect(lines.slice(-2).map((line) => [line.reason, line.note, line.actorUserId])).toEqual([
+      ["adjustment", "Goodwill for a late delivery", staff.MARKETER!.id],
+      ["adjustment", "Duplicate welcome gift", staff.MARKETER!.id],
+    ]);
+    expect(await prisma.auditLog.count({ where: { action: "points.adjusted", actorUserId: staff.MARKETER!.id } })).toBeGreaterThanOrEqual(2);
+    const check = await (await import("@/lib/db/check-ledger")).checkLedger(prisma, [alice.customerId]);
+    expect(check).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
+  });
+
+  test("removing more than is available, no reason, zero or fractions change nothing", async () => {
+    sessionUser = staff.ADMIN!;
+    const before = await balanceOf(bob.customerId);
+    expect((await adjust(-10_000_000, "too much", bob.customerId)).validationErrors).toBeTruthy();
+    expect((await adjust(-(before + 1), "more than held", bob.customerId)).serverError?.code).toBe("INSUFFICIENT_POINTS");
+    expect((await adjust(10, "", bob.customerId)).validationErrors).toBeTruthy();
+    expect((await adjust(0, "nothing", bob.customerId)).validationErrors).toBeTruthy();
+    expect((await adjust(1.5, "half", bob.customerId)).validationErrors).toBeTruthy();
+    expect((await adjust(10, "unknown member", 999_999)).serverError?.code).toBe("MEMBER_NOT_FOUND");
+    expect(await balanceOf(bob.customerId)).toBe(before);
+  });
+
+  test("a double submit with one request id adjusts once", async () => {
+    sessionUser = staff.ADMIN!;
+    const before = await balanceOf(bob.customerId);
+    const input = { customerId: bob.customerId, points: 40, reason: "Survey thank-you", requestId: crypto.randomUUID() };
+    const [first, second] = await Promise.all([adjustPointsAction(input), adjustPointsAction(input)]);
+    expect(first.data?.balance).toBe(before + 40);
+    expect(second.data?.balance).toBe(before + 40);
+    expect(await balanceOf(bob.customerId)).toBe(before + 40);
   });
 });

@@ -4,12 +4,14 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { ActivityList } from "@/components/member/activity-list";
 import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
 import { getMemberActivity } from "@/lib/db/member-reads";
 import { getMemberDetail } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
+import { AdjustPointsForm } from "./adjust-points-form";
 
 export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePermission("lookupMembers");
+  const user = await requirePermission("lookupMembers");
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
   const program = await getProgram();
@@ -33,6 +35,12 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
         <Card><h2 className="text-sm text-stone-600">{dash("pending")}</h2><p className="text-2xl font-bold tabular-nums">{format.number(points.pending)}</p></Card>
         <Card><h2 className="text-sm text-stone-600">{dash("expiringSoon")}</h2><p className="text-2xl font-bold tabular-nums">{format.number(points.expiringSoon)}</p></Card>
       </div>
+      {customer.enrolledAt && can(user.role, "adjustPoints") ? (
+        <Card>
+          <h2 className="mb-2 text-lg font-semibold">{t("adjustTitle")}</h2>
+          <AdjustPointsForm customerId={customer.id} />
+        </Card>
+      ) : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card className="overflow-x-auto">
           <h2 className="text-lg font-semibold">{t("orders")}</h2>

@@ -1,0 +1,17 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { adjustPoints } from "@/lib/services/adjust-points";
+import { getProgram } from "@/lib/services/program";
+import { adjustPointsSchema } from "@/lib/validations/console";
+import { adjustPointsActionClient } from "./safe-action";
+
+export const adjustPointsAction = adjustPointsActionClient
+  .metadata({ name: "adjustPoints" })
+  .inputSchema(adjustPointsSchema)
+  .action(async ({ ctx: { user }, parsedInput }) => {
+    const program = await getProgram();
+    const result = await adjustPoints({ program, actorUserId: user.id, input: parsedInput });
+    revalidatePath(`/admin/members/${parsedInput.customerId}`);
+    return result;
+  });
