@@ -4,7 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/domain/app-error";
 import { addDays, addMonths } from "@/lib/domain/dates";
 import { enrollCustomerInTx } from "@/lib/services/enroll-customer";
-import { expireCustomerPointsInTx } from "@/lib/services/expire-points";
+import { expireCustomerPointsInTx, findCustomersWithDueLots } from "@/lib/services/expire-points";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
 import { loadEarningConfig, recordOrderInTx, type EarningConfig, type OrderLineInput } from "@/lib/services/record-order";
 import { recordReturnInTx } from "@/lib/services/record-return";
@@ -206,9 +206,8 @@ async function replay(tx: Tx, program: ProgramSettings, config: EarningConfig, r
 }
 
 async function expireAll(programId: number, at: Date) {
-  const due = await prisma.$queryRaw<{ customerId: number }[]>`
-    SELECT DISTINCT a."customerId" FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
-    WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" <= ${at}`;
+  const due = await findCustomersWithDueLots(programId, at);
+  // one transaction for all due members (the service runs one per member) keeps loading fast
   await prisma.$transaction(async (tx) => {
     for (const { customerId } of due) await expireCustomerPointsInTx(tx, { programId, customerId, at });
   }, { maxWait: 60_000, timeout: 600_000 });

@@ -32,10 +32,15 @@ export async function expireCustomerPointsInTx(tx: Tx, { programId, customerId, 
   return amount;
 }
 
-export async function expireDuePoints({ programId, at = new Date() }: { programId: number; at?: Date }) {
-  const due = await prisma.$queryRaw<{ customerId: number }[]>`
+/** Members holding points in lots whose expiry date has passed by `at`. */
+export async function findCustomersWithDueLots(programId: number, at: Date): Promise<{ customerId: number }[]> {
+  return prisma.$queryRaw<{ customerId: number }[]>`
     SELECT DISTINCT a."customerId" FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
     WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" <= ${at}`;
+}
+
+export async function expireDuePoints({ programId, at = new Date() }: { programId: number; at?: Date }) {
+  const due = await findCustomersWithDueLots(programId, at);
   let expired = 0;
   for (const { customerId } of due) {
     expired += await prisma.$transaction((tx) => expireCustomerPointsInTx(tx, { programId, customerId, at }), TX_OPTIONS);

@@ -1,11 +1,10 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
+import { toUtcInputValue } from "@/lib/domain/dates";
 import { getEarnRuleWithTiers } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
 import { EarnRuleForm } from "./earn-rule-form";
-
-const toLocalInput = (date: Date | null) => (date ? date.toISOString().slice(0, 16) : "");
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.nav"))("rules") };
@@ -29,8 +28,8 @@ export default async function RulesPage() {
           initial={{
             pointsPerUnit: String((rule?.pointsPerUnitHundredths ?? 100) / 100),
             multipliers: Object.fromEntries(tiers.map((tier) => [String(tier.id), String((multipliers[String(tier.id)] ?? 10_000) / 10_000)])),
-            startsAt: toLocalInput(rule?.startsAt ?? null),
-            endsAt: toLocalInput(rule?.endsAt ?? null),
+            startsAt: toUtcInputValue(rule?.startsAt ?? null),
+            endsAt: toUtcInputValue(rule?.endsAt ?? null),
             isActive: rule?.isActive ?? true,
           }}
         />

@@ -2,10 +2,9 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { RewardForm } from "@/components/admin/reward-form";
 import { requirePermission } from "@/lib/auth/current-user";
+import { toUtcInputValue } from "@/lib/domain/dates";
 import { getReward } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
-
-const toLocalInput = (date: Date | null) => (date ? date.toISOString().slice(0, 16) : "");
 
 export default async function EditRewardPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePermission("manageRewards");
@@ -29,8 +28,8 @@ export default async function EditRewardPage({ params }: { params: Promise<{ id:
           percentOff: reward.percentOff ? String(reward.percentOff) : "",
           sku: reward.sku ?? "",
           stock: reward.stock === null ? "" : String(reward.stock),
-          startsAt: toLocalInput(reward.startsAt),
-          endsAt: toLocalInput(reward.endsAt),
+          startsAt: toUtcInputValue(reward.startsAt),
+          endsAt: toUtcInputValue(reward.endsAt),
           isActive: reward.isActive,
         }}
       />
