@@ -72,14 +72,40 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
 
   // Program, tiers, rule, rewards, staff, API key
   const programRow = await prisma.program.create({
-    data: { slug: DEFAULT_PROGRAM_SLUG, name: "Hearth Demo Shop", currency: "USD", welcomeBonus: 100, pendingDays: 14, expiryMonths: 12, pointValueMillis: 10, createdAt: start },
+    data: { slug: DEFAULT_PROGRAM_SLUG, name: "Hearth Demo Shop", currency: "USD", pendingDays: 14, expiryMonths: 12, pointValueMillis: 10, createdAt: start },
   });
   const bronze = await prisma.tier.create({ data: { programId: programRow.id, name: "Bronze", rank: 1, minSpendCents: 0 } });
   const silver = await prisma.tier.create({ data: { programId: programRow.id, name: "Silver", rank: 2, minSpendCents: 50_000 } });
   const gold = await prisma.tier.create({ data: { programId: programRow.id, name: "Gold", rank: 3, minSpendCents: 150_000 } });
   await prisma.earnRule.create({
-    data: { programId: programRow.id, name: "Points on spend", pointsPerUnitHundredths: 100, tierMultipliers: { [bronze.id]: 10_000, [silver.id]: 12_500, [gold.id]: 15_000 } },
+    data: {
+      programId: programRow.id, name: "Points on spend", pointsPerUnitHundredths: 100, tierMultipliers: { [bronze.id]: 10_000, [silver.id]: 12_500, [gold.id]: 15_000 },
+      config: { rounding: "down", minOrderCents: 0, excludedCategories: ["gift-cards"], excludedSkus: [], categoryMultipliers: {}, capPerMemberDay: 5_000, capPerMemberMonth: null },
+      createdAt: start,
+    },
   });
+  const actionRules = [
+    { kind: "SIGNUP", name: "Sign-up bonus", config: { points: 100, limit: 1, period: "lifetime" } },
+    { kind: "BIRTHDAY", name: "Birthday bonus", config: { points: 200, limit: 1, period: "year" } },
+    { kind: "PROFILE", name: "Complete your profile", config: { points: 50, limit: 1, period: "lifetime" } },
+    { kind: "REVIEW", name: "Write a review", config: { points: 25, limit: 5, period: "month" } },
+    { kind: "SOCIAL_SHARE", name: "Share on social media", config: { points: 10, limit: 3, period: "month" } },
+    { kind: "SOCIAL_FOLLOW", name: "Follow us", config: { points: 20, limit: 1, period: "lifetime" } },
+    { kind: "REFERRAL", name: "Refer a friend", config: { points: 250, referrerPoints: 500, limit: 10, period: "year" } },
+  ];
+  for (const rule of actionRules) await prisma.earnRule.create({ data: { programId: programRow.id, ...rule, createdAt: start } });
+  // A past "double points weekend" on apparel, with a budget.
+  const weekend = addDays(addMonths(now, -2), 0);
+  await prisma.earnRule.create({
+    data: {
+      programId: programRow.id, kind: "MULTIPLIER", name: "Double points weekend: apparel", config: { multiplierBps: 20_000, categories: ["apparel"], tierIds: [] },
+      totalCapPoints: 50_000, startsAt: weekend, endsAt: addDays(weekend, 3), createdAt: start,
+    },
+  });
+  for (const rule of await prisma.earnRule.findMany({ where: { programId: programRow.id } })) {
+    const { id: _id, programId: _program, updatedAt: _updated, createdAt: _created, version, ...snapshot } = rule;
+    await prisma.earnRuleVersion.create({ data: { ruleId: rule.id, version, snapshot: JSON.parse(JSON.stringify(snapshot)), createdAt: start } });
+  }
   const rewardData = [
     { name: "$5 off your next order", kind: "FIXED_DISCOUNT" as const, costPoints: 500, valueCents: 500, description: "A one-time $5 discount code." },
     { name: "10% off everything", kind: "PERCENT_DISCOUNT" as const, costPoints: 900, percentOff: 10, description: "10% off one order, no minimum." },
@@ -182,6 +208,7 @@ async function replay(tx: Tx, program: ProgramSettings, config: EarningConfig, r
         member: { externalId: event.customerExternalId },
         currency: program.currency,
         totalCents: event.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0) + 495,
+        shippingCents: 495,
         placedAt: event.at,
         lines: event.lines,
       }, config);

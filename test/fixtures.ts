@@ -8,13 +8,12 @@ export function uniqueId(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
 }
 
-export async function createProgram(overrides: Partial<Omit<ProgramSettings, "id">> = {}) {
+export async function createProgram({ welcomeBonus = 0, ...overrides }: Partial<Omit<ProgramSettings, "id">> & { welcomeBonus?: number } = {}) {
   const program = await prisma.program.create({
     data: {
       slug: uniqueId("program"),
       name: "Test program",
       currency: "USD",
-      welcomeBonus: 0,
       pendingDays: 0,
       expiryMonths: 12,
       ...overrides,
@@ -31,14 +30,18 @@ export async function createProgram(overrides: Partial<Omit<ProgramSettings, "id
       tierMultipliers: { [bronze.id]: 10_000, [silver.id]: 12_500, [gold.id]: 15_000 },
     },
   });
+  if (welcomeBonus > 0) {
+    await prisma.earnRule.create({ data: { programId: program.id, kind: "SIGNUP", name: "Sign-up bonus", config: { points: welcomeBonus, limit: 1, period: "lifetime" } } });
+  }
   const settings: ProgramSettings = {
     id: program.id,
     name: program.name,
     currency: program.currency,
     pointValueMillis: program.pointValueMillis,
-    welcomeBonus: program.welcomeBonus,
     pendingDays: program.pendingDays,
     expiryMonths: program.expiryMonths,
+    expiryPolicy: program.expiryPolicy,
+    expiringSoonDays: program.expiringSoonDays,
   };
   return { program: settings, tiers: { bronze, silver, gold }, rule };
 }

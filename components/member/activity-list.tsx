@@ -3,7 +3,10 @@
 import { useFormatter, useTranslations } from "next-intl";
 import type { ActivityItem } from "@/lib/db/member-reads";
 
-const knownReasons = new Set(["order", "welcome_bonus", "reward", "return", "expiry", "adjustment"]);
+const knownReasons = new Set([
+  "order", "welcome_bonus", "reward", "return", "expiry", "adjustment", "promotion", "birthday", "profile", "review",
+  "social_share", "social_follow", "referral", "referral_friend", "cancellation", "opening_balance",
+]);
 
 /** Dates arrive as Date from server components and as ISO strings from the JSON route. */
 export type ActivityRow = Omit<ActivityItem, "createdAt" | "availableAt"> & { createdAt: Date | string; availableAt: Date | string | null };

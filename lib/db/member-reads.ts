@@ -1,5 +1,7 @@
 import "server-only";
 import { cache } from "react";
+import { isRuleActive } from "@/lib/domain/earn-points";
+import { parseActionConfig } from "@/lib/domain/earn-rules";
 import { tierProgress } from "@/lib/domain/tiers";
 import { getMemberPoints } from "./member-points";
 import { prisma } from "./prisma";
@@ -45,7 +47,7 @@ export const getMemberOverview = cache(async (customerId: number) => {
     prisma.$queryRaw<{ spend: number }[]>`
       SELECT COALESCE(SUM("totalCents" - "returnedCents"), 0)::int AS "spend" FROM "Order"
       WHERE "customerId" = ${customerId} AND "placedAt" > now() - interval '12 months'`,
-    prisma.earnRule.findUnique({ where: { programId_kind: { programId: customer.programId, kind: "SPEND" } }, select: { tierMultipliers: true } }),
+    prisma.earnRule.findFirst({ where: { programId: customer.programId, kind: "SPEND" }, select: { tierMultipliers: true } }),
   ]);
   const spendCents = spend[0]?.spend ?? 0;
   const multipliers = (rule?.tierMultipliers ?? {}) as Record<string, number>;
@@ -77,4 +79,11 @@ export async function getMemberRedemptions(customerId: number, limit = 20) {
     orderBy: { createdAt: "desc" },
     take: limit,
   });
+}
+
+/** Points the sign-up rule pays right now (0 when it's off or outside its window). */
+export async function getWelcomeBonus(programId: number, at = new Date()): Promise<number> {
+  const rule = await prisma.earnRule.findFirst({ where: { programId, kind: "SIGNUP" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } });
+  if (!rule || !isRuleActive({ rule, at })) return 0;
+  return parseActionConfig("SIGNUP", rule.config).points;
 }

@@ -45,7 +45,7 @@ export async function getReward(programId: number, id: number) {
 
 export async function getEarnRuleWithTiers(programId: number) {
   const [rule, tiers] = await Promise.all([
-    prisma.earnRule.findUnique({ where: { programId_kind: { programId, kind: "SPEND" } } }),
+    prisma.earnRule.findFirst({ where: { programId, kind: "SPEND" } }),
     prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
   ]);
   return { rule, tiers };

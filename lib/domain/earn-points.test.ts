@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { allocateProportionally, calculateOrderPoints, type SpendRule } from "./earn-points";
+import {
+  DEFAULT_SPEND_CONFIG, allocateProportionally, applyEarnCaps, calculateOrderEarning, roundRatio, type Promotion, type SpendRule,
+} from "./earn-points";
+
+const calculateOrderPoints = (args: Parameters<typeof calculateOrderEarning>[0]) => {
+  const result = calculateOrderEarning(args);
+  return { ...result, points: result.total };
+};
 
 const rule: SpendRule = { pointsPerUnitHundredths: 100, tierMultipliers: { "2": 12_500, "3": 15_000 }, isActive: true, startsAt: null, endsAt: null };
 const at = new Date("2026-06-01T12:00:00Z");
@@ -33,6 +40,96 @@ describe("calculateOrderPoints", () => {
   test("huge orders stay exact (no float overflow)", () => {
     const result = calculateOrderPoints({ rule, tierId: 3, lines: [{ quantity: 1000, unitPriceCents: 99_999_999 }], at });
     expect(result.points).toBe(1_499_999_985);
+  });
+});
+
+const lines = [
+  { sku: "TSHIRT", category: "apparel", quantity: 2, unitPriceCents: 2_500 },
+  { sku: "GIFT-50", category: "gift-cards", quantity: 1, unitPriceCents: 5_000 },
+  { sku: "MUG", category: "kitchen", quantity: 1, unitPriceCents: 1_250 },
+];
+const withConfig = (config: Partial<typeof DEFAULT_SPEND_CONFIG>): SpendRule => ({ ...rule, config: { ...DEFAULT_SPEND_CONFIG, ...config } });
+const promo = (overrides: Partial<Promotion> = {}): Promotion => ({
+  id: 7, version: 2, multiplierBps: 20_000, categories: [], tierIds: [], isActive: true, startsAt: new Date("2026-05-30T00:00:00Z"), endsAt: new Date("2026-06-02T00:00:00Z"), ...overrides,
+});
+
+describe("spend options", () => {
+  test.each([
+    { name: "plain: every line, shipping is never a line", config: {}, total: 112 },
+    { name: "excluded category", config: { excludedCategories: ["gift-cards"] }, total: 62 },
+    { name: "excluded SKU", config: { excludedSkus: ["MUG"] }, total: 100 },
+    { name: "rounding up", config: { rounding: "up" as const }, total: 113 },
+    { name: "rounding to nearest (.5 goes up)", config: { rounding: "nearest" as const }, total: 113 },
+    { name: "category x2 on apparel", config: { categoryMultipliers: { apparel: 20_000 } }, total: 162 },
+    { name: "below the minimum order", config: { minOrderCents: 20_000 }, total: 0 },
+    { name: "exactly the minimum order", config: { minOrderCents: 11_250 }, total: 112 },
+  ])("$name", ({ config, total }) => {
+    const result = calculateOrderEarning({ rule: withConfig(config), tierId: null, lines, at });
+    expect(result.total).toBe(total);
+    expect(result.linePoints.reduce((a, b) => a + b, 0)).toBe(total);
+  });
+
+  test("an excluded line earns nothing, so returning it reverses nothing", () => {
+    const result = calculateOrderEarning({ rule: withConfig({ excludedCategories: ["gift-cards"] }), tierId: null, lines, at });
+    expect(result.linePoints[1]).toBe(0);
+  });
+
+  test("below the minimum explains why in the preview", () => {
+    expect(calculateOrderEarning({ rule: withConfig({ minOrderCents: 20_000 }), tierId: null, lines, at }).notes).toEqual(["below_minimum"]);
+  });
+});
+
+describe("promotions", () => {
+  test.each([
+    { name: "double points on everything", promotions: [promo()], tierId: null, extra: 112 },
+    { name: "double points on apparel only", promotions: [promo({ categories: ["apparel"] })], tierId: null, extra: 50 },
+    { name: "x1.5 for Gold only, member is Gold (base x1.5 too)", promotions: [promo({ multiplierBps: 15_000, tierIds: [3] })], tierId: 3, extra: 84 },
+    { name: "for Gold only, member is Silver", promotions: [promo({ tierIds: [3] })], tierId: 2, extra: 0 },
+    { name: "outside the window", promotions: [promo({ endsAt: new Date("2026-06-01T12:00:00Z") })], tierId: null, extra: 0 },
+    { name: "paused", promotions: [promo({ isActive: false })], tierId: null, extra: 0 },
+  ])("$name", ({ promotions, tierId, extra }) => {
+    const result = calculateOrderEarning({ rule, promotions, tierId, lines, at });
+    const promotionPoints = result.promotions.reduce((sum, part) => sum + part.points, 0);
+    expect(promotionPoints).toBe(extra);
+    expect(result.total).toBe(result.base.points + extra);
+    if (extra > 0) expect(result.promotions[0]).toMatchObject({ ruleId: 7, version: 2 });
+  });
+
+  test("a promotion only multiplies lines the spend rule lets earn", () => {
+    const result = calculateOrderEarning({ rule: withConfig({ excludedCategories: ["gift-cards"] }), promotions: [promo()], tierId: null, lines, at });
+    expect(result.promotions[0].linePoints[1]).toBe(0);
+    expect(result.total).toBe(124);
+  });
+});
+
+describe("caps", () => {
+  const earned = () => calculateOrderEarning({ rule, promotions: [promo()], tierId: null, lines, at }); // 112 + 112
+  test.each([
+    { name: "no caps", memberRemaining: null, budget: null, base: 112, extra: 112, capped: false },
+    { name: "member cap cuts the promotion first", memberRemaining: 150, budget: null, base: 112, extra: 38, capped: true },
+    { name: "member cap smaller than the base", memberRemaining: 100, budget: null, base: 100, extra: 0, capped: true },
+    { name: "member cap already used up", memberRemaining: -5, budget: null, base: 0, extra: 0, capped: true },
+    { name: "promotion budget nearly spent", memberRemaining: null, budget: 10, base: 112, extra: 10, capped: true },
+    { name: "both", memberRemaining: 115, budget: 10, base: 112, extra: 3, capped: true },
+  ])("$name", ({ memberRemaining, budget, base, extra, capped }) => {
+    const result = applyEarnCaps(earned(), { memberRemaining, promotionRemaining: { 7: budget } });
+    expect(result.base.points).toBe(base);
+    expect(result.promotions.reduce((sum, part) => sum + part.points, 0)).toBe(extra);
+    expect(result.total).toBe(base + extra);
+    expect(result.linePoints.reduce((a, b) => a + b, 0)).toBe(base + extra);
+    expect(result.notes.includes("capped")).toBe(capped);
+  });
+});
+
+describe("roundRatio", () => {
+  test.each([
+    { numerator: 7n, denominator: 2n, rounding: "down" as const, result: 3 },
+    { numerator: 7n, denominator: 2n, rounding: "nearest" as const, result: 4 },
+    { numerator: 5n, denominator: 4n, rounding: "nearest" as const, result: 1 },
+    { numerator: 5n, denominator: 4n, rounding: "up" as const, result: 2 },
+    { numerator: 8n, denominator: 4n, rounding: "up" as const, result: 2 },
+  ])("$numerator/$denominator $rounding", ({ numerator, denominator, rounding, result }) => {
+    expect(roundRatio({ numerator, denominator, rounding })).toBe(result);
   });
 });
 

@@ -1,20 +1,70 @@
-// Spend earning: points per currency unit, multiplied by the member's tier, allocated to lines.
-export type SpendRule = {
+// Earning maths: spend points (rate x tier x category, rounding, minimum order, exclusions),
+// promotions (multipliers in a date window, by category/tier, with a budget) and member caps.
+// Pure: the service loads the rules and the caps' current usage and passes them in.
+
+export type Rounding = "down" | "nearest" | "up";
+
+export type SpendConfig = {
+  rounding: Rounding;
+  minOrderCents: number;
+  excludedCategories: string[];
+  excludedSkus: string[];
+  /** category -> multiplier in basis points (10000 = x1) */
+  categoryMultipliers: Record<string, number>;
+  /** most points a member may earn from orders per UTC day / calendar month; null = no cap */
+  capPerMemberDay: number | null;
+  capPerMemberMonth: number | null;
+};
+
+export const DEFAULT_SPEND_CONFIG: SpendConfig = {
+  rounding: "down",
+  minOrderCents: 0,
+  excludedCategories: [],
+  excludedSkus: [],
+  categoryMultipliers: {},
+  capPerMemberDay: null,
+  capPerMemberMonth: null,
+};
+
+type Windowed = { isActive: boolean; startsAt: Date | null; endsAt: Date | null };
+
+export type SpendRule = Windowed & {
   pointsPerUnitHundredths: number;
   /** tierId -> multiplier in basis points (10000 = x1) */
   tierMultipliers: Record<string, number>;
-  isActive: boolean;
-  startsAt: Date | null;
-  endsAt: Date | null;
+  config?: SpendConfig;
 };
 
-export type EarnLine = { quantity: number; unitPriceCents: number };
+export type Promotion = Windowed & {
+  id: number;
+  version: number;
+  multiplierBps: number;
+  /** empty = every eligible line */
+  categories: string[];
+  /** empty = every tier (and members without one) */
+  tierIds: number[];
+};
 
-export type EarnResult = { points: number; linePoints: number[]; multiplierBps: number };
+export type EarnLine = { sku?: string; category?: string | null; quantity: number; unitPriceCents: number };
+
+export type EarnPart = { points: number; linePoints: number[] };
+export type PromotionPart = EarnPart & { ruleId: number; version: number };
+
+export type EarnBreakdown = {
+  base: EarnPart;
+  promotions: PromotionPart[];
+  total: number;
+  /** per line, base + promotions */
+  linePoints: number[];
+  multiplierBps: number;
+  /** why points were not earned, for the preview */
+  notes: ("no_rule" | "inactive" | "below_minimum" | "capped")[];
+};
 
 export const BASE_MULTIPLIER_BPS = 10_000;
+const SCALE = 100n * 100n * 10_000n * 10_000n; // cents x hundredths x tier bps x category bps
 
-export function isRuleActive({ rule, at }: { rule: SpendRule; at: Date }): boolean {
+export function isRuleActive({ rule, at }: { rule: Windowed; at: Date }): boolean {
   if (!rule.isActive) return false;
   if (rule.startsAt && at < rule.startsAt) return false;
   if (rule.endsAt && at >= rule.endsAt) return false;
@@ -27,31 +77,118 @@ export function tierMultiplierBps({ rule, tierId }: { rule: SpendRule; tierId: n
   return Number.isInteger(value) && value > 0 ? value : BASE_MULTIPLIER_BPS;
 }
 
+export function roundRatio({ numerator, denominator, rounding }: { numerator: bigint; denominator: bigint; rounding: Rounding }): number {
+  const quotient = numerator / denominator;
+  const rest = numerator % denominator;
+  if (rest === 0n || rounding === "down") return Number(quotient);
+  if (rounding === "up") return Number(quotient + 1n);
+  return Number(rest * 2n >= denominator ? quotient + 1n : quotient);
+}
+
+function isLineEligible(config: SpendConfig, line: EarnLine): boolean {
+  if (line.sku && config.excludedSkus.includes(line.sku)) return false;
+  if (line.category && config.excludedCategories.includes(line.category)) return false;
+  return true;
+}
+
 /**
- * Points for an order: floor(subtotal x rate x multiplier), then split across lines in
- * proportion to their value (largest remainder) so returns can reverse exactly what a line earned.
+ * What an order earns. Base points = round(sum over eligible lines of value x rate x tier x
+ * category multiplier); each active promotion adds round(base value of its lines x (multiplier
+ * - 1)). Every part is split across lines (largest remainder) so returns can reverse exactly
+ * what each line earned. Shipping is never a line, so it never earns.
  */
-export function calculateOrderPoints({
+export function calculateOrderEarning({
   rule,
+  promotions = [],
   tierId,
   lines,
   at,
 }: {
   rule: SpendRule | null;
+  promotions?: Promotion[];
   tierId: number | null;
   lines: EarnLine[];
   at: Date;
-}): EarnResult {
-  const lineCents = lines.map((line) => BigInt(line.quantity) * BigInt(line.unitPriceCents));
-  if (!rule || !isRuleActive({ rule, at })) {
-    return { points: 0, linePoints: lines.map(() => 0), multiplierBps: BASE_MULTIPLIER_BPS };
-  }
+}): EarnBreakdown {
+  const zero = (): EarnBreakdown => ({
+    base: { points: 0, linePoints: lines.map(() => 0) },
+    promotions: [],
+    total: 0,
+    linePoints: lines.map(() => 0),
+    multiplierBps: BASE_MULTIPLIER_BPS,
+    notes: [],
+  });
+  if (!rule) return { ...zero(), notes: ["no_rule"] };
+  if (!isRuleActive({ rule, at })) return { ...zero(), notes: ["inactive"] };
+  const config = rule.config ?? DEFAULT_SPEND_CONFIG;
+  const subtotal = lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n);
+  if (subtotal < BigInt(config.minOrderCents)) return { ...zero(), notes: ["below_minimum"] };
+
   const multiplierBps = tierMultiplierBps({ rule, tierId });
-  const subtotal = lineCents.reduce((sum, cents) => sum + cents, 0n);
-  // cents/100 x hundredths/100 x bps/10000
-  const scale = 100n * 100n * 10_000n;
-  const points = Number((subtotal * BigInt(rule.pointsPerUnitHundredths) * BigInt(multiplierBps)) / scale);
-  return { points, linePoints: allocateProportionally({ total: points, weights: lineCents }), multiplierBps };
+  const weights = lines.map((line) => {
+    if (!isLineEligible(config, line)) return 0n;
+    const categoryBps = line.category ? (config.categoryMultipliers[line.category] ?? BASE_MULTIPLIER_BPS) : BASE_MULTIPLIER_BPS;
+    return BigInt(line.quantity) * BigInt(line.unitPriceCents) * BigInt(rule.pointsPerUnitHundredths) * BigInt(multiplierBps) * BigInt(categoryBps);
+  });
+  const baseNumerator = weights.reduce((sum, weight) => sum + weight, 0n);
+  const basePoints = roundRatio({ numerator: baseNumerator, denominator: SCALE, rounding: config.rounding });
+  const base = { points: basePoints, linePoints: allocateProportionally({ total: basePoints, weights }) };
+
+  const promotionParts: PromotionPart[] = [];
+  for (const promotion of promotions) {
+    if (!isRuleActive({ rule: promotion, at }) || promotion.multiplierBps <= BASE_MULTIPLIER_BPS) continue;
+    if (promotion.tierIds.length > 0 && (tierId === null || !promotion.tierIds.includes(tierId))) continue;
+    const promoWeights = lines.map((line, index) =>
+      promotion.categories.length === 0 || (line.category && promotion.categories.includes(line.category)) ? weights[index] : 0n,
+    );
+    const numerator = promoWeights.reduce((sum, weight) => sum + weight, 0n) * BigInt(promotion.multiplierBps - BASE_MULTIPLIER_BPS);
+    const points = roundRatio({ numerator, denominator: SCALE * 10_000n, rounding: config.rounding });
+    if (points === 0) continue;
+    promotionParts.push({ ruleId: promotion.id, version: promotion.version, points, linePoints: allocateProportionally({ total: points, weights: promoWeights }) });
+  }
+  return summarise({ base, promotions: promotionParts, multiplierBps, notes: [] });
+}
+
+function summarise({ base, promotions, multiplierBps, notes }: Omit<EarnBreakdown, "total" | "linePoints">): EarnBreakdown {
+  const linePoints = base.linePoints.map((points, index) => points + promotions.reduce((sum, part) => sum + part.linePoints[index], 0));
+  return { base, promotions, total: linePoints.reduce((sum, points) => sum + points, 0), linePoints, multiplierBps, notes };
+}
+
+function trimPart<T extends EarnPart>(part: T, points: number): T {
+  if (points >= part.points) return part;
+  return { ...part, points, linePoints: allocateProportionally({ total: points, weights: part.linePoints.map(BigInt) }) };
+}
+
+/**
+ * Applies caps: each promotion to what is left of its budget, then the whole order to what
+ * the member may still earn (base first, then promotions in order). Null = no cap.
+ */
+export function applyEarnCaps(
+  breakdown: EarnBreakdown,
+  { memberRemaining, promotionRemaining }: { memberRemaining: number | null; promotionRemaining: Record<number, number | null> },
+): EarnBreakdown {
+  let capped = false;
+  let promotions = breakdown.promotions.map((part) => {
+    const budget = promotionRemaining[part.ruleId];
+    if (budget === null || budget === undefined || budget >= part.points) return part;
+    capped = true;
+    return trimPart(part, Math.max(0, budget));
+  });
+  let base = breakdown.base;
+  if (memberRemaining !== null) {
+    let left = Math.max(0, memberRemaining);
+    if (base.points > left) capped = true;
+    base = trimPart(base, Math.min(base.points, left));
+    left -= base.points;
+    promotions = promotions.map((part) => {
+      const kept = trimPart(part, Math.min(part.points, left));
+      if (kept.points < part.points) capped = true;
+      left -= kept.points;
+      return kept;
+    });
+  }
+  promotions = promotions.filter((part) => part.points > 0);
+  return summarise({ base, promotions, multiplierBps: breakdown.multiplierBps, notes: capped ? [...breakdown.notes, "capped"] : breakdown.notes });
 }
 
 /** Splits an integer total by weights; the parts always add up to the total exactly. */
@@ -71,4 +208,12 @@ export function allocateProportionally({ total, weights }: { total: number; weig
     left -= 1;
   }
   return parts;
+}
+
+/** Start of the cap periods (UTC) that contain `at`. */
+export function capPeriodStarts(at: Date): { day: Date; month: Date } {
+  return {
+    day: new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate())),
+    month: new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)),
+  };
 }

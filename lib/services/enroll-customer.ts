@@ -1,9 +1,9 @@
 import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
-import {
-  TX_OPTIONS, addMonths, creditPoints, ensureMemberAccount, hashRequest, openLedgerTransaction,
-} from "./ledger-core";
+import { awardActionInTx } from "./award-action";
+import { TX_OPTIONS, ensureMemberAccount } from "./ledger-core";
+import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
 
 export type EnrollResult = { customerId: number; welcomePoints: number; balance: number };
@@ -24,29 +24,12 @@ export async function enrollCustomerInTx(
     const exists = await tx.customer.findFirst({ where: { id: customerId, programId: program.id }, select: { id: true } });
     throw new AppError(exists ? "ALREADY_ENROLLED" : "MEMBER_NOT_FOUND");
   }
-  const accountId = await ensureMemberAccount(tx, program.id, customerId);
-  if (program.welcomeBonus === 0) return { customerId, welcomePoints: 0, balance: 0 };
-  const opened = await openLedgerTransaction(tx, {
-    programId: program.id,
-    kind: "BONUS",
-    source: "enrollment",
-    idempotencyKey: `welcome:${customerId}`,
-    requestHash: hashRequest({ customerId }),
-    customerId,
-    reason: "welcome_bonus",
-    at,
-  });
-  if (opened.replay) return { customerId, welcomePoints: program.welcomeBonus, balance: opened.existing.balanceAfter ?? 0 };
-  const { balance } = await creditPoints(tx, {
-    programId: program.id,
-    accountId,
-    transactionId: opened.id,
-    points: program.welcomeBonus,
-    availableAt: at,
-    expiresAt: program.expiryMonths ? addMonths(at, program.expiryMonths) : null,
-    createdAt: at,
-  });
-  return { customerId, welcomePoints: program.welcomeBonus, balance };
+  await ensureMemberAccount(tx, program.id, customerId);
+  await emitWebhookEvent(tx, { programId: program.id, type: "member.enrolled", dedupeKey: `member.enrolled:${customerId}`, payload: { customerId }, at });
+  // The sign-up action rule pays the welcome bonus; the key keeps it to once per customer.
+  const award = await awardActionInTx(tx, { program, kind: "SIGNUP", customerId, key: `welcome:${customerId}`, source: "enrollment", at, reason: "welcome_bonus" });
+  if (award.status === "skipped") return { customerId, welcomePoints: 0, balance: 0 };
+  return { customerId, welcomePoints: award.points, balance: award.balance };
 }
 
 export function enrollCustomer(args: { program: ProgramSettings; customerId: number; at?: Date }) {

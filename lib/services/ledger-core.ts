@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { Prisma } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
+import { addMonths } from "@/lib/domain/dates";
 import { planLotConsumption, splitEarningAgainstDebt, type SpendableLot } from "@/lib/domain/ledger-math";
 
 // Building blocks of every points movement. Callers own the database transaction; each
@@ -157,7 +158,7 @@ export async function creditPoints(
       INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount")
       VALUES ${Prisma.join(entries.map((entry) => Prisma.sql`(${args.transactionId}, ${entry.accountId}, ${entry.amount})`))}
     )${lot}
-    UPDATE "LedgerTransaction" SET "balanceAfter" = ${rows[0].balance} WHERE "id" = ${args.transactionId}`;
+    UPDATE "LedgerTransaction" SET "balanceAfter" = ${rows[0].balance}, "points" = ${args.points} WHERE "id" = ${args.transactionId}`;
   return { balance: rows[0].balance, credited, repaid };
 }
 
@@ -212,6 +213,28 @@ export async function debitPoints(
     { accountId: args.to, amount: args.amount },
   ]);
   return rows[0].balance;
+}
+
+/** When a lot earned at `at` expires under the program's policy. */
+export function lotExpiry(program: { expiryMonths: number | null }, at: Date): Date | null {
+  return program.expiryMonths ? addMonths(at, program.expiryMonths) : null;
+}
+
+/**
+ * Under the inactivity policy every activity (earning, redeeming) pushes the expiry of all
+ * the member's unexpired points out to N months from now (already-expired lots stay expired
+ * for the expiry job). The account must already be locked.
+ */
+export async function extendLotsOnActivity(
+  tx: Tx,
+  program: { expiryMonths: number | null; expiryPolicy: string },
+  accountId: number,
+  at: Date,
+) {
+  if (program.expiryPolicy !== "INACTIVITY" || !program.expiryMonths) return;
+  await tx.$executeRaw`
+    UPDATE "PointLot" SET "expiresAt" = ${addMonths(at, program.expiryMonths)}
+    WHERE "accountId" = ${accountId} AND "remaining" > 0 AND "expiresAt" > ${at}`;
 }
 
 export { addDays, addMonths } from "@/lib/domain/dates";

@@ -9,12 +9,14 @@ export type ProgramSettings = {
   name: string;
   currency: string;
   pointValueMillis: number;
-  welcomeBonus: number;
   pendingDays: number;
   expiryMonths: number | null;
+  /** AFTER_EARNING: a lot expires N months after it was earned; INACTIVITY: N months after the member's last activity */
+  expiryPolicy: string;
+  expiringSoonDays: number;
 };
 
-const programSelect = { id: true, name: true, currency: true, pointValueMillis: true, welcomeBonus: true, pendingDays: true, expiryMonths: true } as const;
+const programSelect = { id: true, name: true, currency: true, pointValueMillis: true, pendingDays: true, expiryMonths: true, expiryPolicy: true, expiringSoonDays: true } as const;
 
 export async function getProgramById(id: number): Promise<ProgramSettings> {
   const program = await prisma.program.findUnique({ where: { id }, select: programSelect });

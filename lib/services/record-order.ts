@@ -2,11 +2,14 @@ import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
-import { calculateOrderPoints, type SpendRule } from "@/lib/domain/earn-points";
+import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type SpendConfig } from "@/lib/domain/earn-points";
 import { resolveTier, type TierDef } from "@/lib/domain/tiers";
+import { awardActionInTx } from "./award-action";
+import { loadEarningConfig, type EarningConfig } from "./earning-config";
 import {
-  TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, hashRequest, openLedgerTransaction,
+  TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
 } from "./ledger-core";
+import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
 
 export type OrderLineInput = { sku: string; category?: string | null; quantity: number; unitPriceCents: number };
@@ -17,41 +20,22 @@ export type RecordOrderInput = {
   member: { externalId: string } | { email: string };
   currency: string;
   totalCents: number;
+  shippingCents?: number;
   placedAt: Date;
   lines: OrderLineInput[];
 };
 
 export type RecordOrderResult = { orderId: number; pointsEarned: number; pointsPending: number; tier: string | null };
 
-export type EarningConfig = { rule: (SpendRule & { id: number; version: number }) | null; tiers: TierDef[] };
+type CustomerRow = { id: number; enrolledAt: Date | null; tierId: number | null; accountId: number | null; spendCents: number; referredById: number | null };
 
-type CustomerRow = { id: number; enrolledAt: Date | null; tierId: number | null; accountId: number | null; spendCents: number };
-
-/** The earning rule and tiers as they are now: read fresh, so a console change applies to the next order. */
-export async function loadEarningConfig(tx: Tx, programId: number): Promise<EarningConfig> {
-  const [row] = await tx.$queryRaw<{ rule: (Omit<SpendRule, "startsAt" | "endsAt"> & { id: number; version: number; startsAt: string | null; endsAt: string | null }) | null; tiers: TierDef[] | null }[]>`
-    SELECT
-      (SELECT json_build_object('id', r."id", 'version', r."version", 'pointsPerUnitHundredths', r."pointsPerUnitHundredths",
-              'tierMultipliers', r."tierMultipliers", 'isActive', r."isActive", 'startsAt', r."startsAt", 'endsAt', r."endsAt")
-         FROM "EarnRule" r WHERE r."programId" = ${programId} AND r."kind" = 'SPEND') AS "rule",
-      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents") ORDER BY t."rank")
-         FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers"`;
-  const rule = row.rule
-    ? {
-        ...row.rule,
-        // json_build_object renders timestamp(3) without a zone; the database stores UTC
-        startsAt: row.rule.startsAt ? new Date(`${row.rule.startsAt}Z`) : null,
-        endsAt: row.rule.endsAt ? new Date(`${row.rule.endsAt}Z`) : null,
-      }
-    : null;
-  return { rule, tiers: row.tiers ?? [] };
-}
+export { loadEarningConfig, type EarningConfig };
 
 /** The customer, their points account and their net spend in the 12 months before `at`. */
 async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date): Promise<CustomerRow> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
   const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."enrolledAt", c."tierId", a."id" AS "accountId",
+    SELECT c."id", c."enrolledAt", c."tierId", c."referredById", a."id" AS "accountId",
       (SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o
         WHERE o."customerId" = c."id" AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at})::int AS "spendCents"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
@@ -62,20 +46,36 @@ async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput[
 
 /**
  * Records a shop order and, for members, awards its points through the ledger in the same
- * transaction; the ledger row records the rule version that produced it. The tier is
- * re-evaluated on trailing 12-month spend including this order. `config` may be passed by bulk
- * callers that already loaded it inside the same transaction.
+ * transaction: the spend rule's points as one EARN transaction and each promotion's extra as
+ * its own BONUS transaction, each recording the rule version that produced it. Caps per member
+ * (day/month) and promotion budgets are checked under locks (member account, then the capped
+ * rule rows), so concurrent orders can't overshoot them. The tier is re-evaluated on trailing
+ * 12-month spend including this order; a friend's first order pays the referral rule.
  */
 export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
   const { program } = input;
   const customer = await findCustomer(tx, program.id, input.member, input.placedAt);
   const isMember = customer.enrolledAt !== null;
-  const config = isMember ? (preloaded ?? (await loadEarningConfig(tx, program.id))) : { rule: null, tiers: [] };
-  const earn = calculateOrderPoints({ rule: config.rule, tierId: customer.tierId, lines: input.lines, at: input.placedAt });
+  const config = isMember ? (preloaded ?? (await loadEarningConfig(tx, program.id))) : null;
+  let earn = calculateOrderEarning({ rule: config?.rule ?? null, promotions: config?.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt });
+
+  let accountId = customer.accountId;
+  if (isMember && earn.total > 0) {
+    const spendConfig = config?.rule?.config;
+    const cappedPromotions = (config?.promotions ?? []).filter((promo) => promo.totalCapPoints !== null && earn.promotions.some((part) => part.ruleId === promo.id));
+    if (spendConfig?.capPerMemberDay || spendConfig?.capPerMemberMonth || cappedPromotions.length > 0) {
+      accountId ??= await ensureMemberAccount(tx, program.id, customer.id);
+      await lockMemberAccount(tx, customer.id);
+      earn = applyEarnCaps(earn, {
+        memberRemaining: await memberCapRemaining(tx, customer.id, spendConfig, input.placedAt),
+        promotionRemaining: await promotionBudgets(tx, cappedPromotions),
+      });
+    }
+  }
 
   const inserted = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.placedAt}, ${isMember}, ${earn.points}, ${input.placedAt})
+    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${input.placedAt}, ${isMember}, ${earn.total}, ${input.placedAt})
     ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"`;
   if (inserted.length === 0) throw new AppError("ORDER_EXISTS");
   const orderId = inserted[0].id;
@@ -87,43 +87,116 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
       ),
     )}`;
 
-  if (!isMember) return { orderId, pointsEarned: 0, pointsPending: 0, tier: null };
+  if (!isMember || !config) return { orderId, pointsEarned: 0, pointsPending: 0, tier: null };
 
   const tier = resolveTier({ tiers: config.tiers, spendCents: customer.spendCents + input.totalCents });
   if (tier && tier.id !== customer.tierId) {
     await tx.$executeRaw`UPDATE "Customer" SET "tierId" = ${tier.id} WHERE "id" = ${customer.id}`;
+    await emitWebhookEvent(tx, {
+      programId: program.id,
+      type: "tier.changed",
+      dedupeKey: `tier.changed:order:${orderId}`,
+      payload: { customerId: customer.id, fromTierId: customer.tierId, toTierId: tier.id, tier: tier.name, reason: "order", orderId },
+      at: input.placedAt,
+    });
   }
   const tierName = tier?.name ?? null;
-  if (earn.points === 0) return { orderId, pointsEarned: 0, pointsPending: 0, tier: tierName };
+  if (customer.referredById && input.totalCents > 0) await payReferral(tx, { program, config, friendId: customer.id, referrerId: customer.referredById, orderId, at: input.placedAt });
+  if (earn.total === 0) return { orderId, pointsEarned: 0, pointsPending: 0, tier: tierName };
 
-  const accountId = customer.accountId ?? (await ensureMemberAccount(tx, program.id, customer.id));
-  const opened = await openLedgerTransaction(tx, {
+  accountId ??= await ensureMemberAccount(tx, program.id, customer.id);
+  const availableAt = addDays(input.placedAt, program.pendingDays);
+  const expiresAt = lotExpiry(program, input.placedAt);
+  const parts = [
+    { points: earn.base.points, kind: "EARN" as const, key: `order:${orderId}`, ruleId: config.rule?.id ?? null, ruleVersion: config.rule?.version ?? null, reason: "order" },
+    ...earn.promotions.map((part) => ({ points: part.points, kind: "BONUS" as const, key: `order:${orderId}:promo:${part.ruleId}`, ruleId: part.ruleId, ruleVersion: part.version, reason: "promotion" })),
+  ].filter((part) => part.points > 0);
+  let credited = 0;
+  let balance = 0;
+  for (const [index, part] of parts.entries()) {
+    const opened = await openLedgerTransaction(tx, {
+      programId: program.id,
+      kind: part.kind,
+      source: "order",
+      idempotencyKey: part.key,
+      requestHash: hashRequest({ orderId, ruleId: part.ruleId }),
+      customerId: customer.id,
+      reason: part.reason,
+      note: input.externalId,
+      ruleId: part.ruleId,
+      ruleVersion: part.ruleVersion,
+      orderId,
+      at: input.placedAt,
+    });
+    if (opened.replay) throw new AppError("ORDER_EXISTS");
+    if (index === 0) await extendLotsOnActivity(tx, program, accountId, input.placedAt);
+    const credit = await creditPoints(tx, {
+      programId: program.id,
+      accountId,
+      transactionId: opened.id,
+      points: part.points,
+      availableAt,
+      expiresAt,
+      createdAt: input.placedAt,
+    });
+    credited += credit.credited;
+    balance = credit.balance;
+  }
+  await emitWebhookEvent(tx, {
     programId: program.id,
-    kind: "EARN",
-    source: "order",
-    idempotencyKey: `order:${orderId}`,
-    requestHash: hashRequest({ orderId }),
-    customerId: customer.id,
-    reason: "order",
-    note: input.externalId,
-    ruleId: config.rule?.id ?? null,
-    ruleVersion: config.rule?.version ?? null,
-    orderId,
+    type: "points.earned",
+    dedupeKey: `points.earned:order:${orderId}`,
+    payload: { customerId: customer.id, orderId, orderExternalId: input.externalId, points: earn.total, availableAt: availableAt.toISOString(), balance },
     at: input.placedAt,
   });
-  if (opened.replay) throw new AppError("ORDER_EXISTS");
-  const availableAt = addDays(input.placedAt, program.pendingDays);
-  const credit = await creditPoints(tx, {
-    programId: program.id,
-    accountId,
-    transactionId: opened.id,
-    points: earn.points,
-    availableAt,
-    expiresAt: program.expiryMonths ? addMonths(input.placedAt, program.expiryMonths) : null,
-    createdAt: input.placedAt,
-  });
   const isPending = availableAt > new Date();
-  return { orderId, pointsEarned: earn.points, pointsPending: isPending ? credit.credited : 0, tier: tierName };
+  return { orderId, pointsEarned: earn.total, pointsPending: isPending ? credited : 0, tier: tierName };
+}
+
+/** What the member may still earn from orders today and this month under the spend rule's caps. */
+async function memberCapRemaining(tx: Tx, customerId: number, config: SpendConfig | undefined, at: Date): Promise<number | null> {
+  if (!config?.capPerMemberDay && !config?.capPerMemberMonth) return null;
+  const { day, month } = capPeriodStarts(at);
+  const [usage] = await tx.$queryRaw<{ today: number; thisMonth: number }[]>`
+    SELECT COALESCE(SUM("pointsEarned") FILTER (WHERE "placedAt" >= ${day}), 0)::int AS "today",
+           COALESCE(SUM("pointsEarned"), 0)::int AS "thisMonth"
+    FROM "Order" WHERE "customerId" = ${customerId} AND "placedAt" >= ${month} AND "placedAt" < ${addMonths(month, 1)}`;
+  const limits = [
+    config.capPerMemberDay ? config.capPerMemberDay - usage.today : null,
+    config.capPerMemberMonth ? config.capPerMemberMonth - usage.thisMonth : null,
+  ].filter((value): value is number => value !== null);
+  return Math.max(0, Math.min(...limits));
+}
+
+/** Locks capped promotions (by id) and returns what is left of each budget. */
+async function promotionBudgets(tx: Tx, promotions: { id: number; totalCapPoints: number | null }[]): Promise<Record<number, number | null>> {
+  if (promotions.length === 0) return {};
+  const ids = promotions.map((promo) => promo.id).sort((a, b) => a - b);
+  await tx.$queryRaw`SELECT "id" FROM "EarnRule" WHERE "id" = ANY(${ids}::int[]) ORDER BY "id" FOR UPDATE`;
+  const used = await tx.$queryRaw<{ ruleId: number; issued: number }[]>`
+    SELECT "ruleId", COALESCE(SUM("points"), 0)::int AS "issued" FROM "LedgerTransaction" WHERE "ruleId" = ANY(${ids}::int[]) GROUP BY "ruleId"`;
+  return Object.fromEntries(promotions.map((promo) => [promo.id, (promo.totalCapPoints ?? 0) - (used.find((row) => row.ruleId === promo.id)?.issued ?? 0)]));
+}
+
+/**
+ * Referral: on the friend's first paid order both the friend and the referrer earn (once,
+ * keyed by the friend). The referrer's per-period limit applies; a referrer who isn't an
+ * enrolled member earns nothing.
+ */
+async function payReferral(tx: Tx, args: { program: ProgramSettings; config: EarningConfig; friendId: number; referrerId: number; orderId: number; at: Date }) {
+  const rule = args.config.actions.REFERRAL;
+  if (!rule) return;
+  const [{ earlier }] = await tx.$queryRaw<{ earlier: number }[]>`
+    SELECT COUNT(*)::int AS "earlier" FROM "Order" WHERE "customerId" = ${args.friendId} AND "id" <> ${args.orderId} AND "totalCents" > 0`;
+  if (earlier > 0) return;
+  const referrer = await tx.customer.findFirst({ where: { id: args.referrerId, programId: args.program.id, enrolledAt: { not: null } }, select: { id: true } });
+  await awardActionInTx(tx, { program: args.program, config: args.config, kind: "REFERRAL", customerId: args.friendId, key: `referral:friend:${args.friendId}`, source: "referral", at: args.at, reason: "referral_friend" });
+  if (referrer) {
+    await awardActionInTx(tx, {
+      program: args.program, config: args.config, kind: "REFERRAL", customerId: referrer.id, key: `referral:referrer:${args.friendId}`, source: "referral", at: args.at,
+      points: rule.config.referrerPoints, reason: "referral",
+    });
+  }
 }
 
 export function recordOrder(input: RecordOrderInput) {

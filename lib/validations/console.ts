@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { actionKinds, limitPeriods } from "@/lib/domain/earn-rules";
 
 const optionalDate = z
   .union([z.literal(""), z.iso.datetime({ local: true }), z.iso.datetime({ offset: true })])
@@ -40,16 +41,74 @@ export const saveRewardSchema = z
 
 export type SaveRewardInput = z.infer<typeof saveRewardSchema>;
 
+const multiplier = z.number().min(1).max(10);
+const wordList = z.array(z.string().trim().min(1).max(100)).max(200);
+const capPoints = z.number().int().min(1).max(100_000_000).nullable();
+
 export const saveEarnRuleSchema = z
   .object({
     pointsPerUnit: z.number().min(0).max(1000).refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, { message: "TWO_DECIMALS" }),
-    tierMultipliers: z.record(z.string().regex(/^\d+$/), z.number().min(1).max(10)),
+    tierMultipliers: z.record(z.string().regex(/^\d+$/), multiplier),
+    rounding: z.enum(["down", "nearest", "up"]).default("down"),
+    minOrder: z.number().min(0).max(1_000_000).default(0),
+    excludedCategories: wordList.default([]),
+    excludedSkus: wordList.default([]),
+    categoryMultipliers: z.record(z.string().trim().min(1).max(100), multiplier).default({}),
+    capPerMemberDay: capPoints.default(null),
+    capPerMemberMonth: capPoints.default(null),
     startsAt: optionalDate,
     endsAt: optionalDate,
     isActive: z.boolean(),
   })
   .strict()
   .refine((rule) => !(rule.startsAt && rule.endsAt && rule.endsAt <= rule.startsAt), { message: "WINDOW_ORDER", path: ["endsAt"] });
+
+export const saveActionRuleSchema = z
+  .object({
+    kind: z.enum(actionKinds),
+    points: z.number().int().min(0).max(1_000_000),
+    referrerPoints: z.number().int().min(0).max(1_000_000).default(0),
+    limit: z.number().int().min(1).max(10_000).nullable(),
+    period: z.enum(limitPeriods),
+    isActive: z.boolean(),
+  })
+  .strict();
+export type SaveActionRuleInput = z.infer<typeof saveActionRuleSchema>;
+
+export const savePromotionSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    name: z.string().trim().min(1).max(100),
+    multiplier: z.number().min(1.01).max(10),
+    categories: wordList.default([]),
+    tierIds: z.array(z.number().int().positive()).max(50).default([]),
+    totalCapPoints: capPoints.default(null),
+    startsAt: optionalDate.refine((value) => value !== null, { message: "REQUIRED" }),
+    endsAt: optionalDate.refine((value) => value !== null, { message: "REQUIRED" }),
+    isActive: z.boolean(),
+  })
+  .strict()
+  .refine((promo) => !(promo.startsAt && promo.endsAt && promo.endsAt <= promo.startsAt), { message: "WINDOW_ORDER", path: ["endsAt"] });
+export type SavePromotionInput = z.infer<typeof savePromotionSchema>;
+
+export const previewOrderSchema = z
+  .object({
+    tierId: z.number().int().positive().nullable(),
+    placedAt: optionalDate,
+    lines: z
+      .array(
+        z.object({
+          sku: z.string().trim().min(1).max(100),
+          category: z.string().trim().max(100).default(""),
+          quantity: z.number().int().min(1).max(10_000),
+          unitPrice: z.number().min(0).max(1_000_000),
+        }).strict(),
+      )
+      .min(1)
+      .max(50),
+  })
+  .strict();
+export type PreviewOrderInput = z.infer<typeof previewOrderSchema>;
 
 export type SaveEarnRuleInput = z.infer<typeof saveEarnRuleSchema>;
 

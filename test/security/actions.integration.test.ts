@@ -50,7 +50,7 @@ async function makeMember(name: string) {
 beforeAll(async () => {
   await prisma.program.upsert({
     where: { slug: DEFAULT_PROGRAM_SLUG },
-    create: { slug: DEFAULT_PROGRAM_SLUG, name: "Default", welcomeBonus: 0, pendingDays: 0 },
+    create: { slug: DEFAULT_PROGRAM_SLUG, name: "Default", pendingDays: 0 },
     update: {},
   });
   const program = await getProgram();

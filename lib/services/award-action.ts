@@ -1,0 +1,131 @@
+import "server-only";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { isRuleActive } from "@/lib/domain/earn-points";
+import { eventTypes, limitPeriodStart, type ActionKind, type EventType } from "@/lib/domain/earn-rules";
+import { loadEarningConfig, type ActionRuleDef, type EarningConfig } from "./earning-config";
+import {
+  TX_OPTIONS, creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
+} from "./ledger-core";
+import type { ProgramSettings } from "./program";
+import { emitWebhookEvent } from "./webhook-events";
+
+export type AwardResult =
+  | { status: "awarded"; points: number; balance: number; transactionId: number }
+  | { status: "replayed"; points: number; balance: number; transactionId: number }
+  | { status: "skipped"; reason: "no_rule" | "inactive" | "limit_reached" | "zero_points" };
+
+/**
+ * Awards an action rule (sign-up, birthday, profile, review, social, referral) to a member,
+ * once per idempotency key and within the rule's per-member limit. The member's account is
+ * locked first, so concurrent events can't both squeeze under the limit.
+ */
+export async function awardActionInTx(
+  tx: Tx,
+  args: {
+    program: ProgramSettings;
+    config?: EarningConfig;
+    kind: ActionKind;
+    customerId: number;
+    /** unique per award, e.g. `review:<shop review id>`; a retry with the same key is a replay */
+    key: string;
+    source: string;
+    at: Date;
+    /** defaults to the rule's points; REFERRAL passes the referrer's share */
+    points?: number;
+    note?: string | null;
+    reason?: string;
+  },
+): Promise<AwardResult> {
+  const config = args.config ?? (await loadEarningConfig(tx, args.program.id));
+  const rule: ActionRuleDef | undefined = config.actions[args.kind];
+  if (!rule) return { status: "skipped", reason: "no_rule" };
+  if (!isRuleActive({ rule, at: args.at })) return { status: "skipped", reason: "inactive" };
+  const points = args.points ?? rule.config.points;
+
+  let account = await lockMemberAccount(tx, args.customerId);
+  if (!account) {
+    await ensureMemberAccount(tx, args.program.id, args.customerId);
+    account = await lockMemberAccount(tx, args.customerId);
+  }
+  const accountId = account!.id;
+  const requestHash = hashRequest({ kind: args.kind, customerId: args.customerId, key: args.key });
+  const previous = await tx.$queryRaw<{ id: number; requestHash: string; points: number; balanceAfter: number | null }[]>`
+    SELECT "id", "requestHash", "points", "balanceAfter" FROM "LedgerTransaction"
+    WHERE "programId" = ${args.program.id} AND "source" = ${args.source} AND "idempotencyKey" = ${args.key}`;
+  if (previous.length > 0) {
+    if (previous[0].requestHash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT");
+    return { status: "replayed", points: previous[0].points, balance: previous[0].balanceAfter ?? 0, transactionId: previous[0].id };
+  }
+  if (points <= 0) return { status: "skipped", reason: "zero_points" };
+  if (rule.config.limit !== null) {
+    const since = limitPeriodStart(rule.config.period, args.at);
+    const [{ used }] = await tx.$queryRaw<{ used: number }[]>`
+      SELECT COUNT(*)::int AS "used" FROM "LedgerTransaction"
+      WHERE "customerId" = ${args.customerId} AND "ruleId" = ${rule.id} AND "reason" = ${args.reason ?? args.kind.toLowerCase()}
+        AND (${since}::timestamp IS NULL OR "createdAt" >= ${since}::timestamp)`;
+    if (used >= rule.config.limit) return { status: "skipped", reason: "limit_reached" };
+  }
+  const opened = await openLedgerTransaction(tx, {
+    programId: args.program.id,
+    kind: "BONUS",
+    source: args.source,
+    idempotencyKey: args.key,
+    requestHash,
+    customerId: args.customerId,
+    reason: args.reason ?? args.kind.toLowerCase(),
+    note: args.note ?? null,
+    ruleId: rule.id,
+    ruleVersion: rule.version,
+    at: args.at,
+  });
+  if (opened.replay) return { status: "replayed", points, balance: opened.existing.balanceAfter ?? 0, transactionId: opened.existing.id };
+  await extendLotsOnActivity(tx, args.program, accountId, args.at);
+  const credit = await creditPoints(tx, {
+    programId: args.program.id,
+    accountId,
+    transactionId: opened.id,
+    points,
+    availableAt: args.at,
+    expiresAt: lotExpiry(args.program, args.at),
+    createdAt: args.at,
+  });
+  await emitWebhookEvent(tx, {
+    programId: args.program.id,
+    type: "points.earned",
+    dedupeKey: `points.earned:${opened.id}`,
+    payload: { transactionId: opened.id, customerId: args.customerId, points, reason: args.reason ?? args.kind.toLowerCase(), balance: credit.balance },
+    at: args.at,
+  });
+  return { status: "awarded", points, balance: credit.balance, transactionId: opened.id };
+}
+
+export type RecordEventInput = {
+  program: ProgramSettings;
+  member: { externalId: string } | { email: string };
+  type: EventType;
+  externalId: string;
+  at?: Date;
+};
+
+/** POST /api/v1/events: a shop reports a member action (review, share, follow, profile). */
+export async function recordEvent(input: RecordEventInput) {
+  const at = input.at ?? new Date();
+  return prisma.$transaction(async (tx) => {
+    const where = "externalId" in input.member ? { externalId: input.member.externalId } : { email: input.member.email.toLowerCase() };
+    const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true } });
+    if (!customer) throw new AppError("MEMBER_NOT_FOUND");
+    if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
+    const kind = eventTypes[input.type];
+    const result = await awardActionInTx(tx, {
+      program: input.program,
+      kind,
+      customerId: customer.id,
+      key: `${input.type}:${input.externalId}`,
+      source: "event",
+      at,
+      note: input.externalId,
+    });
+    return result;
+  }, TX_OPTIONS);
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import type { Tx } from "@/lib/db/prisma";
+import type { Promotion, SpendRule } from "@/lib/domain/earn-points";
+import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
+import type { TierDef } from "@/lib/domain/tiers";
+
+export type SpendRuleDef = SpendRule & { id: number; version: number };
+export type PromotionDef = Promotion & { name: string; totalCapPoints: number | null };
+export type ActionRuleDef = { id: number; version: number; name: string; isActive: boolean; startsAt: Date | null; endsAt: Date | null; config: ActionConfig };
+
+export type EarningConfig = {
+  rule: SpendRuleDef | null;
+  promotions: PromotionDef[];
+  actions: Partial<Record<ActionKind, ActionRuleDef>>;
+  tiers: TierDef[];
+};
+
+type RuleRow = {
+  id: number;
+  kind: string;
+  name: string;
+  version: number;
+  pointsPerUnitHundredths: number;
+  tierMultipliers: Record<string, number>;
+  config: unknown;
+  totalCapPoints: number | null;
+  isActive: boolean;
+  startsAt: string | null;
+  endsAt: string | null;
+};
+
+// json_build_object renders timestamp(3) without a zone; the database stores UTC
+const utc = (value: string | null) => (value ? new Date(`${value}Z`) : null);
+
+/**
+ * Every earning rule and tier of the program in one round trip, read fresh inside the
+ * caller's transaction so a console change applies to the very next order.
+ */
+export async function loadEarningConfig(tx: Tx, programId: number): Promise<EarningConfig> {
+  const [row] = await tx.$queryRaw<{ rules: RuleRow[] | null; tiers: TierDef[] | null }[]>`
+    SELECT
+      (SELECT json_agg(json_build_object('id', r."id", 'kind', r."kind", 'name', r."name", 'version', r."version",
+              'pointsPerUnitHundredths', r."pointsPerUnitHundredths", 'tierMultipliers', r."tierMultipliers", 'config', r."config",
+              'totalCapPoints', r."totalCapPoints", 'isActive', r."isActive", 'startsAt', r."startsAt", 'endsAt', r."endsAt") ORDER BY r."id")
+         FROM "EarnRule" r WHERE r."programId" = ${programId}) AS "rules",
+      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents") ORDER BY t."rank")
+         FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers"`;
+  return buildEarningConfig(row.rules ?? [], row.tiers ?? []);
+}
+
+export function buildEarningConfig(rules: RuleRow[], tiers: TierDef[]): EarningConfig {
+  const config: EarningConfig = { rule: null, promotions: [], actions: {}, tiers };
+  for (const rule of rules) {
+    const window = { isActive: rule.isActive, startsAt: utc(rule.startsAt), endsAt: utc(rule.endsAt) };
+    if (rule.kind === "SPEND") {
+      config.rule = {
+        id: rule.id,
+        version: rule.version,
+        pointsPerUnitHundredths: rule.pointsPerUnitHundredths,
+        tierMultipliers: rule.tierMultipliers ?? {},
+        config: parseSpendConfig(rule.config),
+        ...window,
+      };
+    } else if (rule.kind === "MULTIPLIER") {
+      const parsed = multiplierConfigSchema.safeParse(rule.config);
+      if (!parsed.success) continue;
+      config.promotions.push({ id: rule.id, version: rule.version, name: rule.name, totalCapPoints: rule.totalCapPoints, ...parsed.data, ...window });
+    } else if ((actionKinds as readonly string[]).includes(rule.kind)) {
+      const kind = rule.kind as ActionKind;
+      config.actions[kind] = { id: rule.id, version: rule.version, name: rule.name, config: parseActionConfig(kind, rule.config), ...window };
+    }
+  }
+  return config;
+}
