@@ -1,9 +1,10 @@
 import { prisma } from "@/lib/db/prisma";
 import { generateApiKey, hashApiKey } from "@/lib/api/api-key";
 
-export async function createApiKey(programId: number) {
+/** A key for tests; the rate limit is high unless a test is about rate limiting. */
+export async function createApiKey(programId: number, { rateLimitPerMinute = 1_000_000 }: { rateLimitPerMinute?: number } = {}) {
   const key = generateApiKey();
-  const record = await prisma.apiKey.create({ data: { programId, name: "test", prefix: key.slice(0, 12), hash: hashApiKey(key) } });
+  const record = await prisma.apiKey.create({ data: { programId, name: "test", prefix: key.slice(0, 12), hash: hashApiKey(key), rateLimitPerMinute } });
   return { key, id: record.id };
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
+import { consumeRateLimit } from "./rate-limit";
 
 export const API_KEY_PREFIX = "hearth_";
 
@@ -15,15 +16,19 @@ export function generateApiKey(): string {
 
 export type ApiCaller = { apiKeyId: number; programId: number };
 
-/** Resolves `Authorization: Bearer <key>` to an active key; keys are stored hashed only. */
+/**
+ * Resolves `Authorization: Bearer <key>` to an active key (stored hashed only) and counts the
+ * request against the key's per-minute limit (429 beyond it).
+ */
 export async function authenticateApiKey(request: Request): Promise<ApiCaller> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
   if (!match) throw new AppError("UNAUTHENTICATED", "missing or malformed Authorization: Bearer <api key>");
   const key = await prisma.apiKey.findUnique({
     where: { hash: hashApiKey(match[1]) },
-    select: { id: true, programId: true, revokedAt: true },
+    select: { id: true, programId: true, revokedAt: true, rateLimitPerMinute: true },
   });
   if (!key || key.revokedAt) throw new AppError("UNAUTHENTICATED", "invalid or revoked API key");
+  await consumeRateLimit(key.id, key.rateLimitPerMinute);
   return { apiKeyId: key.id, programId: key.programId };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { AppError, isAppError } from "@/lib/domain/app-error";
+import { RateLimitedError } from "./rate-limit";
 
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -16,6 +17,13 @@ export function handleApi<Args extends unknown[]>(handler: (request: Request, ..
     try {
       return await handler(request, ...args);
     } catch (error) {
+      if (error instanceof RateLimitedError) {
+        const response = apiError(429, error.code, error.message);
+        response.headers.set("Retry-After", String(error.state.resetSeconds));
+        response.headers.set("RateLimit-Limit", String(error.state.limit));
+        response.headers.set("RateLimit-Remaining", "0");
+        return response;
+      }
       if (isAppError(error)) return apiError(error.status, error.code, error.message);
       if (error instanceof z.ZodError) {
         return apiError(422, "VALIDATION", "request body is invalid", z.flattenError(error));

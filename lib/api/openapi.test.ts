@@ -4,7 +4,10 @@ import { buildOpenApiDocument } from "./openapi";
 const document = buildOpenApiDocument();
 
 test("documents every v1 endpoint", () => {
-  expect(Object.keys(document.paths).sort()).toEqual(["/members", "/members/{externalId}", "/members/{externalId}/redemptions", "/orders"]);
+  expect(Object.keys(document.paths).sort()).toEqual([
+    "/events", "/members", "/members/{externalId}", "/members/{externalId}/balance", "/members/{externalId}/redemptions",
+    "/orders", "/orders/{externalId}/cancel", "/orders/{externalId}/returns", "/rewards",
+  ]);
 });
 
 test("the order body schema is the one the handler validates", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createMemberSchema, createOrderSchema, createRedemptionSchema } from "@/lib/validations/api";
+import { createEventSchema, createMemberSchema, createOrderSchema, createRedemptionSchema, createReturnSchema } from "@/lib/validations/api";
 
 // The OpenAPI document is generated from the same zod schemas the handlers validate with,
 // so it cannot drift from what the API accepts.
@@ -35,6 +35,47 @@ const redemptionResultSchema = z.object({
   pointsSpent: z.number().int(),
   balance: z.number().int().describe("the member's points after the redemption, pending included"),
   expiresAt: z.string().nullable(),
+});
+
+const returnResultSchema = z.object({
+  returnId: z.number().int(),
+  amountReturned: z.number(),
+  pointsReversed: z.number().int(),
+  debt: z.number().int().describe("reversed points the member had already spent; repaid first by future earnings"),
+});
+
+const cancelResultSchema = z.object({ pointsReversed: z.number().int(), debt: z.number().int(), cancelledAt: z.string() });
+
+const eventResultSchema = z.object({
+  awarded: z.boolean(),
+  points: z.number().int(),
+  reason: z.enum(["no_rule", "inactive", "limit_reached", "zero_points"]).optional().describe("why nothing was awarded"),
+  balance: z.number().int().optional(),
+  transactionId: z.number().int().optional(),
+});
+
+const rewardSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK"]),
+  costPoints: z.number().int(),
+  value: z.number().nullable(),
+  percentOff: z.number().int().nullable(),
+  stock: z.number().int().nullable(),
+  availableUntil: z.string().nullable(),
+});
+
+const datedPoints = z.array(z.object({ date: z.string(), points: z.number().int() }));
+const balanceSchema = z.object({
+  externalId: z.string(),
+  available: z.number().int(),
+  pending: z.number().int(),
+  expiringSoon: z.number().int(),
+  debt: z.number().int(),
+  balance: z.number().int(),
+  becomingAvailable: datedPoints.describe("pending points by the day they become available"),
+  expiring: datedPoints.describe("held points by the day they expire"),
 });
 
 const errorSchema = z.object({
@@ -87,6 +128,42 @@ export function buildOpenApiDocument() {
           parameters: [idempotencyKey],
           requestBody: { required: true, ...json(createOrderSchema, "input") },
           responses: { "201": { description: "recorded", ...json(orderResultSchema) }, ...errors(400, 401, 404, 409, 422) },
+        },
+      },
+      "/members/{externalId}/balance": {
+        get: {
+          summary: "A member's points by state, with when pending points become available and when points expire",
+          parameters: [externalIdParam],
+          responses: { "200": { description: "the balance", ...json(balanceSchema) }, ...errors(401, 404, 429) },
+        },
+      },
+      "/orders/{externalId}/returns": {
+        post: {
+          summary: "Record a (partial) return; points reversed pro rata by line, idempotent by the return's externalId",
+          parameters: [externalIdParam, idempotencyKey],
+          requestBody: { required: true, ...json(createReturnSchema, "input") },
+          responses: { "201": { description: "recorded", ...json(returnResultSchema) }, ...errors(400, 401, 404, 409, 422, 429) },
+        },
+      },
+      "/orders/{externalId}/cancel": {
+        post: {
+          summary: "Cancel an order: everything not yet returned is reversed (pending points removed)",
+          parameters: [externalIdParam, idempotencyKey],
+          responses: { "201": { description: "cancelled", ...json(cancelResultSchema) }, ...errors(401, 404, 409, 429) },
+        },
+      },
+      "/events": {
+        post: {
+          summary: "Report a member action (review, social share/follow, profile completed) for the action rules",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, ...json(createEventSchema, "input") },
+          responses: { "201": { description: "processed (awarded or not, with the reason)", ...json(eventResultSchema) }, ...errors(400, 401, 404, 409, 422, 429) },
+        },
+      },
+      "/rewards": {
+        get: {
+          summary: "The rewards catalog members can redeem now",
+          responses: { "200": { description: "the catalog", ...json(z.object({ rewards: z.array(rewardSchema) })) }, ...errors(401, 429) },
         },
       },
       "/members/{externalId}/redemptions": {

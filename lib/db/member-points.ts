@@ -20,3 +20,23 @@ export async function getMemberPoints(customerId: number, at = new Date()): Prom
     WHERE a."customerId" = ${customerId}`;
   return row ?? { available: 0, pending: 0, expiringSoon: 0, nextExpiry: null, balance: 0, debt: 0 };
 }
+
+export type PointsSchedule = { pending: { date: Date; points: number }[]; expiring: { date: Date; points: number }[] };
+
+/** When pending points become available and when held points expire, by day (UTC), soonest first. */
+export async function getExpirySchedule(customerId: number, at = new Date(), limit = 12): Promise<PointsSchedule> {
+  const rows = await prisma.$queryRaw<{ kind: "pending" | "expiring"; date: Date; points: number }[]>`
+    (SELECT 'pending' AS "kind", date_trunc('day', l."availableAt") AS "date", SUM(l."remaining")::int AS "points"
+       FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
+      WHERE a."customerId" = ${customerId} AND l."remaining" > 0 AND l."availableAt" > ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})
+      GROUP BY 2 ORDER BY 2 LIMIT ${limit})
+    UNION ALL
+    (SELECT 'expiring', date_trunc('day', l."expiresAt"), SUM(l."remaining")::int
+       FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
+      WHERE a."customerId" = ${customerId} AND l."remaining" > 0 AND l."expiresAt" > ${at}
+      GROUP BY 2 ORDER BY 2 LIMIT ${limit})`;
+  return {
+    pending: rows.filter((row) => row.kind === "pending").map(({ date, points }) => ({ date, points })),
+    expiring: rows.filter((row) => row.kind === "expiring").map(({ date, points }) => ({ date, points })),
+  };
+}

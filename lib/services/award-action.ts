@@ -109,23 +109,23 @@ export type RecordEventInput = {
 };
 
 /** POST /api/v1/events: a shop reports a member action (review, share, follow, profile). */
-export async function recordEvent(input: RecordEventInput) {
+export async function recordEventInTx(tx: Tx, input: RecordEventInput): Promise<AwardResult> {
   const at = input.at ?? new Date();
-  return prisma.$transaction(async (tx) => {
-    const where = "externalId" in input.member ? { externalId: input.member.externalId } : { email: input.member.email.toLowerCase() };
-    const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true } });
-    if (!customer) throw new AppError("MEMBER_NOT_FOUND");
-    if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
-    const kind = eventTypes[input.type];
-    const result = await awardActionInTx(tx, {
-      program: input.program,
-      kind,
-      customerId: customer.id,
-      key: `${input.type}:${input.externalId}`,
-      source: "event",
-      at,
-      note: input.externalId,
-    });
-    return result;
-  }, TX_OPTIONS);
+  const where = "externalId" in input.member ? { externalId: input.member.externalId } : { email: input.member.email.toLowerCase() };
+  const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true } });
+  if (!customer) throw new AppError("MEMBER_NOT_FOUND");
+  if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
+  return awardActionInTx(tx, {
+    program: input.program,
+    kind: eventTypes[input.type],
+    customerId: customer.id,
+    key: `${input.type}:${input.externalId}`,
+    source: "event",
+    at,
+    note: input.externalId,
+  });
+}
+
+export function recordEvent(input: RecordEventInput) {
+  return prisma.$transaction((tx) => recordEventInTx(tx, input), TX_OPTIONS);
 }

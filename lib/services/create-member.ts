@@ -12,6 +12,10 @@ export async function createMemberInTx(tx: Tx, { program, input, at = new Date()
     select: { externalId: true },
   });
   if (clash) throw new AppError(clash.externalId === input.externalId ? "EXTERNAL_ID_TAKEN" : "EMAIL_TAKEN");
+  const referrer = input.referrerExternalId
+    ? await tx.customer.findFirst({ where: { programId: program.id, externalId: input.referrerExternalId, enrolledAt: { not: null } }, select: { id: true } })
+    : null;
+  if (input.referrerExternalId && !referrer) throw new AppError("VALIDATION", "referrerExternalId is not a member of the program");
   const customer = await tx.customer.create({
     data: {
       programId: program.id,
@@ -20,6 +24,7 @@ export async function createMemberInTx(tx: Tx, { program, input, at = new Date()
       name: input.name ?? input.email.split("@")[0],
       locale: input.locale ?? "en",
       birthday: input.birthday ? new Date(`${input.birthday}T00:00:00Z`) : null,
+      referredById: referrer?.id ?? null,
       createdAt: at,
     },
     select: { id: true, externalId: true, email: true, name: true, locale: true, birthday: true },

@@ -5,6 +5,7 @@ import { lineReversal, splitClawback } from "@/lib/domain/ledger-math";
 import {
   TX_OPTIONS, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
+import { emitWebhookEvent } from "./webhook-events";
 
 export type RecordReturnInput = {
   programId: number;
@@ -12,6 +13,7 @@ export type RecordReturnInput = {
   returnExternalId: string;
   lines: { sku: string; quantity: number }[];
   at?: Date;
+  reason?: "return" | "cancellation";
 };
 
 export type RecordReturnResult = { returnId: number; amountCents: number; pointsReversed: number; debt: number };
@@ -80,7 +82,7 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
       idempotencyKey: `return:${order.id}:${input.returnExternalId}`,
       requestHash: hashRequest({ orderId: order.id, lines: input.lines }),
       customerId: order.customerId,
-      reason: "return",
+      reason: input.reason ?? "return",
       note: input.orderExternalId,
       orderId: order.id,
       at,
@@ -97,6 +99,13 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
     }
     if (debt > 0) await tx.$executeRaw`UPDATE "LedgerAccount" SET "debt" = "debt" + ${debt} WHERE "id" = ${account.id}`;
     await finishLedgerTransaction(tx, opened.id, balance);
+    await emitWebhookEvent(tx, {
+      programId: input.programId,
+      type: "points.reversed",
+      dedupeKey: `points.reversed:${opened.id}`,
+      payload: { customerId: order.customerId, orderExternalId: input.orderExternalId, returnExternalId: input.returnExternalId, pointsReversed: taken, debt, balance, reason: input.reason ?? "return" },
+      at,
+    });
   }
   const created = await tx.orderReturn.create({
     data: { orderId: order.id, externalId: input.returnExternalId, amountCents, pointsReversed: taken, debt, createdAt: at },
@@ -104,6 +113,28 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
   });
   return { returnId: created.id, amountCents, pointsReversed: taken, debt };
 }
+
+/**
+ * Cancels an order: returns every unit not returned yet (reason "cancellation"). Points still
+ * pending simply leave the member's pending total; points already spent become debt. Cancelling
+ * twice answers the first result.
+ */
+export async function cancelOrderInTx(tx: Tx, { programId, orderExternalId, at = new Date() }: { programId: number; orderExternalId: string; at?: Date }) {
+  const order = await tx.order.findFirst({ where: { programId, externalId: orderExternalId }, select: { id: true, cancelledAt: true, lines: { select: { sku: true, quantity: true, returnedQuantity: true } } } });
+  if (!order) throw new AppError("NOT_FOUND", "order not found");
+  const open = new Map<string, number>();
+  for (const line of order.lines) open.set(line.sku, (open.get(line.sku) ?? 0) + line.quantity - line.returnedQuantity);
+  const lines = [...open].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
+  const previous = await tx.orderReturn.findUnique({ where: { orderId_externalId: { orderId: order.id, externalId: CANCEL_RETURN_ID } }, select: { pointsReversed: true, debt: true } });
+  if (previous || lines.length === 0) {
+    return { pointsReversed: previous?.pointsReversed ?? 0, debt: previous?.debt ?? 0, cancelledAt: order.cancelledAt ?? at };
+  }
+  const result = await recordReturnInTx(tx, { programId, orderExternalId, returnExternalId: CANCEL_RETURN_ID, lines, at, reason: "cancellation" });
+  await tx.order.update({ where: { id: order.id }, data: { cancelledAt: at } });
+  return { pointsReversed: result.pointsReversed, debt: result.debt, cancelledAt: at };
+}
+
+const CANCEL_RETURN_ID = "cancel";
 
 export function recordReturn(input: RecordReturnInput) {
   return prisma.$transaction((tx) => recordReturnInTx(tx, input), TX_OPTIONS);

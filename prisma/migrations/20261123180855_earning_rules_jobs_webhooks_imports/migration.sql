@@ -191,3 +191,12 @@ ALTER TABLE "Program" ADD CONSTRAINT "Program_expiry_policy" CHECK ("expiryPolic
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_no_self_referral" CHECK ("referredById" IS NULL OR "referredById" <> "id");
 CREATE INDEX "Customer_referredById_idx" ON "Customer"("referredById");
 CREATE INDEX "PointLot_expiring_idx" ON "PointLot"("expiresAt") WHERE "remaining" > 0;
+
+-- Per-API-key request counters for rate-limiter-flexible's PostgreSQL store.
+CREATE TABLE "RateLimit" (
+    "key" VARCHAR(255) NOT NULL,
+    "points" INTEGER NOT NULL DEFAULT 0,
+    "expire" BIGINT,
+
+    CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
+);

@@ -17,6 +17,7 @@ export const POST = handleApi(async (request: Request) => {
       member: input.member,
       currency: input.currency,
       totalCents: input.total,
+      shippingCents: input.shipping,
       placedAt: input.placedAt,
       lines: input.lines.map((line) => ({ sku: line.sku, category: line.category, quantity: line.quantity, unitPriceCents: line.unitPrice })),
     });

@@ -1,0 +1,28 @@
+import { NextResponse } from "next/server";
+import { authenticateApiKey } from "@/lib/api/api-key";
+import { handleApi } from "@/lib/api/handle-api";
+import { getExpirySchedule, getMemberPoints } from "@/lib/db/member-points";
+import { AppError } from "@/lib/domain/app-error";
+import { findMemberByExternalId } from "@/lib/services/find-member";
+import { externalIdParamSchema } from "@/lib/validations/api";
+
+type Context = { params: Promise<{ externalId: string }> };
+
+/** The member's points by state, with what becomes available and what expires when. */
+export const GET = handleApi(async (request: Request, context: Context) => {
+  const caller = await authenticateApiKey(request);
+  const parsed = externalIdParamSchema.safeParse((await context.params).externalId);
+  if (!parsed.success) throw new AppError("MEMBER_NOT_FOUND");
+  const member = await findMemberByExternalId(caller.programId, parsed.data);
+  const [points, schedule] = await Promise.all([getMemberPoints(member.id), getExpirySchedule(member.id)]);
+  return NextResponse.json({
+    externalId: member.externalId,
+    available: points.available,
+    pending: points.pending,
+    expiringSoon: points.expiringSoon,
+    debt: points.debt,
+    balance: points.balance,
+    becomingAvailable: schedule.pending.map((row) => ({ date: row.date.toISOString(), points: row.points })),
+    expiring: schedule.expiring.map((row) => ({ date: row.date.toISOString(), points: row.points })),
+  });
+});

@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { authenticateApiKey } from "@/lib/api/api-key";
+import { handleApi } from "@/lib/api/handle-api";
+import { getRewardsCatalog } from "@/lib/db/member-reads";
+
+/** The rewards members can redeem now. */
+export const GET = handleApi(async (request: Request) => {
+  const caller = await authenticateApiKey(request);
+  const rewards = await getRewardsCatalog(caller.programId);
+  return NextResponse.json({
+    rewards: rewards.map((reward) => ({
+      id: reward.id,
+      name: reward.name,
+      description: reward.description,
+      kind: reward.kind,
+      costPoints: reward.costPoints,
+      value: reward.valueCents === null ? null : reward.valueCents / 100,
+      percentOff: reward.percentOff,
+      stock: reward.stock,
+      availableUntil: reward.endsAt?.toISOString() ?? null,
+    })),
+  });
+});
