@@ -13,6 +13,8 @@ const envSchema = z.object({
   HEARTH_DATA_DIR: z.string().default(".data"),
   AUTH_SECRET: z.string().min(16).optional(),
   HEARTH_DEMO_DATA: z.enum(["on", "off"]).default("on"),
+  /** background jobs (expiry, birthdays, reminders, webhook delivery) in this process */
+  HEARTH_JOBS: z.enum(["on", "off"]).default("on"),
   HEARTH_DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(100_000).default(2000),
 });
 

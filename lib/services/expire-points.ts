@@ -3,6 +3,7 @@ import { prisma, type Tx } from "@/lib/db/prisma";
 import {
   TX_OPTIONS, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
+import { emitWebhookEvent } from "./webhook-events";
 
 /**
  * Expires what is left of lots past their expiry date, one journal transaction per member.
@@ -29,6 +30,7 @@ export async function expireCustomerPointsInTx(tx: Tx, { programId, customerId, 
   const system = await ensureSystemAccounts(tx, programId);
   const balance = await debitPoints(tx, { accountId: account.id, transactionId: opened.id, amount, lots, to: system.EXPIRED });
   await finishLedgerTransaction(tx, opened.id, balance);
+  await emitWebhookEvent(tx, { programId, type: "points.expired", dedupeKey: `points.expired:${opened.id}`, payload: { customerId, points: amount, balance }, at });
   return amount;
 }
 

@@ -3,9 +3,10 @@ import { randomInt } from "node:crypto";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import {
-  TX_OPTIONS, addDays, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount,
+  TX_OPTIONS, addDays, debitPoints, extendLotsOnActivity, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount,
   openLedgerTransaction,
 } from "./ledger-core";
+import { emitWebhookEvent } from "./webhook-events";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REDEMPTION_VALID_DAYS = 90;
@@ -111,6 +112,15 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
     select: { id: true, code: true },
   });
   await finishLedgerTransaction(tx, opened.id, balance);
+  const program = await tx.program.findUniqueOrThrow({ where: { id: input.programId }, select: { expiryPolicy: true, expiryMonths: true } });
+  await extendLotsOnActivity(tx, program, account.id, at);
+  await emitWebhookEvent(tx, {
+    programId: input.programId,
+    type: "reward.redeemed",
+    dedupeKey: `reward.redeemed:${redemption.id}`,
+    payload: { customerId: input.customerId, redemptionId: redemption.id, rewardId: reward.id, reward: reward.name, code: redemption.code, pointsSpent: reward.costPoints, balance, expiresAt: expiresAt.toISOString() },
+    at,
+  });
   return { redemptionId: redemption.id, code: redemption.code, pointsSpent: reward.costPoints, balance, rewardName: reward.name, expiresAt };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db/prisma";
 
-export const webhookEventTypes = ["member.enrolled", "points.earned", "points.reversed", "points.expiring", "points.expired", "tier.changed", "reward.redeemed"] as const;
+export const webhookEventTypes = ["member.enrolled", "points.earned", "points.reversed", "points.available", "points.expiring", "points.expired", "tier.changed", "reward.redeemed"] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /**
@@ -13,9 +13,11 @@ export async function emitWebhookEvent(
   tx: Tx,
   args: { programId: number; type: WebhookEventType; dedupeKey: string; payload: Record<string, unknown>; at?: Date },
 ) {
-  const at = args.at ?? new Date();
+  // createdAt is when it was recorded (endpoints get what happens after they subscribe);
+  // occurredAt is the business time (an imported order's date, say).
+  const payload = { ...args.payload, occurredAt: (args.at ?? new Date()).toISOString() };
   await tx.$executeRaw`
-    INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload", "createdAt")
-    VALUES (${args.programId}, ${args.type}, ${args.dedupeKey}, ${JSON.stringify(args.payload)}::jsonb, ${at})
+    INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
+    VALUES (${args.programId}, ${args.type}, ${args.dedupeKey}, ${JSON.stringify(payload)}::jsonb)
     ON CONFLICT ("programId", "dedupeKey") DO NOTHING`;
 }

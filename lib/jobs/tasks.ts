@@ -1,0 +1,132 @@
+import "server-only";
+import { prisma } from "@/lib/db/prisma";
+import { awardActionInTx } from "@/lib/services/award-action";
+import { expireDuePoints } from "@/lib/services/expire-points";
+import { TX_OPTIONS } from "@/lib/services/ledger-core";
+import { getProgramById } from "@/lib/services/program";
+import { emitWebhookEvent } from "@/lib/services/webhook-events";
+import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks";
+
+// Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
+// postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
+
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks";
+
+async function programIds(): Promise<number[]> {
+  return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
+}
+
+/** Posts EXPIRE transactions for lots past their expiry (one per member, exactly once). */
+export async function runExpirePoints(at = new Date()) {
+  let members = 0;
+  let points = 0;
+  for (const programId of await programIds()) {
+    const result = await expireDuePoints({ programId, at });
+    members += result.members;
+    points += result.points;
+  }
+  return { members, points };
+}
+
+/** Pays the birthday rule to enrolled members in their birthday month, once per year. */
+export async function runBirthdayAwards(at = new Date()) {
+  let awarded = 0;
+  for (const programId of await programIds()) {
+    const program = await getProgramById(programId);
+    const year = at.getUTCFullYear();
+    const due = await prisma.$queryRaw<{ id: number }[]>`
+      SELECT c."id" FROM "Customer" c
+      WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."birthday" IS NOT NULL
+        AND EXTRACT(MONTH FROM c."birthday") = ${at.getUTCMonth() + 1}
+        AND NOT EXISTS (SELECT 1 FROM "LedgerTransaction" t WHERE t."programId" = ${programId} AND t."source" = 'birthday' AND t."idempotencyKey" = 'birthday:' || c."id" || ':' || ${String(year)})`;
+    for (const { id } of due) {
+      const result = await prisma.$transaction(
+        (tx) => awardActionInTx(tx, { program, kind: "BIRTHDAY", customerId: id, key: `birthday:${id}:${year}`, source: "birthday", at, reason: "birthday" }),
+        TX_OPTIONS,
+      );
+      if (result.status === "awarded") awarded += 1;
+    }
+  }
+  return { awarded };
+}
+
+/**
+ * Emits `points.expiring` once per member and expiry day when points will expire within the
+ * program's reminder window (for reminder emails and shop notifications).
+ */
+export async function runExpiringSoon(at = new Date()) {
+  let emitted = 0;
+  for (const programId of await programIds()) {
+    const program = await getProgramById(programId);
+    const until = new Date(at.getTime() + program.expiringSoonDays * 86_400_000);
+    const rows = await prisma.$queryRaw<{ customerId: number; externalId: string; day: Date; points: number }[]>`
+      SELECT a."customerId", c."externalId", date_trunc('day', l."expiresAt") AS "day", SUM(l."remaining")::int AS "points"
+      FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" JOIN "Customer" c ON c."id" = a."customerId"
+      WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" > ${at} AND l."expiresAt" <= ${until} AND l."availableAt" <= ${at}
+      GROUP BY 1, 2, 3`;
+    for (let offset = 0; offset < rows.length; offset += 500) {
+      const batch = rows.slice(offset, offset + 500);
+      await prisma.$transaction(async (tx) => {
+        for (const row of batch) {
+          const day = row.day.toISOString().slice(0, 10);
+          await emitWebhookEvent(tx, {
+            programId,
+            type: "points.expiring",
+            dedupeKey: `points.expiring:${row.customerId}:${day}`,
+            payload: { customerId: row.customerId, externalId: row.externalId, points: row.points, expiresOn: day },
+            at,
+          });
+        }
+      }, TX_OPTIONS);
+      emitted += batch.length;
+    }
+  }
+  return { emitted };
+}
+
+/**
+ * Pending points need no posting to become available (availability is the lot's availableAt),
+ * so this job only announces it: one `points.earned`-style `points.available` notice per lot.
+ */
+export async function runPointsAvailable(at = new Date()) {
+  const since = new Date(at.getTime() - 2 * 86_400_000);
+  const rows = await prisma.$queryRaw<{ programId: number; lotId: number; customerId: number; points: number; availableAt: Date }[]>`
+    SELECT a."programId", l."id" AS "lotId", a."customerId", l."remaining" AS "points", l."availableAt"
+    FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId"
+    WHERE l."remaining" > 0 AND l."availableAt" > ${since} AND l."availableAt" <= ${at} AND l."availableAt" > l."createdAt"`;
+  if (rows.length > 0) {
+    await prisma.$transaction(async (tx) => {
+      for (const row of rows) {
+        await emitWebhookEvent(tx, {
+          programId: row.programId,
+          type: "points.available",
+          dedupeKey: `points.available:${row.lotId}`,
+          payload: { customerId: row.customerId, points: row.points, availableAt: row.availableAt.toISOString() },
+          at,
+        });
+      }
+    }, TX_OPTIONS);
+  }
+  return { lots: rows.length };
+}
+
+export async function runDeliverWebhooks() {
+  const fannedOut = await fanOutWebhookEvents();
+  let sent = 0;
+  let succeeded = 0;
+  for (let round = 0; round < 10; round += 1) {
+    const result = await deliverDueWebhooks();
+    sent += result.sent;
+    succeeded += result.succeeded;
+    if (result.sent === 0) break;
+  }
+  return { fannedOut, sent, succeeded };
+}
+
+export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; everySeconds: number }> = {
+  "expire-points": { run: () => runExpirePoints(), cron: "5 * * * *", everySeconds: 3600 },
+  "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
+  "expiring-soon": { run: () => runExpiringSoon(), cron: "30 3 * * *", everySeconds: 6 * 3600 },
+  "points-available": { run: () => runPointsAvailable(), cron: "*/15 * * * *", everySeconds: 900 },
+  "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 10 },
+};
