@@ -100,3 +100,21 @@ export async function getRetentionAnalytics(programId: number, now = new Date())
     orderCount: orders.length,
   };
 }
+
+/** An import job of the program, with its progress and the first row errors. */
+export async function getImportJob(programId: number, id: number) {
+  const job = await prisma.importJob.findFirst({
+    where: { id, programId },
+    select: { id: true, kind: true, filename: true, status: true, totalRows: true, processedRows: true, importedRows: true, skippedRows: true, failedRows: true, errors: true, createdAt: true, finishedAt: true },
+  });
+  return job ? { ...job, errors: job.errors as { row: number; message: string }[] } : null;
+}
+
+export async function listImportJobs(programId: number, take = 20) {
+  return prisma.importJob.findMany({
+    where: { programId },
+    orderBy: { id: "desc" },
+    take,
+    select: { id: true, kind: true, filename: true, status: true, totalRows: true, processedRows: true, importedRows: true, skippedRows: true, failedRows: true, createdAt: true, finishedAt: true },
+  });
+}

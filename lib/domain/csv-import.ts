@@ -1,0 +1,163 @@
+import Papa from "papaparse";
+import { z } from "zod";
+
+// CSV import files: parsing and per-row validation (pure). One row per order line; rows of
+// the same order_id form one order. Opening balances: one row per member.
+
+export const ORDER_COLUMNS = ["order_id", "member_id", "member_email", "placed_at", "currency", "total", "shipping", "sku", "category", "quantity", "unit_price"] as const;
+export const BALANCE_COLUMNS = ["member_id", "points", "note", "as_of"] as const;
+export const MAX_IMPORT_ROWS = 500_000;
+
+export type RowError = { row: number; message: string };
+
+const money = z
+  .string()
+  .trim()
+  .regex(/^\d{1,8}(\.\d{1,2})?$/, { error: "must be an amount like 12.50" })
+  .transform((value) => Math.round(Number(value) * 100));
+const optionalMoney = z.union([z.literal(""), money]).optional().transform((value) => (value === "" || value === undefined ? 0 : value));
+const id = z.string().trim().min(1, { error: "is required" }).max(100).regex(/^[\w.:@-]+$/, { error: "letters, digits and . _ : @ - only" });
+const timestamp = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), { error: "must be a date like 2026-03-01 or 2026-03-01T10:00:00Z" })
+  .transform((value) => {
+    if (value.length === 10) return new Date(`${value}T00:00:00Z`); // a bare date is midnight UTC
+    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value);
+    return new Date(hasZone ? value.replace(" ", "T") : `${value.replace(" ", "T")}Z`); // no zone = UTC
+  })
+  .refine((date) => date.getTime() <= Date.now() + 86_400_000 && date.getTime() >= Date.UTC(2000, 0, 1), { error: "must be between 2000 and today" });
+
+const orderRowSchema = z.object({
+  order_id: id,
+  member_id: z.string().trim().max(100).optional().default(""),
+  member_email: z.string().trim().max(254).optional().default(""),
+  placed_at: timestamp,
+  currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: "must be an ISO code like USD" }),
+  total: money,
+  shipping: optionalMoney,
+  sku: z.string().trim().min(1, { error: "is required" }).max(100),
+  category: z.string().trim().max(100).optional().default(""),
+  quantity: z.string().trim().regex(/^\d{1,5}$/, { error: "must be a whole number" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" }),
+  unit_price: money,
+});
+
+const balanceRowSchema = z.object({
+  member_id: id,
+  points: z.string().trim().regex(/^\d{1,9}$/, { error: "must be a whole number of points" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" }),
+  note: z.string().trim().max(200).optional().default(""),
+  as_of: z.union([z.literal(""), timestamp]).optional().transform((value) => (value ? value : null)),
+});
+
+export type ImportOrder = {
+  /** 1-based data row numbers (header is row 1, so the first data row is 2) */
+  rows: number[];
+  externalId: string;
+  member: { externalId: string } | { email: string };
+  placedAt: Date;
+  currency: string;
+  totalCents: number;
+  shippingCents: number;
+  lines: { sku: string; category: string | null; quantity: number; unitPriceCents: number }[];
+};
+
+export type ImportBalance = { row: number; memberExternalId: string; points: number; note: string; asOf: Date | null };
+
+function parse(text: string, columns: readonly string[], required: readonly string[]) {
+  const result = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
+    header: true,
+    skipEmptyLines: "greedy",
+    transformHeader: (header) => header.trim().toLowerCase(),
+  });
+  const fields = result.meta.fields ?? [];
+  const missing = required.filter((column) => !fields.includes(column));
+  const unknown = fields.filter((field) => !columns.includes(field));
+  const fileErrors: string[] = [];
+  if (missing.length > 0) fileErrors.push(`missing column(s): ${missing.join(", ")}`);
+  if (unknown.length > 0) fileErrors.push(`unknown column(s): ${unknown.join(", ")}`);
+  if (result.data.length > MAX_IMPORT_ROWS) fileErrors.push(`too many rows (${result.data.length}); at most ${MAX_IMPORT_ROWS} per file`);
+  const parseErrors: RowError[] = result.errors.filter((error) => error.row !== undefined).map((error) => ({ row: (error.row ?? 0) + 2, message: error.message }));
+  return { data: result.data, fileErrors, parseErrors };
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "row"} ${issue.message}`).join("; ");
+}
+
+/** Orders from CSV: rows grouped by order_id; an order with any bad row is rejected whole. */
+export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: RowError[]; fileErrors: string[]; totalRows: number } {
+  const { data, fileErrors, parseErrors } = parse(text, ORDER_COLUMNS, ["order_id", "placed_at", "currency", "total", "sku", "quantity", "unit_price"]);
+  if (fileErrors.length > 0) return { orders: [], errors: [], fileErrors, totalRows: data.length };
+  const errors: RowError[] = [...parseErrors];
+  const badRows = new Set(parseErrors.map((error) => error.row));
+  const byOrder = new Map<string, ImportOrder>();
+  const rejected = new Set<string>();
+  data.forEach((raw, index) => {
+    const row = index + 2;
+    const parsed = orderRowSchema.safeParse(raw);
+    const orderId = typeof raw.order_id === "string" ? raw.order_id.trim() : "";
+    if (!parsed.success || badRows.has(row)) {
+      if (!parsed.success) errors.push({ row, message: describe(parsed.error) });
+      if (orderId) rejected.add(orderId);
+      return;
+    }
+    const value = parsed.data;
+    if (!value.member_id && !value.member_email) {
+      errors.push({ row, message: "member_id or member_email is required" });
+      rejected.add(value.order_id);
+      return;
+    }
+    const member = value.member_id ? { externalId: value.member_id } : { email: value.member_email.toLowerCase() };
+    const existing = byOrder.get(value.order_id);
+    const line = { sku: value.sku, category: value.category || null, quantity: value.quantity, unitPriceCents: value.unit_price };
+    if (!existing) {
+      byOrder.set(value.order_id, { rows: [row], externalId: value.order_id, member, placedAt: value.placed_at, currency: value.currency, totalCents: value.total, shippingCents: value.shipping, lines: [line] });
+      return;
+    }
+    const sameOrder = JSON.stringify(existing.member) === JSON.stringify(member) && existing.placedAt.getTime() === value.placed_at.getTime() && existing.currency === value.currency && existing.totalCents === value.total;
+    if (!sameOrder) {
+      errors.push({ row, message: `order ${value.order_id}: member, date, currency and total must be the same on every line` });
+      rejected.add(value.order_id);
+      return;
+    }
+    existing.rows.push(row);
+    existing.lines.push(line);
+  });
+  for (const order of byOrder.values()) {
+    if (order.lines.length > 500) {
+      errors.push({ row: order.rows[0], message: `order ${order.externalId}: more than 500 lines` });
+      rejected.add(order.externalId);
+    } else if (order.shippingCents > order.totalCents) {
+      errors.push({ row: order.rows[0], message: `order ${order.externalId}: shipping exceeds the total` });
+      rejected.add(order.externalId);
+    }
+  }
+  const orders = [...byOrder.values()].filter((order) => !rejected.has(order.externalId));
+  errors.sort((a, b) => a.row - b.row);
+  return { orders, errors, fileErrors: [], totalRows: data.length };
+}
+
+/** Opening balances from CSV: one row per member; a member twice in one file is an error. */
+export function parseBalancesCsv(text: string): { balances: ImportBalance[]; errors: RowError[]; fileErrors: string[]; totalRows: number } {
+  const { data, fileErrors, parseErrors } = parse(text, BALANCE_COLUMNS, ["member_id", "points"]);
+  if (fileErrors.length > 0) return { balances: [], errors: [], fileErrors, totalRows: data.length };
+  const errors: RowError[] = [...parseErrors];
+  const seen = new Map<string, number>();
+  const balances: ImportBalance[] = [];
+  data.forEach((raw, index) => {
+    const row = index + 2;
+    const parsed = balanceRowSchema.safeParse(raw);
+    if (!parsed.success) {
+      errors.push({ row, message: describe(parsed.error) });
+      return;
+    }
+    const first = seen.get(parsed.data.member_id);
+    if (first) {
+      errors.push({ row, message: `member ${parsed.data.member_id} already appears on row ${first}` });
+      return;
+    }
+    seen.set(parsed.data.member_id, row);
+    balances.push({ row, memberExternalId: parsed.data.member_id, points: parsed.data.points, note: parsed.data.note, asOf: parsed.data.as_of });
+  });
+  return { balances, errors, fileErrors: [], totalRows: data.length };
+}
