@@ -13,7 +13,13 @@ export function Alert({ tone = "error", className = "", ...props }: HTMLAttribut
   return <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-3 text-sm ${tones[tone]} ${className}`} {...props} />;
 }
 
-export function Badge({ tone = "neutral", className = "", ...props }: HTMLAttributes<HTMLSpanElement> & { tone?: "neutral" | "positive" }) {
-  const tones = { neutral: "bg-stone-200 text-stone-800", positive: "bg-green-100 text-green-900" };
+export function Badge({ tone = "neutral", className = "", ...props }: HTMLAttributes<HTMLSpanElement> & { tone?: "neutral" | "positive" | "warning" | "danger" | "info" }) {
+  const tones = {
+    neutral: "bg-stone-200 text-stone-800",
+    positive: "bg-green-100 text-green-900",
+    warning: "bg-amber-100 text-amber-900",
+    danger: "bg-red-100 text-red-900",
+    info: "bg-sky-100 text-sky-900",
+  };
   return <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ${tones[tone]} ${className}`} {...props} />;
 }

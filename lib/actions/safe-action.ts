@@ -42,3 +42,5 @@ export const adjustPointsActionClient = permissionActionClient("adjustPoints");
 export const ruleActionClient = permissionActionClient("manageRules");
 export const adminActionClient = permissionActionClient("manageStaff");
 export const apiKeyActionClient = permissionActionClient("manageApiKeys");
+export const webhookActionClient = permissionActionClient("manageWebhooks");
+export const importActionClient = permissionActionClient("importData");

@@ -9,6 +9,8 @@ export const permissionRoles = {
   viewAnalytics: ["MANAGER", "ADMIN"],
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],
+  manageWebhooks: ["ADMIN"],
+  importData: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;

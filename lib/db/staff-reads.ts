@@ -118,3 +118,32 @@ export async function listImportJobs(programId: number, take = 20) {
     select: { id: true, kind: true, filename: true, status: true, totalRows: true, processedRows: true, importedRows: true, skippedRows: true, failedRows: true, createdAt: true, finishedAt: true },
   });
 }
+
+/** Everything the earning-rules page shows: rules of every kind, promotions' budgets, history. */
+export async function getRulesPage(programId: number) {
+  const [rules, tiers, used, versions] = await Promise.all([
+    prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
+    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
+    prisma.$queryRaw<{ ruleId: number; issued: number }[]>`
+      SELECT t."ruleId", COALESCE(SUM(t."points"), 0)::int AS "issued" FROM "LedgerTransaction" t
+      JOIN "EarnRule" r ON r."id" = t."ruleId" WHERE r."programId" = ${programId} AND r."kind" = 'MULTIPLIER' GROUP BY t."ruleId"`,
+    prisma.$queryRaw<{ id: number; ruleName: string; version: number; actor: string | null; createdAt: Date }[]>`
+      SELECT v."id", r."name" AS "ruleName", v."version", u."email" AS "actor", v."createdAt"
+      FROM "EarnRuleVersion" v JOIN "EarnRule" r ON r."id" = v."ruleId" LEFT JOIN "User" u ON u."id" = v."actorUserId"
+      WHERE r."programId" = ${programId} ORDER BY v."id" DESC LIMIT 15`,
+  ]);
+  return { rules, tiers, issuedByRule: new Map(used.map((row) => [row.ruleId, row.issued])), versions };
+}
+
+export async function getWebhooksPage(programId: number) {
+  const [endpoints, deliveries] = await Promise.all([
+    prisma.webhookEndpoint.findMany({ where: { programId }, orderBy: { id: "asc" }, select: { id: true, url: true, description: true, eventTypes: true, isActive: true, createdAt: true } }),
+    prisma.webhookDelivery.findMany({
+      where: { endpoint: { programId } },
+      orderBy: { id: "desc" },
+      take: 50,
+      select: { id: true, status: true, attempts: true, lastStatusCode: true, lastError: true, nextAttemptAt: true, deliveredAt: true, createdAt: true, event: { select: { type: true } }, endpoint: { select: { url: true } } },
+    }),
+  ]);
+  return { endpoints, deliveries };
+}

@@ -1,8 +1,9 @@
 import "server-only";
 import type { Tx } from "@/lib/db/prisma";
 
-export const webhookEventTypes = ["member.enrolled", "points.earned", "points.reversed", "points.available", "points.expiring", "points.expired", "tier.changed", "reward.redeemed"] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+import type { webhookEventTypeValues } from "@/lib/validations/console";
+
+export type WebhookEventType = (typeof webhookEventTypeValues)[number];
 
 /**
  * Writes an event to the outbox in the caller's transaction: it exists exactly when the change

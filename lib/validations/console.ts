@@ -146,3 +146,17 @@ export const adjustPointsSchema = z
 export type AdjustPointsInput = z.infer<typeof adjustPointsSchema>;
 
 export const memberSearchSchema = z.string().trim().max(100);
+
+export const webhookEventTypeValues = ["member.enrolled", "points.earned", "points.reversed", "points.available", "points.expiring", "points.expired", "tier.changed", "reward.redeemed"] as const;
+
+export const createWebhookEndpointSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/, error: "URL_HTTP" })
+      .max(2000),
+    description: z.string().trim().max(200).default(""),
+    eventTypes: z.array(z.enum(webhookEventTypeValues)).max(webhookEventTypeValues.length).default([]),
+  })
+  .strict();
+export const setWebhookEndpointActiveSchema = z.object({ endpointId: z.number().int().positive().max(2_147_483_647), isActive: z.boolean() }).strict();
+export const resendDeliverySchema = z.object({ deliveryId: z.number().int().positive().max(2_147_483_647) }).strict();

@@ -21,6 +21,11 @@ const { revokeApiKeyAction } = await import("@/lib/actions/revoke-api-key");
 const { redeemRewardAction } = await import("@/lib/actions/redeem-reward");
 const { GET: getActivity } = await import("@/app/api/member/activity/route");
 const { adjustPointsAction } = await import("@/lib/actions/adjust-points");
+const { saveActionRuleAction, savePromotionAction } = await import("@/lib/actions/save-earn-rule");
+const { previewOrderAction } = await import("@/lib/actions/preview-order");
+const { createWebhookEndpointAction, setWebhookEndpointActiveAction, resendDeliveryAction } = await import("@/lib/actions/webhooks");
+const { startImportAction } = await import("@/lib/actions/start-import");
+const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/route");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -73,6 +78,13 @@ afterAll(async () => {
 
 const validReward = { name: "Sneaky reward", description: "", kind: "FREE_SHIPPING" as const, costPoints: 1, isActive: true };
 const validRule = { pointsPerUnit: 100, tierMultipliers: {}, isActive: true };
+const validPromotion = { name: "Evil x10", multiplier: 10, startsAt: "2026-01-01T00:00", endsAt: "2030-01-01T00:00", isActive: true };
+const snapshot = () =>
+  Promise.all([
+    prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.count(), prisma.earnRuleVersion.count(),
+    prisma.earnRule.findMany({ select: { version: true }, orderBy: { id: "asc" } }), prisma.auditLog.count(), prisma.webhookEndpoint.count(),
+    prisma.webhookDelivery.findMany({ select: { status: true, attempts: true } }), prisma.importJob.count(), prisma.ledgerEntry.count(),
+  ]);
 
 describe("console actions refuse lower roles", () => {
   const cases: [string, () => Promise<{ serverError?: { code: string } }>, Role[]][] = [
@@ -82,6 +94,13 @@ describe("console actions refuse lower roles", () => {
     ["setStaffActive", () => setStaffActiveAction({ userId: staff.ADMIN!.id, isActive: false }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["createApiKey", () => createApiKeyAction({ name: "stolen" }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["revokeApiKey", () => revokeApiKeyAction({ apiKeyId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["saveActionRule", () => saveActionRuleAction({ kind: "REVIEW", points: 99_999, limit: null, period: "lifetime", isActive: true }), ["MEMBER", "MANAGER"]],
+    ["savePromotion", () => savePromotionAction(validPromotion), ["MEMBER", "MANAGER"]],
+    ["previewOrder", () => previewOrderAction({ tierId: null, lines: [{ sku: "A", quantity: 1, unitPrice: 10 }] }), ["MEMBER", "MANAGER"]],
+    ["createWebhookEndpoint", () => createWebhookEndpointAction({ url: "https://evil.example/hook" }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["setWebhookEndpointActive", () => setWebhookEndpointActiveAction({ endpointId: 1, isActive: false }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["resendDelivery", () => resendDeliveryAction({ deliveryId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
   ];
 
   for (const [name, call, refusedRoles] of cases) {
@@ -92,9 +111,10 @@ describe("console actions refuse lower roles", () => {
     for (const role of refusedRoles) {
       test(`${name}: ${role} -> FORBIDDEN and nothing written`, async () => {
         sessionUser = role === "MEMBER" ? alice.user : staff[role]!;
-        const before = await Promise.all([prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.findFirst({ select: { version: true } }), prisma.auditLog.count()]);
+        const before = await snapshot();
         expect((await call()).serverError?.code).toBe("FORBIDDEN");
-        const after = await Promise.all([prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.findFirst({ select: { version: true } }), prisma.auditLog.count()]);
+        await new Promise((resolve) => setTimeout(resolve, 50)); // an import would run in the background
+        const after = await snapshot();
         expect(after).toEqual(before);
         expect((await prisma.user.findUniqueOrThrow({ where: { id: staff.ADMIN!.id } })).isActive).toBe(true);
       });
@@ -111,6 +131,59 @@ describe("console actions refuse lower roles", () => {
     const stored = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.data!.id } });
     expect(stored.hash).not.toContain(key.data!.key); // only the hash is kept
     expect(await prisma.auditLog.count({ where: { action: "api_key.created", targetId: String(key.data!.id) } })).toBe(1);
+  });
+
+  test("rules, promotions and preview: a marketer saves new versions; the preview writes nothing", async () => {
+    sessionUser = staff.MARKETER!;
+    const action = await saveActionRuleAction({ kind: "SOCIAL_SHARE", points: 15, limit: 2, period: "month", isActive: true });
+    expect(action.data?.version).toBeGreaterThan(0);
+    const promo = await savePromotionAction({ ...validPromotion, name: uniqueId("Double"), multiplier: 2 });
+    expect(promo.data?.version).toBe(1);
+    const edited = await savePromotionAction({ ...validPromotion, id: promo.data!.id, name: "Double (edited)", multiplier: 2, isActive: false });
+    expect(edited.data?.version).toBe(2);
+    const entries = await prisma.ledgerEntry.count();
+    const preview = await previewOrderAction({ tierId: null, lines: [{ sku: "A", quantity: 2, unitPrice: 10 }] });
+    expect(preview.data?.total).toBe(20); // 1 point per unit on a 20.00 order
+    expect(await prisma.ledgerEntry.count()).toBe(entries);
+    expect(await prisma.auditLog.count({ where: { action: { in: ["promotion.created", "promotion.updated"] }, targetId: String(promo.data!.id) } })).toBe(2);
+  });
+
+  test("webhooks and imports: an admin can, and the import progress route refuses other roles", async () => {
+    sessionUser = staff.ADMIN!;
+    const endpoint = await createWebhookEndpointAction({ url: "https://shop.example/hooks", eventTypes: ["points.earned"] });
+    expect(endpoint.data?.secret).toMatch(/^whsec_/);
+    const started = await startImportAction({ kind: "BALANCES", filename: "b.csv", csv: "member_id,points\nnobody,5" });
+    expect(started.data?.id).toBeGreaterThan(0);
+    const asAdmin = await getImportProgress(new Request("http://x"), { params: Promise.resolve({ id: String(started.data!.id) }) });
+    expect(asAdmin.status).toBe(200);
+    for (const role of ["MARKETER", "MANAGER"] as const) {
+      sessionUser = staff[role]!;
+      const denied = await getImportProgress(new Request("http://x"), { params: Promise.resolve({ id: String(started.data!.id) }) });
+      expect(denied.status).toBe(403);
+    }
+    sessionUser = alice.user;
+    expect((await getImportProgress(new Request("http://x"), { params: Promise.resolve({ id: String(started.data!.id) }) })).status).toBe(403);
+    sessionUser = null;
+    expect((await getImportProgress(new Request("http://x"), { params: Promise.resolve({ id: String(started.data!.id) }) })).status).toBe(401);
+  });
+
+  test("hostile webhook URLs and bad rule input are validation errors", async () => {
+    sessionUser = staff.ADMIN!;
+    const before = await snapshot();
+    const results = await Promise.all([
+      createWebhookEndpointAction({ url: "javascript:alert(1)" }),
+      createWebhookEndpointAction({ url: "file:///etc/passwd" }),
+      createWebhookEndpointAction({ url: "https://ok.example", eventTypes: ["everything"] } as never),
+      saveActionRuleAction({ kind: "REVIEW", points: -1, limit: null, period: "lifetime", isActive: true }),
+      saveActionRuleAction({ kind: "NOT_A_KIND", points: 1, limit: null, period: "lifetime", isActive: true } as never),
+      savePromotionAction({ ...validPromotion, multiplier: 0.5 }),
+      savePromotionAction({ ...validPromotion, endsAt: "2025-01-01T00:00" }),
+      savePromotionAction({ ...validPromotion, startsAt: "" }),
+      saveEarnRuleAction({ ...validRule, capPerMemberDay: -3 } as never),
+      saveEarnRuleAction({ ...validRule, categoryMultipliers: { beauty: Number.NaN } } as never),
+    ]);
+    for (const result of results) expect(result.validationErrors, JSON.stringify(result)).toBeTruthy();
+    expect(await snapshot()).toEqual(before);
   });
 
   test("bad input to a console action is a validation error and changes nothing", async () => {
