@@ -40,16 +40,17 @@ test.describe("marketer", () => {
   test("a rule change applies to the next order", async ({ page, browser }) => {
     const member = await members.create(browser);
     await page.goto("/admin/rules");
+    const spendForm = page.getByRole("form", { name: "Points on spend" });
     await page.getByLabel("Points per USD spent").fill("2");
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByText(/Saved as version \d+/)).toBeVisible();
+    await spendForm.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(spendForm.getByText(/Saved as version \d+/)).toBeVisible();
     try {
       const order = await postOrder(page.request, member.email, 100);
       expect(order.pointsEarned).toBe(200);
     } finally {
       await page.getByLabel("Points per USD spent").fill("1");
-      await page.getByRole("button", { name: "Save" }).click();
-      await expect(page.getByText(/Saved as version \d+/)).toBeVisible();
+      await spendForm.getByRole("button", { name: "Save", exact: true }).click();
+      await expect(spendForm.getByText(/Saved as version \d+/)).toBeVisible();
     }
     const after = await postOrder(page.request, member.email, 100);
     expect(after.pointsEarned).toBe(100);

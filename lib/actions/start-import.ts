@@ -6,7 +6,7 @@ import { startImport } from "@/lib/services/bulk-import";
 import { getProgram } from "@/lib/services/program";
 import { importActionClient } from "./safe-action";
 
-export const MAX_CONSOLE_IMPORT_BYTES = 20 * 1024 * 1024;
+const MAX_CONSOLE_IMPORT_BYTES = 20 * 1024 * 1024;
 
 /** Starts an import from the console; the page polls its progress. */
 export const startImportAction = importActionClient

@@ -25,7 +25,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
       <Link href="/admin/members" className="text-sm font-semibold text-brand-700 underline">{t("back")}</Link>
       <h1 className="text-2xl font-bold">{t("detailTitle", { name: customer.name })}</h1>
       <p className="text-stone-700">
-        {customer.email} · <span className="font-mono text-sm">{customer.externalId}</span> ·{" "}
+        {customer.email} · <span className="font-mono text-sm" data-testid="member-external-id">{customer.externalId}</span> ·{" "}
         {customer.enrolledAt ? t("enrolledAt", { date: format.dateTime(customer.enrolledAt, { dateStyle: "medium" }) }) : t("notEnrolled")} ·{" "}
         {t("tier")}: {customer.tier?.name ?? "—"}
       </p>

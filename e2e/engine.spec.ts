@@ -1,0 +1,115 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_API_KEY, members, storageStatePath, uniqueId } from "./fixtures";
+
+// The points engine from the console: promotions with a preview, action rules fed by the
+// events API, webhooks and CSV imports.
+
+const api = { authorization: `Bearer ${DEMO_API_KEY}` };
+
+test.describe("marketer", () => {
+  test.use({ storageState: storageStatePath("marketer") });
+
+  test("creates a promotion, previews an order with it, the API earns it, then pauses it", async ({ page, browser }) => {
+    const category = uniqueId("e2ecat");
+    const name = uniqueId("Triple points");
+    await page.goto("/admin/rules");
+    const create = page.getByRole("form", { name: "New promotion" });
+    await create.getByLabel("Name").fill(name);
+    await create.getByLabel("Multiplier (2 = double points)").fill("3");
+    await create.getByLabel("Only these categories").fill(category);
+    await create.getByRole("button", { name: "Create" }).click();
+    await expect(create.getByText(/Saved as version 1/)).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("listitem").filter({ hasText: name }).getByText("Running")).toBeVisible();
+
+    const preview = page.getByRole("form", { name: "Preview an order" });
+    await preview.getByLabel("Category").fill(category);
+    await preview.getByLabel("Unit price (USD)").fill("40");
+    await preview.getByRole("button", { name: "Preview" }).click();
+    await expect(preview.getByText("This order would earn 120 points.")).toBeVisible();
+    await expect(preview.getByText(new RegExp(`${name} \\(version 1\\): \\+80`))).toBeVisible();
+
+    const member = await members.create(browser);
+    const order = await page.request.post("/api/v1/orders", {
+      headers: { ...api, "idempotency-key": uniqueId("idem") },
+      data: { externalId: uniqueId("o"), member: { email: member.email }, currency: "USD", total: 40, placedAt: new Date().toISOString(), lines: [{ sku: "P-1", category, quantity: 1, unitPrice: 40 }] },
+    });
+    expect((await order.json()).pointsEarned).toBe(120);
+    await member.page.goto("/activity");
+    await expect(member.page.getByText(/^Promotion on order/)).toBeVisible();
+
+    // pause it: the next order earns the base rate only
+    const row = page.getByRole("listitem").filter({ hasText: name });
+    await row.getByRole("button", { name: `Edit ${name}` }).click();
+    const edit = page.getByRole("form", { name: `Edit ${name}` });
+    await edit.getByLabel("Rule active").uncheck();
+    await edit.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("listitem").filter({ hasText: name }).getByText("Paused")).toBeVisible();
+    const after = await page.request.post("/api/v1/orders", {
+      headers: { ...api, "idempotency-key": uniqueId("idem") },
+      data: { externalId: uniqueId("o"), member: { email: member.email }, currency: "USD", total: 40, placedAt: new Date().toISOString(), lines: [{ sku: "P-1", category, quantity: 1, unitPrice: 40 }] },
+    });
+    expect((await after.json()).pointsEarned).toBe(40);
+    await member.context.close();
+  });
+
+  test("sets the review rule; a review reported through the events API earns it, once", async ({ page, browser }) => {
+    await page.goto("/admin/rules");
+    const review = page.getByRole("form", { name: "Product review" });
+    await review.getByLabel("Points").fill("35");
+    await review.getByRole("button", { name: /Save/ }).click();
+    await expect(review.getByText(/Version \d+/)).toBeVisible();
+    const member = await members.create(browser);
+    const send = () => page.request.post("/api/v1/events", { headers: { ...api, "idempotency-key": uniqueId("idem") }, data: { member: { email: member.email }, type: "review", externalId: `rev-${member.email}` } });
+    expect(await (await send()).json()).toMatchObject({ awarded: true, points: 35 });
+    expect(await (await send()).json()).toMatchObject({ awarded: true, points: 35 }); // the same review again: the first answer, no new points
+    await member.page.goto("/activity");
+    await expect(member.page.getByText("Product review")).toHaveCount(1);
+    await member.context.close();
+  });
+
+  test("bad promotion input shows field errors and saves nothing", async ({ page }) => {
+    await page.goto("/admin/rules");
+    const create = page.getByRole("form", { name: "New promotion" });
+    await create.getByLabel("Multiplier (2 = double points)").fill("0.5");
+    await create.getByRole("button", { name: "Create" }).click();
+    await expect(create.getByText("Check this value.").first()).toBeVisible();
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ storageState: storageStatePath("admin") });
+
+  test("adds a webhook endpoint: the signing secret is shown once and the endpoint is listed", async ({ page }) => {
+    await page.goto("/admin/webhooks");
+    await page.getByLabel("Endpoint URL").fill("not a url");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByText("Enter a full http:// or https:// address.")).toBeVisible();
+    const url = `https://shop.example/hooks/${uniqueId("h")}`;
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("points.earned").check();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByTestId("webhook-secret")).toHaveText(/^whsec_/);
+    await expect(page.getByRole("row", { name: new RegExp(url) })).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId("webhook-secret")).toHaveCount(0);
+  });
+
+  test("imports opening balances from a CSV with progress and per-row errors", async ({ page, browser }) => {
+    const member = await members.create(browser);
+    // the member's external id: look it up by email through the console search
+    await page.goto(`/admin/members?q=${encodeURIComponent(member.email)}`);
+    await page.getByRole("link", { name: "Erin Example" }).click();
+    const externalId = (await page.getByTestId("member-external-id").textContent())!.trim();
+    await page.goto("/admin/imports");
+    await page.getByLabel("What the file holds").selectOption("BALANCES");
+    await page.getByLabel("CSV file").setInputFiles({ name: "balances.csv", mimeType: "text/csv", buffer: Buffer.from(`member_id,points,note\n${externalId},250,from the old shop\nghost-member,10,\n`) });
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByRole("heading", { name: "Done" })).toBeVisible();
+    await expect(page.getByText("2 of 2 rows")).toBeVisible();
+    await expect(page.getByRole("cell", { name: /no customer ghost-member/ })).toBeVisible();
+    await member.page.goto("/activity");
+    await expect(member.page.getByText("Opening balance: from the old shop")).toBeVisible();
+    await member.context.close();
+  });
+});
