@@ -63,5 +63,7 @@ await shot(marketer.page, "/admin/rules", "admin-rules");
 const admin = await session("admin@hearth.test");
 await shot(admin.page, "/admin/staff", "admin-staff");
 await shot(admin.page, "/admin/api-keys", "admin-api-keys");
+await shot(admin.page, "/admin/webhooks", "admin-webhooks");
+await shot(admin.page, "/admin/imports", "admin-imports");
 
 await browser.close();

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db/prisma";
+import { prisma, type Tx } from "@/lib/db/prisma";
 import type { Promotion, SpendRule } from "@/lib/domain/earn-points";
 import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
 import type { TierDef } from "@/lib/domain/tiers";
@@ -31,6 +31,27 @@ type RuleRow = {
 
 // json_build_object renders timestamp(3) without a zone; the database stores UTC
 const utc = (value: string | null) => (value ? new Date(`${value}Z`) : null);
+
+// In-process cache of each program's rules: saves a round trip on every order. A save in this
+// process drops the entry at once (invalidateEarningConfig); other replicas see a change
+// within CACHE_TTL_MS. Caps and promotion budgets are always read fresh under their locks.
+const CACHE_TTL_MS = 5_000;
+const cache = new Map<number, { value: Promise<EarningConfig>; expires: number }>();
+
+/** Call outside any transaction (it may need a pooled connection of its own). */
+export function getCachedEarningConfig(programId: number): Promise<EarningConfig> {
+  const hit = cache.get(programId);
+  if (hit && hit.expires > Date.now()) return hit.value;
+  const value = prisma.$transaction((tx) => loadEarningConfig(tx, programId));
+  cache.set(programId, { value, expires: Date.now() + CACHE_TTL_MS });
+  value.catch(() => cache.delete(programId));
+  return value;
+}
+
+export function invalidateEarningConfig(programId?: number) {
+  if (programId === undefined) cache.clear();
+  else cache.delete(programId);
+}
 
 /**
  * Every earning rule and tier of the program in one round trip, read fresh inside the

@@ -16,7 +16,7 @@ export type ProgramSettings = {
   expiringSoonDays: number;
 };
 
-const programSelect = { id: true, name: true, currency: true, pointValueMillis: true, pendingDays: true, expiryMonths: true, expiryPolicy: true, expiringSoonDays: true } as const;
+export const programSelect = { id: true, name: true, currency: true, pointValueMillis: true, pendingDays: true, expiryMonths: true, expiryPolicy: true, expiringSoonDays: true } as const;
 
 export async function getProgramById(id: number): Promise<ProgramSettings> {
   const program = await prisma.program.findUnique({ where: { id }, select: programSelect });

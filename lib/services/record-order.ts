@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type SpendConfig } from "@/lib/domain/earn-points";
 import { resolveTier, type TierDef } from "@/lib/domain/tiers";
 import { awardActionInTx } from "./award-action";
-import { loadEarningConfig, type EarningConfig } from "./earning-config";
+import { getCachedEarningConfig, loadEarningConfig, type EarningConfig } from "./earning-config";
 import {
   TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
 } from "./ledger-core";
@@ -199,6 +199,10 @@ async function payReferral(tx: Tx, args: { program: ProgramSettings; config: Ear
   }
 }
 
-export function recordOrder(input: RecordOrderInput) {
-  return prisma.$transaction((tx) => recordOrderInTx(tx, input), TX_OPTIONS);
+/** Records an order in its own transaction; the rules come from the in-process cache. */
+export async function recordOrder(input: RecordOrderInput) {
+  // loaded before the transaction opens: a cache miss must never wait for a second pooled
+  // connection while this transaction holds one
+  const config = await getCachedEarningConfig(input.program.id);
+  return prisma.$transaction((tx) => recordOrderInTx(tx, input, config), TX_OPTIONS);
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/domain/app-error";
 import { defaultActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
 import type { SaveActionRuleInput, SaveEarnRuleInput, SavePromotionInput } from "@/lib/validations/console";
 import { writeAudit } from "./audit";
+import { invalidateEarningConfig } from "./earning-config";
 
 // Every save writes a new version and a snapshot of it. Ledger rows keep (rule, version),
 // so a change applies to the next order and never rewrites history.
@@ -41,7 +42,7 @@ async function writeVersion(tx: Tx, ruleId: number, actorUserId: number, action:
 
 /** Saves the single rule of a kind (SPEND or an action), creating it on first save. */
 async function saveSingleRule(programId: number, actorUserId: number, kind: string, name: string, data: RuleData) {
-  return prisma.$transaction(async (tx) => {
+  const saved = await prisma.$transaction(async (tx) => {
     // Serialise concurrent saves of the same kind on the program row.
     await tx.$queryRaw`SELECT "id" FROM "Program" WHERE "id" = ${programId} FOR UPDATE`;
     const existing = await tx.earnRule.findFirst({ where: { programId, kind }, select: { id: true } });
@@ -50,6 +51,8 @@ async function saveSingleRule(programId: number, actorUserId: number, kind: stri
       : await tx.earnRule.create({ data: { programId, kind, name, ...data }, select: { id: true } });
     return writeVersion(tx, rule.id, actorUserId, "earn_rule.updated");
   });
+  invalidateEarningConfig(programId);
+  return saved;
 }
 
 export async function saveEarnRule({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: SaveEarnRuleInput }) {
@@ -97,7 +100,7 @@ export async function savePromotion({ programId, actorUserId, input }: { program
     endsAt: input.endsAt,
     isActive: input.isActive,
   };
-  return prisma.$transaction(async (tx) => {
+  const saved = await prisma.$transaction(async (tx) => {
     if (input.id) {
       const updated = await tx.earnRule.updateMany({ where: { id: input.id, programId, kind: "MULTIPLIER" }, data: { ...data, version: { increment: 1 } } });
       if (updated.count === 0) throw new AppError("NOT_FOUND", "promotion not found");
@@ -106,4 +109,6 @@ export async function savePromotion({ programId, actorUserId, input }: { program
     const created = await tx.earnRule.create({ data: { programId, kind: "MULTIPLIER", name: input.name, ...data }, select: { id: true } });
     return writeVersion(tx, created.id, actorUserId, "promotion.created");
   });
+  invalidateEarningConfig(programId);
+  return saved;
 }

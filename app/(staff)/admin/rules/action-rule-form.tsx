@@ -44,7 +44,7 @@ export function ActionRuleForm({ kind, initial, version }: { kind: ActionKind; i
       ) : (
         <span aria-hidden="true" className="hidden sm:block" />
       )}
-      <TextField id={id("limit")} label={t("limit")} hint={common("unlimited")} type="number" inputMode="numeric" min={1} step={1} value={form.limit} error={fieldError("limit")} onChange={(e) => setForm({ ...form, limit: e.target.value })} />
+      <TextField id={id("limit")} label={t("limit")} hint={t("limitHint")} type="number" inputMode="numeric" min={1} step={1} value={form.limit} error={fieldError("limit")} onChange={(e) => setForm({ ...form, limit: e.target.value })} />
       <SelectField id={id("period")} label={t("period")} value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value as LimitPeriod })}>
         {(["lifetime", "year", "month", "day"] as const).map((period) => (
           <option key={period} value={period}>{t(`periods.${period}`)}</option>

@@ -73,7 +73,7 @@ export function ResendButton({ deliveryId }: { deliveryId: number }) {
   const { execute, result, isPending } = useAction(resendDeliveryAction);
   return (
     <div>
-      <Button variant="secondary" disabled={isPending || Boolean(result.data)} onClick={() => execute({ deliveryId })}>
+      <Button variant="secondary" className="whitespace-nowrap" disabled={isPending || Boolean(result.data)} onClick={() => execute({ deliveryId })}>
         {t("resend")}<span className="sr-only"> #{deliveryId}</span>
       </Button>
       {result.data ? <p role="status" className="text-xs text-green-800">{t("resent")}</p> : null}

@@ -2,7 +2,6 @@ import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { recordEventInTx } from "@/lib/services/award-action";
-import { getProgramById } from "@/lib/services/program";
 import { createEventSchema } from "@/lib/validations/api";
 
 /** A member action (review, social share/follow, profile completed) for the action rules. */
@@ -10,7 +9,7 @@ export const POST = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const input = await readJson(request, createEventSchema);
-  const program = await getProgramById(caller.programId);
+  const { program } = caller;
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "events", input } }, async (tx) => {
     const result = await recordEventInTx(tx, { program, member: input.member, type: input.type, externalId: input.externalId, at: input.occurredAt });
     const body =

@@ -2,14 +2,13 @@ import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { createMemberInTx } from "@/lib/services/create-member";
-import { getProgramById } from "@/lib/services/program";
 import { createMemberSchema } from "@/lib/validations/api";
 
 export const POST = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const input = await readJson(request, createMemberSchema);
-  const program = await getProgramById(caller.programId);
+  const { program } = caller;
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "members", input } }, async (tx) => ({
     status: 201,
     body: await createMemberInTx(tx, { program, input }),

@@ -1,7 +1,7 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
-import { getProgramById } from "@/lib/services/program";
+import { getCachedEarningConfig } from "@/lib/services/earning-config";
 import { recordOrderInTx } from "@/lib/services/record-order";
 import { createOrderSchema } from "@/lib/validations/api";
 
@@ -9,7 +9,9 @@ export const POST = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const input = await readJson(request, createOrderSchema);
-  const program = await getProgramById(caller.programId);
+  const { program } = caller;
+  // the rules, from the in-process cache, before the transaction takes a connection
+  const config = await getCachedEarningConfig(program.id);
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "orders", input } }, async (tx) => {
     const result = await recordOrderInTx(tx, {
       program,
@@ -20,7 +22,7 @@ export const POST = handleApi(async (request: Request) => {
       shippingCents: input.shipping,
       placedAt: input.placedAt,
       lines: input.lines.map((line) => ({ sku: line.sku, category: line.category, quantity: line.quantity, unitPriceCents: line.unitPrice })),
-    });
+    }, config);
     return {
       status: 201,
       body: { orderId: result.orderId, pointsEarned: result.pointsEarned, pointsPending: result.pointsPending, tier: result.tier },
