@@ -95,6 +95,14 @@ try {
   if (runPrisma(["migrate", "deploy"], env) !== 0) throw new Error("migrate failed");
   const prepared = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/prepare-db.ts"], { env, stdio: "inherit" });
   if (prepared.status !== 0) throw new Error("demo data failed");
+  {
+    // the whales below need more than the demo's 5,000-a-day cap; the key's rate limit is lifted
+    const client = new pg.Client({ connectionString: dbUrl.toString() });
+    await client.connect();
+    await client.query(`UPDATE "EarnRule" SET "config" = "config" || '{"capPerMemberDay": null, "capPerMemberMonth": null}'::jsonb WHERE "kind" = 'SPEND'`);
+    await client.query(`UPDATE "ApiKey" SET "rateLimitPerMinute" = 100000000`);
+    await client.end();
+  }
   if (!existsSync(".next/BUILD_ID")) {
     const built = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { env, stdio: "inherit" });
     if (built.status !== 0) throw new Error("build failed");
@@ -116,7 +124,6 @@ try {
   }
 
   const db = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY + 2 });
-  await db.query(`UPDATE "ApiKey" SET "rateLimitPerMinute" = 100000000`);
   const memberIds = (await db.query(`SELECT "externalId" FROM "Customer" WHERE "enrolledAt" IS NOT NULL ORDER BY "id"`)).rows.map((row) => row.externalId);
 
   // whales: one per worker, so redemption latency is not a queue on one member's row lock

@@ -4,6 +4,7 @@ import { ActivityList } from "@/components/member/activity-list";
 import { buttonClass } from "@/components/ui/button";
 import { Alert, Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/current-user";
+import { getExpirySchedule } from "@/lib/db/member-points";
 import { getMemberActivity, getMemberOverview } from "@/lib/db/member-reads";
 import { getProgram } from "@/lib/services/program";
 
@@ -13,14 +14,16 @@ export async function generateMetadata() {
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const { member } = await requireMember();
-  const [t, format, overview, activity, program, { welcome }] = await Promise.all([
+  const [t, format, overview, activity, program, schedule, { welcome }] = await Promise.all([
     getTranslations("dashboard"),
     getFormatter(),
     getMemberOverview(member.id),
     getMemberActivity(member.id, { limit: 8 }),
     getProgram(),
+    getExpirySchedule(member.id, new Date(), 4),
     searchParams,
   ]);
+  const day = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeZone: "UTC" });
   const { customer, points, progress, spendCents } = overview;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: 0 });
   const currentTier = overview.tiers.find((tier) => tier.id === customer.tier?.id);
@@ -71,6 +74,17 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           )}
         </Card>
       </div>
+      <Card>
+        <h2 className="text-lg font-semibold">{t("comingUp")}</h2>
+        {schedule.pending.length === 0 && schedule.expiring.length === 0 ? (
+          <p className="mt-2 text-stone-700">{t("nothingComingUp")}</p>
+        ) : (
+          <ul className="mt-2 grid gap-1 text-sm sm:grid-cols-2" data-testid="points-schedule">
+            {schedule.pending.map((row) => <li key={`p${row.date.toISOString()}`}>{t("becomesAvailable", { count: row.points, date: day(row.date) })}</li>)}
+            {schedule.expiring.map((row) => <li key={`e${row.date.toISOString()}`}>{t("expiresOn", { count: row.points, date: day(row.date) })}</li>)}
+          </ul>
+        )}
+      </Card>
       <Card>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">{t("recentActivity")}</h2>
