@@ -19,7 +19,8 @@ function limiterFor(pointsPerMinute: number): RateLimiterAbstract {
   if (isEmbeddedDatabase) {
     limiter = new RateLimiterMemory(options);
   } else {
-    pool ??= new Pool({ connectionString: env.DATABASE_URL, max: 3 });
+    // counters are not worth an fsync: the table is UNLOGGED and commits don't wait for WAL
+    pool ??= new Pool({ connectionString: env.DATABASE_URL, max: 8, options: "-c synchronous_commit=off" });
     limiter = new RateLimiterPostgres({
       ...options,
       storeClient: pool,

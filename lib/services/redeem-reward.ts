@@ -1,12 +1,12 @@
 import "server-only";
 import { randomInt } from "node:crypto";
+import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
+import { planLotConsumption } from "@/lib/domain/ledger-math";
 import { AppError } from "@/lib/domain/app-error";
 import {
-  TX_OPTIONS, addDays, debitPoints, extendLotsOnActivity, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount,
-  openLedgerTransaction,
+  TX_OPTIONS, addDays, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
-import { emitWebhookEvent } from "./webhook-events";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REDEMPTION_VALID_DAYS = 90;
@@ -42,17 +42,21 @@ export type RedeemResult = {
  */
 export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<RedeemResult> {
   const at = input.at ?? new Date();
-  const reward = await tx.reward.findFirst({
-    where: { id: input.rewardId, programId: input.programId },
-    select: { id: true, name: true, costPoints: true, isActive: true, startsAt: true, endsAt: true, stock: true },
-  });
-  if (!reward) throw new AppError("REWARD_NOT_FOUND");
-  const customer = await tx.customer.findFirst({
-    where: { id: input.customerId, programId: input.programId },
-    select: { id: true, enrolledAt: true },
-  });
-  if (!customer) throw new AppError("MEMBER_NOT_FOUND");
-  if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
+  // the reward, the customer and the program's expiry policy in one round trip
+  const [found] = await tx.$queryRaw<{
+    rewardId: number | null; name: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
+    customerId: number | null; enrolledAt: Date | null; expiryPolicy: string; expiryMonths: number | null;
+  }[]>`
+    SELECT r."id" AS "rewardId", r."name", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock",
+      c."id" AS "customerId", c."enrolledAt", p."expiryPolicy", p."expiryMonths"
+    FROM "Program" p
+    LEFT JOIN "Reward" r ON r."id" = ${input.rewardId} AND r."programId" = p."id"
+    LEFT JOIN "Customer" c ON c."id" = ${input.customerId} AND c."programId" = p."id"
+    WHERE p."id" = ${input.programId}`;
+  if (!found?.rewardId) throw new AppError("REWARD_NOT_FOUND");
+  if (!found.customerId) throw new AppError("MEMBER_NOT_FOUND");
+  if (!found.enrolledAt) throw new AppError("NOT_ENROLLED");
+  const reward = { id: found.rewardId, name: found.name, costPoints: found.costPoints, isActive: found.isActive, startsAt: found.startsAt, endsAt: found.endsAt, stock: found.stock };
 
   const opened = await openLedgerTransaction(tx, {
     programId: input.programId,
@@ -91,37 +95,31 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
   }
 
   const system = await ensureSystemAccounts(tx, input.programId);
-  const balance = await debitPoints(tx, {
-    accountId: account.id,
-    transactionId: opened.id,
-    amount: reward.costPoints,
-    lots,
-    to: system.REDEEMED,
-  });
+  const plan = planLotConsumption({ lots, amount: reward.costPoints });
   const expiresAt = addDays(at, REDEMPTION_VALID_DAYS);
-  const redemption = await tx.redemption.create({
-    data: {
-      customerId: input.customerId,
-      rewardId: reward.id,
-      transactionId: opened.id,
-      code: generateRewardCode(),
-      pointsSpent: reward.costPoints,
-      createdAt: at,
-      expiresAt,
-    },
-    select: { id: true, code: true },
-  });
-  await finishLedgerTransaction(tx, opened.id, balance);
-  const program = await tx.program.findUniqueOrThrow({ where: { id: input.programId }, select: { expiryPolicy: true, expiryMonths: true } });
-  await extendLotsOnActivity(tx, program, account.id, at);
-  await emitWebhookEvent(tx, {
-    programId: input.programId,
-    type: "reward.redeemed",
-    dedupeKey: `reward.redeemed:${redemption.id}`,
-    payload: { customerId: input.customerId, redemptionId: redemption.id, rewardId: reward.id, reward: reward.name, code: redemption.code, pointsSpent: reward.costPoints, balance, expiresAt: expiresAt.toISOString() },
-    at,
-  });
-  return { redemptionId: redemption.id, code: redemption.code, pointsSpent: reward.costPoints, balance, rewardName: reward.name, expiresAt };
+  const code = generateRewardCode();
+  const balance = account.balance - reward.costPoints;
+  // Lots, consumptions, balance, entries, the redemption, the transaction's balance and the
+  // outbox event: one statement (the account and the lots are already locked).
+  const [row] = await tx.$queryRaw<{ redemptionId: number }[]>`
+    WITH takes AS (SELECT * FROM (VALUES ${Prisma.join(plan.map((take) => Prisma.sql`(${take.lotId}::int, ${take.amount}::int)`))}) AS v("lotId", "amount")),
+    lots AS (UPDATE "PointLot" p SET "remaining" = p."remaining" - takes."amount" FROM takes WHERE p."id" = takes."lotId"),
+    consumed AS (INSERT INTO "LotConsumption" ("lotId", "transactionId", "amount") SELECT "lotId", ${opened.id}, "amount" FROM takes),
+    account AS (UPDATE "LedgerAccount" SET "balance" = "balance" - ${reward.costPoints} WHERE "id" = ${account.id}),
+    entries AS (INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount") VALUES (${opened.id}, ${account.id}, ${-reward.costPoints}), (${opened.id}, ${system.REDEEMED}, ${reward.costPoints})),
+    finished AS (UPDATE "LedgerTransaction" SET "balanceAfter" = ${balance} WHERE "id" = ${opened.id}),
+    redemption AS (
+      INSERT INTO "Redemption" ("customerId", "rewardId", "transactionId", "code", "pointsSpent", "createdAt", "expiresAt")
+      VALUES (${input.customerId}, ${reward.id}, ${opened.id}, ${code}, ${reward.costPoints}, ${at}, ${expiresAt}) RETURNING "id"),
+    event AS (
+      INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
+      SELECT ${input.programId}, 'reward.redeemed', 'reward.redeemed:' || redemption."id",
+        jsonb_build_object('customerId', ${input.customerId}::int, 'redemptionId', redemption."id", 'rewardId', ${reward.id}::int, 'reward', ${reward.name}::text,
+          'code', ${code}::text, 'pointsSpent', ${reward.costPoints}::int, 'balance', ${balance}::int, 'expiresAt', ${expiresAt.toISOString()}::text, 'occurredAt', ${at.toISOString()}::text)
+      FROM redemption)
+    SELECT "id" AS "redemptionId" FROM redemption`;
+  await extendLotsOnActivity(tx, { expiryPolicy: found.expiryPolicy, expiryMonths: found.expiryMonths }, account.id, at);
+  return { redemptionId: row.redemptionId, code, pointsSpent: reward.costPoints, balance, rewardName: reward.name, expiresAt };
 }
 
 export function redeemReward(input: RedeemInput) {

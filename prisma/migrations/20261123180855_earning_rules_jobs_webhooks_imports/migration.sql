@@ -200,3 +200,5 @@ CREATE TABLE "RateLimit" (
 
     CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
 );
+-- Rate-limit counters need no crash safety: unlogged, so updating them never waits for WAL.
+ALTER TABLE "RateLimit" SET UNLOGGED;
