@@ -13,6 +13,9 @@ test("a customer joins, earns on an order, redeems a reward and sees it everywhe
   await page.reload();
   await expect(page.getByTestId("available-points")).toHaveText("350");
   await expect(page.getByTestId("pending-points")).toHaveText("40");
+  // what becomes available and what expires, by date
+  await expect(page.getByTestId("points-schedule").getByText(/^40 points become available on /)).toBeVisible();
+  await expect(page.getByTestId("points-schedule").getByText(/points expire on /).first()).toBeVisible();
   await expect(page.getByTestId("tier-name")).toHaveText("Bronze");
   await expect(page.getByRole("progressbar")).toBeVisible();
 
