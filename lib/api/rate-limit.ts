@@ -9,8 +9,9 @@ import { AppError } from "@/lib/domain/app-error";
 // A key over its limit is then blocked in memory for the rest of the window, sparing the DB.
 
 const WINDOW_SECONDS = 60;
-const limiters = new Map<number, RateLimiterAbstract>();
-let pool: Pool | null = null;
+// Shared per process (globalThis): every route bundle must count against the same limiter.
+const store = globalThis as unknown as { hearthRateLimiters?: Map<number, RateLimiterAbstract>; hearthRateLimitPool?: Pool };
+const limiters = (store.hearthRateLimiters ??= new Map<number, RateLimiterAbstract>());
 
 function limiterFor(pointsPerMinute: number): RateLimiterAbstract {
   let limiter = limiters.get(pointsPerMinute);
@@ -20,10 +21,10 @@ function limiterFor(pointsPerMinute: number): RateLimiterAbstract {
     limiter = new RateLimiterMemory(options);
   } else {
     // counters are not worth an fsync: the table is UNLOGGED and commits don't wait for WAL
-    pool ??= new Pool({ connectionString: env.DATABASE_URL, max: 8, options: "-c synchronous_commit=off" });
+    store.hearthRateLimitPool ??= new Pool({ connectionString: env.DATABASE_URL, max: 8, options: "-c synchronous_commit=off" });
     limiter = new RateLimiterPostgres({
       ...options,
-      storeClient: pool,
+      storeClient: store.hearthRateLimitPool,
       tableName: "RateLimit",
       tableCreated: true,
       clearExpiredByTimeout: false,

@@ -36,7 +36,10 @@ const utc = (value: string | null) => (value ? new Date(`${value}Z`) : null);
 // process drops the entry at once (invalidateEarningConfig); other replicas see a change
 // within CACHE_TTL_MS. Caps and promotion budgets are always read fresh under their locks.
 const CACHE_TTL_MS = 5_000;
-const cache = new Map<number, { value: Promise<EarningConfig>; expires: number }>();
+// On globalThis: Next.js bundles route handlers and server actions separately, and a save in
+// an action must clear the entry the order route reads.
+const store = globalThis as unknown as { hearthEarningConfigCache?: Map<number, { value: Promise<EarningConfig>; expires: number }> };
+const cache = (store.hearthEarningConfigCache ??= new Map());
 
 /** Call outside any transaction (it may need a pooled connection of its own). */
 export function getCachedEarningConfig(programId: number): Promise<EarningConfig> {
