@@ -65,6 +65,9 @@ test.describe("marketer", () => {
     expect(await (await send()).json()).toMatchObject({ awarded: true, points: 35 }); // the same review again: the first answer, no new points
     await member.page.goto("/activity");
     await expect(member.page.getByText("Product review")).toHaveCount(1);
+    // the public program page states the new value at once
+    await member.page.goto("/program");
+    await expect(member.page.getByText(/^35 points for a product review \(up to 5 times a month\)\.$/)).toBeVisible();
     await member.context.close();
   });
 
@@ -111,5 +114,21 @@ test.describe("admin", () => {
     await member.page.goto("/activity");
     await expect(member.page.getByText("Opening balance: from the old shop")).toBeVisible();
     await member.context.close();
+  });
+});
+
+test.describe("public program page", () => {
+  test("is generated from the live configuration, without logging in", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/program");
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("how the loyalty program works");
+    await expect(page.getByText("get 100 welcome points straight away")).toBeVisible();
+    await expect(page.getByText("1 point for every USD 1 you spend on products.")).toBeVisible();
+    await expect(page.getByText("These categories don't earn points: gift-cards.")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Gold" })).toBeVisible();
+    await expect(page.getByText("Points expire 12 months after you earn them.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Join the program" })).toHaveAttribute("href", "/join");
+    await context.close();
   });
 });

@@ -37,6 +37,7 @@ const anon = await session(null);
 await shot(anon.page, "/", "landing");
 await shot(anon.page, "/login", "login");
 await shot(anon.page, "/join", "join");
+await shot(anon.page, "/program", "program");
 
 const member = await session("member@hearth.test");
 await shot(member.page, "/dashboard", "member-dashboard");

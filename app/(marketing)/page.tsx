@@ -11,7 +11,7 @@ export default async function LandingPage() {
         <span className="text-xl font-bold text-brand-800">{t("common.appName")}</span>
         <LanguageSwitcher />
       </header>
-      <main className="mx-auto max-w-3xl space-y-6 px-4 py-16 text-center">
+      <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-16 text-center">
         <h1 className="text-4xl font-bold tracking-tight text-stone-900 sm:text-5xl">{t("landing.title")}</h1>
         <p className="text-lg text-stone-700">{t("landing.body")}</p>
         <div className="flex flex-col items-center justify-center gap-3 sm:flex-row">
@@ -22,7 +22,10 @@ export default async function LandingPage() {
             {t("landing.loginCta")}
           </Link>
         </div>
-        <p>
+        <p className="flex flex-wrap justify-center gap-4">
+          <Link href="/program" className="text-sm font-semibold text-brand-800 underline">
+            {t("landing.programLink")}
+          </Link>
           <Link href="/login" className="text-sm text-stone-700 underline">
             {t("landing.staffLink")}
           </Link>

@@ -1,0 +1,148 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { LanguageSwitcher } from "@/components/shared/language-switcher";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { getPublicProgram } from "@/lib/db/program-reads";
+import { getProgram } from "@/lib/services/program";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("program"))("title") };
+}
+
+// Rendered per request from the live configuration: it always says what the engine does.
+export const dynamic = "force-dynamic";
+
+export default async function ProgramPage() {
+  const program = await getProgram();
+  const [t, common, format, info] = await Promise.all([getTranslations("program"), getTranslations("common"), getFormatter(), getPublicProgram(program.id)]);
+  const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: cents % 100 === 0 ? 0 : 2 });
+  const multiplier = (bps: number) => format.number(bps / 10_000, { maximumFractionDigits: 2 });
+  const date = (value: Date) => format.dateTime(value, { dateStyle: "medium", timeZone: "UTC" });
+  const signup = info.actions.find((action) => action.kind === "SIGNUP");
+  return (
+    <div className="min-h-dvh bg-stone-50">
+      <header className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 p-4">
+        <Link href="/" className="text-xl font-bold text-brand-800">{common("appName")}</Link>
+        <LanguageSwitcher />
+      </header>
+      <main id="main" className="mx-auto max-w-5xl space-y-6 px-4 pb-16">
+        <div className="space-y-2">
+          <h1 className="text-3xl font-bold">{t("heading", { name: program.name })}</h1>
+          <p className="max-w-3xl text-stone-700">{t("intro")}</p>
+        </div>
+
+        <Card className="space-y-3">
+          <h2 className="text-xl font-semibold">{t("joinTitle")}</h2>
+          <p>{signup ? t("joinBonus", { count: signup.config.points }) : t("joinFree")}</p>
+          <Link href="/join" className={buttonClass("primary")}>{t("joinCta")}</Link>
+        </Card>
+
+        <section aria-labelledby="earn-title" className="space-y-3">
+          <h2 id="earn-title" className="text-xl font-semibold">{t("earnTitle")}</h2>
+          <Card>
+            <ul className="list-disc space-y-1 pl-5">
+              {info.spend ? (
+                <>
+                  <li>{t("earnSpend", { points: info.spend.pointsPerUnit, currency: program.currency })}</li>
+                  {info.spend.config.minOrderCents > 0 ? <li>{t("earnMinimum", { amount: money(info.spend.config.minOrderCents) })}</li> : null}
+                  <li>{t("earnShipping")}</li>
+                  {info.spend.config.excludedCategories.length > 0 ? <li>{t("earnExcluded", { categories: info.spend.config.excludedCategories.join(", ") })}</li> : null}
+                  {Object.entries(info.spend.config.categoryMultipliers).map(([category, bps]) => (
+                    <li key={category}>{t("earnCategory", { category, multiplier: multiplier(bps) })}</li>
+                  ))}
+                  {info.spend.config.capPerMemberDay ? <li>{t("earnCapDay", { count: info.spend.config.capPerMemberDay })}</li> : null}
+                  {info.spend.config.capPerMemberMonth ? <li>{t("earnCapMonth", { count: info.spend.config.capPerMemberMonth })}</li> : null}
+                </>
+              ) : (
+                <li>{t("earnNoSpend")}</li>
+              )}
+              {info.actions.filter((action) => action.kind !== "SIGNUP").map(({ kind, config }) => (
+                <li key={kind}>
+                  {t("sentence", {
+                    text: kind === "REFERRAL" ? t("earnReferral", { friend: config.points, referrer: config.referrerPoints }) : t(`actions.${kind}` as "actions.REVIEW", { count: config.points }),
+                    limit: config.limit !== null ? ` ${t(`limits.${config.period}` as "limits.month", { count: config.limit })}` : "",
+                  })}
+                </li>
+              ))}
+            </ul>
+          </Card>
+          {info.promotions.length > 0 ? (
+            <Card>
+              <h3 className="font-semibold">{t("promotionsTitle")}</h3>
+              <ul className="mt-2 list-disc space-y-1 pl-5">
+                {info.promotions.map((promotion) => (
+                  <li key={promotion.id}>
+                    {t("promotion", {
+                      name: promotion.name,
+                      multiplier: multiplier(promotion.multiplierBps),
+                      scope: promotion.categories.length ? promotion.categories.join(", ") : t("everything"),
+                      from: promotion.startsAt ? date(promotion.startsAt) : "—",
+                      until: promotion.endsAt ? date(promotion.endsAt) : "—",
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="tiers-title" className="space-y-3">
+          <h2 id="tiers-title" className="text-xl font-semibold">{t("tiersTitle")}</h2>
+          <p className="max-w-3xl text-stone-700">{t("tiersIntro")}</p>
+          <ul className="grid gap-3 sm:grid-cols-3">
+            {info.tiers.map((tier) => (
+              <li key={tier.id}>
+                <Card className="h-full">
+                  <h3 className="text-lg font-semibold">{tier.name}</h3>
+                  <p className="text-sm text-stone-700">{tier.minSpendCents === 0 ? t("tierEntry") : t("tierThreshold", { amount: money(tier.minSpendCents) })}</p>
+                  <p className="mt-2">{t("tierMultiplier", { multiplier: multiplier(tier.multiplierBps) })}</p>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section aria-labelledby="rewards-title" className="space-y-3">
+          <h2 id="rewards-title" className="text-xl font-semibold">{t("rewardsTitle")}</h2>
+          <ul className="grid gap-3 sm:grid-cols-2">
+            {info.rewards.map((reward) => (
+              <li key={reward.id}>
+                <Card className="h-full">
+                  <h3 className="font-semibold">{reward.name}</h3>
+                  <p className="text-sm text-stone-700">{reward.description}</p>
+                  <p className="mt-1 font-semibold text-brand-800">{common("points", { count: reward.costPoints })}</p>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section aria-labelledby="rules-title" className="space-y-3">
+          <h2 id="rules-title" className="text-xl font-semibold">{t("rulesTitle")}</h2>
+          <Card>
+            <ul className="list-disc space-y-1 pl-5">
+              <li>{t("rulePending", { days: program.pendingDays })}</li>
+              <li>
+                {program.expiryMonths === null
+                  ? t("ruleNoExpiry")
+                  : program.expiryPolicy === "INACTIVITY"
+                    ? t("ruleExpiryInactivity", { months: program.expiryMonths })
+                    : t("ruleExpiryAfterEarning", { months: program.expiryMonths })}
+              </li>
+              <li>{t("ruleSoonest")}</li>
+              <li>{t("ruleReminder", { days: program.expiringSoonDays })}</li>
+              <li>{t("ruleReturns")}</li>
+              <li>{t("ruleTiers")}</li>
+            </ul>
+          </Card>
+        </section>
+
+        <section aria-labelledby="terms-title" className="space-y-3">
+          <h2 id="terms-title" className="text-xl font-semibold">{t("termsTitle")}</h2>
+          <p className="max-w-3xl text-stone-700">{t("terms")}</p>
+        </section>
+      </main>
+    </div>
+  );
+}

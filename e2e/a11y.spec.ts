@@ -1,0 +1,49 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { storageStatePath } from "./fixtures";
+
+// Automated accessibility checks (axe-core, WCAG 2.1 A/AA rules): no serious or critical
+// violation on any member page or public page, on a desktop and a 360 px wide screen.
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5) }));
+}
+
+const viewports = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 360, height: 780 },
+];
+
+test.describe("public pages", () => {
+  for (const path of ["/", "/login", "/join", "/program"]) {
+    for (const viewport of viewports) {
+      test(`${path} (${viewport.name})`, async ({ page }) => {
+        await page.setViewportSize(viewport);
+        await page.goto(path);
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+  }
+});
+
+test.describe("member pages", () => {
+  test.use({ storageState: storageStatePath("member") });
+  for (const path of ["/dashboard", "/rewards", "/activity"]) {
+    for (const viewport of viewports) {
+      test(`${path} (${viewport.name})`, async ({ page }) => {
+        await page.setViewportSize(viewport);
+        await page.goto(path);
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+  }
+
+  test("/dashboard in Korean", async ({ page, context }) => {
+    await context.addCookies([{ name: "NEXT_LOCALE", value: "ko", url: test.info().project.use.baseURL! }]);
+    await page.goto("/dashboard");
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+import "server-only";
+import { isRuleActive } from "@/lib/domain/earn-points";
+import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionKind, type ActionConfig } from "@/lib/domain/earn-rules";
+import { getRewardsCatalog } from "./member-reads";
+import { prisma } from "./prisma";
+
+export type PublicProgram = Awaited<ReturnType<typeof getPublicProgram>>;
+
+/**
+ * Everything the public program page states, read from the live configuration, so the page
+ * can never disagree with what the engine does.
+ */
+export async function getPublicProgram(programId: number, at = new Date()) {
+  const [rules, tiers, rewards] = await Promise.all([
+    prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
+    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
+    getRewardsCatalog(programId, at),
+  ]);
+  const spendRule = rules.find((rule) => rule.kind === "SPEND" && isRuleActive({ rule, at })) ?? null;
+  const spend = spendRule
+    ? {
+        pointsPerUnit: spendRule.pointsPerUnitHundredths / 100,
+        config: parseSpendConfig(spendRule.config),
+        tierMultipliers: spendRule.tierMultipliers as Record<string, number>,
+      }
+    : null;
+  const actions: { kind: ActionKind; config: ActionConfig }[] = [];
+  for (const kind of actionKinds) {
+    const rule = rules.find((candidate) => candidate.kind === kind);
+    if (!rule || !isRuleActive({ rule, at })) continue;
+    const config = parseActionConfig(kind, rule.config);
+    if (config.points > 0 || config.referrerPoints > 0) actions.push({ kind, config });
+  }
+  const promotions = rules
+    .filter((rule) => rule.kind === "MULTIPLIER" && rule.isActive && (!rule.endsAt || rule.endsAt > at))
+    .flatMap((rule) => {
+      const parsed = multiplierConfigSchema.safeParse(rule.config);
+      return parsed.success ? [{ id: rule.id, name: rule.name, startsAt: rule.startsAt, endsAt: rule.endsAt, ...parsed.data }] : [];
+    });
+  return {
+    spend,
+    actions,
+    promotions,
+    tiers: tiers.map((tier) => ({ ...tier, multiplierBps: spend?.tierMultipliers[String(tier.id)] ?? 10_000 })),
+    rewards,
+  };
+}
