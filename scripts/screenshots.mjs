@@ -47,6 +47,13 @@ await shot(member.page, "/activity", "member-activity");
 const memberKo = await session("member@hearth.test", { locale: "ko" });
 await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: "ko", url: base }]);
 await shot(memberKo.page, "/dashboard", "member-dashboard-ko");
+for (const locale of ["ja", "pt-BR"]) {
+  await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: base }]);
+  await shot(memberKo.page, "/dashboard", `member-dashboard-${locale}`);
+  await shot(memberKo.page, "/rewards", `member-rewards-${locale}`);
+}
+await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: "ru", url: base }]);
+await shot(memberKo.page, "/program", "program-ru");
 
 const phone = await session("member@hearth.test", { width: 360, height: 780 });
 await shot(phone.page, "/dashboard", "member-dashboard-phone");

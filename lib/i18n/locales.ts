@@ -1,10 +1,13 @@
-// Locales the portal speaks today; ja, ru, hu and pt-BR follow (issue: part 3).
-export const locales = ["en", "ko"] as const;
+// The portal speaks six languages. The staff console is written in en and ko; in the other
+// locales its texts fall back to English (lib/i18n/request.ts).
+export const locales = ["en", "ko", "ja", "ru", "hu", "pt-BR"] as const;
+/** Locales whose message files cover the staff console too. */
+export const consoleLocales: readonly Locale[] = ["en", "ko"];
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "en";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
-export const localeNames: Record<Locale, string> = { en: "English", ko: "한국어" };
+export const localeNames: Record<Locale, string> = { en: "English", ko: "한국어", ja: "日本語", ru: "Русский", hu: "Magyar", "pt-BR": "Português (Brasil)" };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
@@ -21,8 +24,12 @@ export function localeFromAcceptLanguage(header: string | null): Locale | null {
     })
     .sort((a, b) => b.q - a.q);
   for (const { tag } of ranked) {
+    const exact = locales.find((locale) => locale.toLowerCase() === tag);
+    if (exact) return exact;
     const base = tag.split("-")[0];
-    if (isLocale(base)) return base;
+    // a language we speak in one regional variant: pt, pt-PT -> pt-BR
+    const variant = locales.find((locale) => locale.toLowerCase() === base || locale.toLowerCase().startsWith(`${base}-`));
+    if (variant) return variant;
   }
   return null;
 }

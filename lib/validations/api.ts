@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 import { eventTypes, type EventType } from "@/lib/domain/earn-rules";
 import { moneySchema } from "./money";
 
@@ -85,7 +86,7 @@ export const createMemberSchema = z
       .date()
       .refine((value) => value >= "1900-01-01" && new Date(`${value}T00:00:00Z`).getTime() <= Date.now(), { error: "must be a past date" })
       .optional(),
-    locale: z.enum(["en", "ko", "ja", "ru", "hu", "pt-BR"]).optional(),
+    locale: z.enum(locales).optional(),
     /** false records a shop customer who has not joined (their orders count as non-member orders) */
     enroll: z.boolean().default(true),
     /** the member who referred this customer; both earn on this customer's first paid order */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 
 export const loginSchema = z
   .object({
@@ -13,7 +14,7 @@ export const signUpSchema = z
     email: z.email().max(254).transform((email) => email.trim().toLowerCase()),
     password: z.string().min(10, { error: "PASSWORD_TOO_SHORT" }).max(200),
     acceptTerms: z.literal(true, { error: "TERMS_REQUIRED" }),
-    locale: z.enum(["en", "ko"]).optional(),
+    locale: z.enum(locales).optional(),
   })
   .strict();
 

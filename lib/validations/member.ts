@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 
 export const redeemRewardSchema = z
   .object({
@@ -10,4 +11,4 @@ export const redeemRewardSchema = z
 
 export type RedeemRewardInput = z.infer<typeof redeemRewardSchema>;
 
-export const setLocaleSchema = z.object({ locale: z.enum(["en", "ko"]) }).strict();
+export const setLocaleSchema = z.object({ locale: z.enum(locales) }).strict();

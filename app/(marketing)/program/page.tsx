@@ -59,10 +59,12 @@ export default async function ProgramPage() {
               )}
               {info.actions.filter((action) => action.kind !== "SIGNUP").map(({ kind, config }) => (
                 <li key={kind}>
-                  {t("sentence", {
-                    text: kind === "REFERRAL" ? t("earnReferral", { friend: config.points, referrer: config.referrerPoints }) : t(`actions.${kind}` as "actions.REVIEW", { count: config.points }),
-                    limit: config.limit !== null ? ` ${t(`limits.${config.period}` as "limits.month", { count: config.limit })}` : "",
-                  })}
+                  {(() => {
+                    const text = kind === "REFERRAL" ? t("earnReferral", { friend: config.points, referrer: config.referrerPoints }) : t(`actions.${kind}` as "actions.REVIEW", { count: config.points });
+                    return config.limit === null
+                      ? t("sentence", { text })
+                      : t("sentenceWithLimit", { text, limit: t(`limits.${config.period}` as "limits.month", { count: config.limit }) });
+                  })()}
                 </li>
               ))}
             </ul>
