@@ -126,3 +126,35 @@ test("older activity loads on demand", async ({ browser }) => {
   await expect(page.getByRole("button", { name: "Show older activity" })).toHaveCount(0);
   await context.close();
 });
+
+test("my rewards show each code's status; the shop marks one used, the member cancels another and gets the points back", async ({ browser }) => {
+  const { page, email, context } = await members.create(browser);
+  await postOrder(page.request, email, 600);
+  await page.goto("/rewards");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Free shipping" }) });
+  const codes: string[] = [];
+  for (let index = 0; index < 2; index += 1) {
+    await card.getByRole("button", { name: "Redeem" }).click();
+    await card.getByRole("button", { name: "Redeem" }).click();
+    codes.push((await card.getByTestId("reward-code").textContent())!);
+    await page.reload();
+  }
+  await expect(page.getByTestId("rewards-available")).toContainText("100");
+  // the shop marks the first code used at checkout
+  const used = await page.request.post(`/api/v1/redemptions/${codes[0]}/use`, { headers: { authorization: "Bearer hearth_demo_key", "idempotency-key": `use-${codes[0]}` } });
+  expect(used.status()).toBe(200);
+  await page.reload();
+  const usedRow = page.getByRole("listitem").filter({ hasText: codes[0] });
+  await expect(usedRow.getByText("Used")).toBeVisible();
+  await expect(usedRow.getByRole("button", { name: /Cancel and refund/ })).toHaveCount(0);
+  // the member cancels the second one
+  const activeRow = page.getByRole("listitem").filter({ hasText: codes[1] });
+  page.once("dialog", (dialog) => dialog.accept());
+  await activeRow.getByRole("button", { name: /Cancel and refund/ }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled. 300 points are back in your balance." })).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: codes[1] }).getByText("Cancelled", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("rewards-available")).toContainText("400");
+  await page.goto("/activity");
+  await expect(page.getByText(`Reward cancelled, points refunded: ${codes[1]}`)).toBeVisible();
+  await context.close();
+});

@@ -97,6 +97,7 @@ const idempotencyKey = {
   schema: { type: "string", minLength: 1, maxLength: 255 },
 };
 
+const codeParam = { name: "code", in: "path", required: true, schema: { type: "string" } };
 const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string" } };
 
 export function buildOpenApiDocument() {
@@ -164,6 +165,20 @@ export function buildOpenApiDocument() {
         get: {
           summary: "The rewards catalog members can redeem now",
           responses: { "200": { description: "the catalog", ...json(z.object({ rewards: z.array(rewardSchema) })) }, ...errors(401, 429) },
+        },
+      },
+      "/redemptions/{code}/use": {
+        post: {
+          summary: "Mark a reward code used at checkout (idempotent: using it again answers the same)",
+          parameters: [codeParam, idempotencyKey],
+          responses: { "200": { description: "used", ...json(z.object({ code: z.string(), status: z.literal("USED"), usedAt: z.string() })) }, ...errors(401, 404, 409, 429) },
+        },
+      },
+      "/redemptions/{code}/cancel": {
+        post: {
+          summary: "Cancel an unused reward code: its points go back to the lots that paid for it, exactly once",
+          parameters: [codeParam, idempotencyKey],
+          responses: { "200": { description: "cancelled", ...json(z.object({ code: z.string(), status: z.literal("CANCELLED"), pointsRefunded: z.number().int(), balance: z.number().int() })) }, ...errors(401, 404, 409, 429) },
         },
       },
       "/members/{externalId}/redemptions": {

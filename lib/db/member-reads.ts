@@ -75,7 +75,7 @@ export async function getRewardsCatalog(programId: number, at = new Date()) {
 export async function getMemberRedemptions(customerId: number, limit = 20) {
   return prisma.redemption.findMany({
     where: { customerId },
-    select: { id: true, code: true, pointsSpent: true, createdAt: true, expiresAt: true, reward: { select: { name: true, kind: true } } },
+    select: { id: true, code: true, pointsSpent: true, createdAt: true, expiresAt: true, status: true, reward: { select: { name: true, kind: true } } },
     orderBy: { createdAt: "desc" },
     take: limit,
   });

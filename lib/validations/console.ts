@@ -147,7 +147,7 @@ export type AdjustPointsInput = z.infer<typeof adjustPointsSchema>;
 
 export const memberSearchSchema = z.string().trim().max(100);
 
-export const webhookEventTypeValues = ["member.enrolled", "points.earned", "points.reversed", "points.available", "points.expiring", "points.expired", "tier.changed", "reward.redeemed"] as const;
+export const webhookEventTypeValues = ["member.enrolled", "points.earned", "points.reversed", "points.available", "points.expiring", "points.expired", "tier.changed", "reward.redeemed", "reward.cancelled"] as const;
 
 export const createWebhookEndpointSchema = z
   .object({

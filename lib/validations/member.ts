@@ -12,3 +12,5 @@ export const redeemRewardSchema = z
 export type RedeemRewardInput = z.infer<typeof redeemRewardSchema>;
 
 export const setLocaleSchema = z.object({ locale: z.enum(locales) }).strict();
+
+export const cancelRedemptionSchema = z.object({ redemptionId: z.number().int().positive().max(2_147_483_647) }).strict();

@@ -25,6 +25,7 @@ const { saveActionRuleAction, savePromotionAction } = await import("@/lib/action
 const { previewOrderAction } = await import("@/lib/actions/preview-order");
 const { createWebhookEndpointAction, setWebhookEndpointActiveAction, resendDeliveryAction } = await import("@/lib/actions/webhooks");
 const { startImportAction } = await import("@/lib/actions/start-import");
+const { cancelRedemptionAction } = await import("@/lib/actions/cancel-redemption");
 const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/route");
 
 type Role = CurrentUser["role"];
@@ -201,6 +202,25 @@ describe("console actions refuse lower roles", () => {
 });
 
 describe("member actions act only on the signed-in member", () => {
+  test("a member can cancel their own unused code, never another member's; staff can't use the member action", async () => {
+    sessionUser = bob.user;
+    const redeemed = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID() });
+    const bobsRedemption = await prisma.redemption.findFirstOrThrow({ where: { code: redeemed.data!.code } });
+    const before = await Promise.all([prisma.ledgerEntry.count(), prisma.redemption.findUniqueOrThrow({ where: { id: bobsRedemption.id } })]);
+    sessionUser = alice.user;
+    expect((await cancelRedemptionAction({ redemptionId: bobsRedemption.id })).serverError?.code).toBe("NOT_FOUND");
+    sessionUser = staff.ADMIN!;
+    expect((await cancelRedemptionAction({ redemptionId: bobsRedemption.id })).serverError?.code).toBe("FORBIDDEN");
+    sessionUser = null;
+    expect((await cancelRedemptionAction({ redemptionId: bobsRedemption.id })).serverError?.code).toBe("UNAUTHENTICATED");
+    expect(await Promise.all([prisma.ledgerEntry.count(), prisma.redemption.findUniqueOrThrow({ where: { id: bobsRedemption.id } })])).toEqual(before);
+    sessionUser = bob.user;
+    const cancelled = await cancelRedemptionAction({ redemptionId: bobsRedemption.id });
+    expect(cancelled.data?.pointsRefunded).toBe(100);
+    expect((await cancelRedemptionAction({ redemptionId: bobsRedemption.id })).data?.pointsRefunded).toBe(100); // twice = once
+    expect(await prisma.ledgerTransaction.count({ where: { reason: "reward_cancelled", note: bobsRedemption.code } })).toBe(1);
+  });
+
   test("staff cannot redeem through the member action", async () => {
     sessionUser = staff.ADMIN!;
     const result = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID() });
@@ -229,9 +249,10 @@ describe("member actions act only on the signed-in member", () => {
   test("a double submit with the same request id redeems once", async () => {
     sessionUser = bob.user;
     const requestId = crypto.randomUUID();
+    const before = await prisma.redemption.count({ where: { customerId: bob.customerId } });
     const [first, second] = await Promise.all([redeemRewardAction({ rewardId, requestId }), redeemRewardAction({ rewardId, requestId })]);
     expect(first.data?.code).toBe(second.data?.code);
-    expect(await prisma.redemption.count({ where: { customerId: bob.customerId } })).toBe(1);
+    expect(await prisma.redemption.count({ where: { customerId: bob.customerId } })).toBe(before + 1);
   });
 });
 

@@ -1,16 +1,21 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { Badge, Card } from "@/components/ui/card";
+import { Alert, Badge, Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/current-user";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { getMemberRedemptions, getRewardsCatalog } from "@/lib/db/member-reads";
 import { getProgram } from "@/lib/services/program";
+import { redemptionState } from "@/lib/services/redemption-status";
+import { CancelCodeButton } from "./cancel-code-button";
 import { RedeemButton } from "./redeem-button";
+
+const statusTone = { ACTIVE: "positive", USED: "neutral", CANCELLED: "neutral", EXPIRED: "warning" } as const;
 
 export async function generateMetadata() {
   return { title: (await getTranslations("rewards"))("title") };
 }
 
-export default async function RewardsPage() {
+export default async function RewardsPage({ searchParams }: { searchParams: Promise<{ refunded?: string }> }) {
+  const refunded = Number((await searchParams).refunded);
   const { member } = await requireMember();
   const [t, format, program, points, rewards, redemptions] = await Promise.all([
     getTranslations("rewards"),
@@ -56,6 +61,7 @@ export default async function RewardsPage() {
       </ul>
       <Card>
         <h2 className="text-lg font-semibold">{t("myRewards")}</h2>
+        {Number.isInteger(refunded) && refunded > 0 ? <Alert tone="success" className="mt-2">{t("cancelled", { count: refunded })}</Alert> : null}
         {redemptions.length === 0 ? (
           <p className="mt-2 text-stone-700">{t("noRedemptions")}</p>
         ) : (
@@ -70,9 +76,13 @@ export default async function RewardsPage() {
                   </p>
                 </div>
                 <div className="text-right">
-                  <p className="font-mono font-bold">{redemption.code}</p>
-                  <p className="text-sm text-red-800">−{format.number(redemption.pointsSpent)}</p>
+                  <p className="font-mono font-bold" data-testid="redemption-code">{redemption.code}</p>
+                  <p className="text-sm">
+                    <Badge tone={statusTone[redemptionState(redemption)]}>{t(`status.${redemptionState(redemption)}`)}</Badge>{" "}
+                    <span className="text-red-800">−{format.number(redemption.pointsSpent)}</span>
+                  </p>
                 </div>
+                {redemption.status === "ACTIVE" ? <CancelCodeButton redemptionId={redemption.id} rewardName={redemption.reward.name} points={redemption.pointsSpent} /> : null}
               </li>
             ))}
           </ul>
