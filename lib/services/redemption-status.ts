@@ -30,7 +30,7 @@ async function lockRedemption(tx: Tx, programId: number, where: { code: string }
 }
 
 /** The shop marks a code used at checkout; marking it again answers the same. */
-export async function useRedemption({ programId, code, at = new Date() }: { programId: number; code: string; at?: Date }) {
+export async function markRedemptionUsed({ programId, code, at = new Date() }: { programId: number; code: string; at?: Date }) {
   return prisma.$transaction(async (tx) => {
     const row = await lockRedemption(tx, programId, { code });
     if (row.status === "USED") return { code: row.code, status: "USED" as const, usedAt: row.usedAt! };
