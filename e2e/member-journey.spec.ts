@@ -158,3 +158,33 @@ test("my rewards show each code's status; the shop marks one used, the member ca
   await expect(page.getByText(`Reward cancelled, points refunded: ${codes[1]}`)).toBeVisible();
   await context.close();
 });
+
+test("join via a referral link: the friend is welcomed by name, both earn on the friend's first order", async ({ browser }) => {
+  const referrer = await members.create(browser);
+  await referrer.page.goto("/dashboard");
+  const link = await referrer.page.getByLabel("Your invitation link").inputValue();
+  expect(link).toMatch(/\/join\?ref=[A-Z0-9]{8}$/);
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByText("Erin Example invited you: you get 250 extra points with your first order.")).toBeVisible();
+  const email = `friend-${Date.now().toString(36)}@example.test`;
+  await page.getByLabel("Name").fill("Fran Friend");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct-horse-battery");
+  await page.getByLabel(/I accept the program terms/).check();
+  await page.getByRole("button", { name: "Join and get my points" }).click();
+  await page.waitForURL(/\/dashboard/);
+  const order = await postOrder(page.request, email, 30);
+  expect(order.pointsEarned).toBe(30);
+  await page.goto("/activity");
+  await expect(page.getByText("Referral bonus for your first order")).toBeVisible();
+
+  await referrer.page.reload();
+  await expect(referrer.page.getByText(/1 joined · 1 ordered · 500 points earned/)).toBeVisible();
+  await referrer.page.goto("/activity");
+  await expect(referrer.page.getByText("Referral: a friend you invited placed their first order")).toBeVisible();
+  await context.close();
+  await referrer.context.close();
+});

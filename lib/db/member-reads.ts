@@ -87,3 +87,11 @@ export async function getWelcomeBonus(programId: number, at = new Date()): Promi
   if (!rule || !isRuleActive({ rule, at })) return 0;
   return parseActionConfig("SIGNUP", rule.config).points;
 }
+
+/** The referral rule's points for friend and referrer, when it is on. */
+export async function getReferralRule(programId: number, at = new Date()): Promise<{ points: number; referrerPoints: number } | null> {
+  const rule = await prisma.earnRule.findFirst({ where: { programId, kind: "REFERRAL" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } });
+  if (!rule || !isRuleActive({ rule, at })) return null;
+  const config = parseActionConfig("REFERRAL", rule.config);
+  return { points: config.points, referrerPoints: config.referrerPoints };
+}

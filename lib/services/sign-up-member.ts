@@ -7,12 +7,13 @@ import type { SignUpInput } from "@/lib/validations/auth";
 import { enrollCustomerInTx } from "./enroll-customer";
 import { TX_OPTIONS } from "./ledger-core";
 import { getProgram } from "./program";
+import { applyReferralInTx, hashDevice } from "./referrals";
 
 /**
  * Creates a member login and joins the program. A shopper who already bought as a guest
  * (same email) keeps their customer record and order history.
  */
-export async function signUpMember(input: SignUpInput & { externalId?: string; at?: Date }) {
+export async function signUpMember(input: SignUpInput & { externalId?: string; at?: Date; deviceId?: string | null }) {
   const program = await getProgram();
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
@@ -41,6 +42,10 @@ export async function signUpMember(input: SignUpInput & { externalId?: string; a
           },
           select: { id: true },
         });
+    const device = hashDevice(input.deviceId);
+    await tx.customer.update({ where: { id: customer.id }, data: { signupDevice: device } });
+    // before enrolling, so the referral is in place for the first order
+    await applyReferralInTx(tx, { programId: program.id, customerId: customer.id, code: input.referralCode, friend: { email: input.email, device } });
     const enrolled = await enrollCustomerInTx(tx, { program, customerId: customer.id, at: input.at });
     return { userId: user.id, customerId: customer.id, welcomePoints: enrolled.welcomePoints };
   }, TX_OPTIONS);

@@ -15,6 +15,8 @@ export const signUpSchema = z
     password: z.string().min(10, { error: "PASSWORD_TOO_SHORT" }).max(200),
     acceptTerms: z.literal(true, { error: "TERMS_REQUIRED" }),
     locale: z.enum(locales).optional(),
+    /** from an invitation link; an unknown or refused code never blocks the sign-up */
+    referralCode: z.string().trim().max(20).optional(),
   })
   .strict();
 

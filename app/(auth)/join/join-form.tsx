@@ -9,7 +9,7 @@ import { CheckboxField, TextField } from "@/components/ui/field";
 import { signUpAction } from "@/lib/actions/sign-up";
 import { isLocale } from "@/lib/i18n/locales";
 
-export function JoinForm() {
+export function JoinForm({ referralCode }: { referralCode?: string }) {
   const t = useTranslations("auth");
   const locale = useLocale();
   const { execute, result, isPending } = useAction(signUpAction);
@@ -17,7 +17,7 @@ export function JoinForm() {
   const [form, setForm] = useState({ name: "", email: "", password: "", acceptTerms: false });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    execute({ ...form, acceptTerms: form.acceptTerms as true, locale: isLocale(locale) ? locale : undefined });
+    execute({ ...form, acceptTerms: form.acceptTerms as true, locale: isLocale(locale) ? locale : undefined, ...(referralCode ? { referralCode } : {}) });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ActivityList } from "@/components/member/activity-list";
@@ -5,7 +6,9 @@ import { buttonClass } from "@/components/ui/button";
 import { Alert, Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/current-user";
 import { getExpirySchedule } from "@/lib/db/member-points";
-import { getMemberActivity, getMemberOverview } from "@/lib/db/member-reads";
+import { getMemberActivity, getMemberOverview, getReferralRule } from "@/lib/db/member-reads";
+import { ensureReferralCode, getReferralStats } from "@/lib/services/referrals";
+import { InviteLink } from "@/components/member/invite-card";
 import { getProgram } from "@/lib/services/program";
 
 export async function generateMetadata() {
@@ -23,6 +26,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     getExpirySchedule(member.id, new Date(), 4),
     searchParams,
   ]);
+  const referral = await getReferralRule(member.programId);
+  const [referralCode, referralStats, origin] = referral
+    ? await Promise.all([ensureReferralCode(member.id), getReferralStats(member.id), requestOrigin()])
+    : [null, null, ""];
   const day = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeZone: "UTC" });
   const { customer, points, progress, spendCents } = overview;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: 0 });
@@ -74,6 +81,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           )}
         </Card>
       </div>
+      {referral && referralCode && referralStats ? (
+        <Card className="space-y-2">
+          <h2 className="text-lg font-semibold">{t("inviteTitle")}</h2>
+          <p className="text-stone-700">{t("inviteBody", { friend: referral.points, referrer: referral.referrerPoints })}</p>
+          <InviteLink link={`${origin}/join?ref=${referralCode}`} />
+          <p className="text-sm text-stone-700">
+            {t("inviteCode", { code: referralCode })} · {t("inviteStats", referralStats)}
+          </p>
+        </Card>
+      ) : null}
       <Card>
         <h2 className="text-lg font-semibold">{t("comingUp")}</h2>
         {schedule.pending.length === 0 && schedule.expiring.length === 0 ? (
@@ -101,4 +118,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </Card>
     </div>
   );
+}
+
+/** The origin the member is using (behind a proxy: x-forwarded-host/proto), for the invitation link. */
+async function requestOrigin() {
+  const list = await headers();
+  const host = list.get("x-forwarded-host") ?? list.get("host") ?? "localhost:3000";
+  const proto = list.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
 }
