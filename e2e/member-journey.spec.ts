@@ -188,3 +188,21 @@ test("join via a referral link: the friend is welcomed by name, both earn on the
   await context.close();
   await referrer.context.close();
 });
+
+test("a member completes their profile and gets the profile bonus once", async ({ browser }) => {
+  const { page, context } = await members.create(browser);
+  await page.getByRole("link", { name: "Profile" }).click();
+  await expect(page.getByText("Complete your profile to get 50 points.")).toBeVisible();
+  await page.getByLabel("Birthday").fill("1991-03-14");
+  await page.getByLabel("kitchen").check();
+  await page.getByLabel("Email", { exact: true }).check();
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Profile complete: 50 points added.")).toBeVisible();
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("Your birthday is set. To correct it, contact the shop.")).toBeVisible();
+  await page.goto("/activity");
+  await expect(page.getByText("Profile completed")).toHaveCount(1);
+  await context.close();
+});

@@ -43,6 +43,7 @@ const member = await session("member@hearth.test");
 await shot(member.page, "/dashboard", "member-dashboard");
 await shot(member.page, "/rewards", "member-rewards");
 await shot(member.page, "/activity", "member-activity");
+await shot(member.page, "/profile", "member-profile");
 
 const memberKo = await session("member@hearth.test", { locale: "ko" });
 await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: "ko", url: base }]);

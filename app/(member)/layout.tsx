@@ -24,6 +24,7 @@ export default async function MemberLayout({ children }: { children: ReactNode }
           <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
           <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
           <NavLink href="/activity">{t("nav.activity")}</NavLink>
+          <NavLink href="/profile">{t("nav.profile")}</NavLink>
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-5xl px-4 py-6">

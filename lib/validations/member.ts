@@ -14,3 +14,19 @@ export type RedeemRewardInput = z.infer<typeof redeemRewardSchema>;
 export const setLocaleSchema = z.object({ locale: z.enum(locales) }).strict();
 
 export const cancelRedemptionSchema = z.object({ redemptionId: z.number().int().positive().max(2_147_483_647) }).strict();
+
+export const contactChannels = ["email", "inbox"] as const;
+
+export const saveProfileSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    /** YYYY-MM-DD; can be set once (it decides the birthday bonus month) */
+    birthday: z
+      .union([z.literal(""), z.iso.date()])
+      .optional()
+      .refine((value) => !value || (value >= "1900-01-01" && new Date(`${value}T00:00:00Z`).getTime() <= Date.now()), { error: "BIRTHDAY_PAST" }),
+    categories: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
+    channels: z.array(z.enum(contactChannels)).max(contactChannels.length).default([]),
+  })
+  .strict();
+export type SaveProfileInput = z.infer<typeof saveProfileSchema>;

@@ -26,6 +26,7 @@ const { previewOrderAction } = await import("@/lib/actions/preview-order");
 const { createWebhookEndpointAction, setWebhookEndpointActiveAction, resendDeliveryAction } = await import("@/lib/actions/webhooks");
 const { startImportAction } = await import("@/lib/actions/start-import");
 const { cancelRedemptionAction } = await import("@/lib/actions/cancel-redemption");
+const { saveProfileAction } = await import("@/lib/actions/save-profile");
 const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/route");
 
 type Role = CurrentUser["role"];
@@ -244,6 +245,21 @@ describe("member actions act only on the signed-in member", () => {
     expect(result.data?.code).toMatch(/^HRTH-/);
     expect((await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: alice.customerId } })).balance).toBe(aliceBefore.balance - 100);
     expect((await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId: bob.customerId } })).balance).toBe(bobBefore.balance);
+  });
+
+  test("the profile action only ever touches the signed-in member", async () => {
+    sessionUser = alice.user;
+    const bobBefore = await prisma.customer.findUniqueOrThrow({ where: { id: bob.customerId } });
+    const sneaky = await saveProfileAction({ name: "Hacked", categories: [], channels: [], customerId: bob.customerId } as never);
+    expect(sneaky.validationErrors).toBeTruthy();
+    const own = await saveProfileAction({ name: "Alice A.", categories: [], channels: ["inbox"] });
+    expect(own.data?.complete).toBe(false);
+    expect((await prisma.customer.findUniqueOrThrow({ where: { id: bob.customerId } })).name).toBe(bobBefore.name);
+    expect((await prisma.customer.findUniqueOrThrow({ where: { id: alice.customerId } })).name).toBe("Alice A.");
+    sessionUser = staff.ADMIN!;
+    expect((await saveProfileAction({ name: "Staff", categories: [], channels: [] })).serverError?.code).toBe("FORBIDDEN");
+    sessionUser = alice.user;
+    expect((await saveProfileAction({ name: "A", birthday: "2999-01-01", categories: [], channels: [] })).validationErrors).toBeTruthy();
   });
 
   test("a double submit with the same request id redeems once", async () => {

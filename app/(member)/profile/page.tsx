@@ -1,0 +1,38 @@
+import { getTranslations } from "next-intl/server";
+import { Card } from "@/components/ui/card";
+import { requireMember } from "@/lib/auth/current-user";
+import { prisma } from "@/lib/db/prisma";
+import { isRuleActive } from "@/lib/domain/earn-points";
+import { parseActionConfig } from "@/lib/domain/earn-rules";
+import { listShopCategories, readPreferences } from "@/lib/services/member-profile";
+import { ProfileForm } from "./profile-form";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("profile"))("title") };
+}
+
+export default async function ProfilePage() {
+  const { member } = await requireMember();
+  const [t, customer, categories, rule] = await Promise.all([
+    getTranslations("profile"),
+    prisma.customer.findUniqueOrThrow({ where: { id: member.id }, select: { name: true, birthday: true, preferences: true, profileCompletedAt: true } }),
+    listShopCategories(member.programId),
+    prisma.earnRule.findFirst({ where: { programId: member.programId, kind: "PROFILE" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } }),
+  ]);
+  const preferences = readPreferences(customer.preferences);
+  const bonus = rule && isRuleActive({ rule, at: new Date() }) ? parseActionConfig("PROFILE", rule.config).points : 0;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <p className="max-w-3xl text-stone-700">{t("intro")}</p>
+      {bonus > 0 && !customer.profileCompletedAt ? <p className="font-semibold text-brand-800">{t("bonus", { count: bonus })}</p> : null}
+      <Card>
+        <ProfileForm
+          birthdayLocked={customer.birthday !== null}
+          categories={[...new Set([...categories, ...preferences.categories])]}
+          initial={{ name: customer.name, birthday: customer.birthday?.toISOString().slice(0, 10) ?? "", categories: preferences.categories, channels: preferences.channels }}
+        />
+      </Card>
+    </div>
+  );
+}
