@@ -1,7 +1,7 @@
 import "server-only";
 import { cache } from "react";
 import { isRuleActive } from "@/lib/domain/earn-points";
-import { parseActionConfig } from "@/lib/domain/earn-rules";
+import { parseActionConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
 import { tierProgress } from "@/lib/domain/tiers";
 import { getMemberPoints } from "./member-points";
 import { prisma } from "./prisma";
@@ -81,17 +81,20 @@ export async function getMemberRedemptions(customerId: number, limit = 20) {
   });
 }
 
+/** An action rule's settings when it is on and inside its window now; null otherwise. */
+export async function getActiveActionConfig(programId: number, kind: ActionKind, at = new Date()): Promise<ActionConfig | null> {
+  const rule = await prisma.earnRule.findFirst({ where: { programId, kind }, select: { config: true, isActive: true, startsAt: true, endsAt: true } });
+  if (!rule || !isRuleActive({ rule, at })) return null;
+  return parseActionConfig(kind, rule.config);
+}
+
 /** Points the sign-up rule pays right now (0 when it's off or outside its window). */
 export async function getWelcomeBonus(programId: number, at = new Date()): Promise<number> {
-  const rule = await prisma.earnRule.findFirst({ where: { programId, kind: "SIGNUP" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } });
-  if (!rule || !isRuleActive({ rule, at })) return 0;
-  return parseActionConfig("SIGNUP", rule.config).points;
+  return (await getActiveActionConfig(programId, "SIGNUP", at))?.points ?? 0;
 }
 
 /** The referral rule's points for friend and referrer, when it is on. */
 export async function getReferralRule(programId: number, at = new Date()): Promise<{ points: number; referrerPoints: number } | null> {
-  const rule = await prisma.earnRule.findFirst({ where: { programId, kind: "REFERRAL" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } });
-  if (!rule || !isRuleActive({ rule, at })) return null;
-  const config = parseActionConfig("REFERRAL", rule.config);
-  return { points: config.points, referrerPoints: config.referrerPoints };
+  const config = await getActiveActionConfig(programId, "REFERRAL", at);
+  return config ? { points: config.points, referrerPoints: config.referrerPoints } : null;
 }

@@ -2,8 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/current-user";
 import { prisma } from "@/lib/db/prisma";
-import { isRuleActive } from "@/lib/domain/earn-points";
-import { parseActionConfig } from "@/lib/domain/earn-rules";
+import { getActiveActionConfig } from "@/lib/db/member-reads";
 import { listShopCategories, readPreferences } from "@/lib/services/member-profile";
 import { ProfileForm } from "./profile-form";
 
@@ -17,10 +16,10 @@ export default async function ProfilePage() {
     getTranslations("profile"),
     prisma.customer.findUniqueOrThrow({ where: { id: member.id }, select: { name: true, birthday: true, preferences: true, profileCompletedAt: true } }),
     listShopCategories(member.programId),
-    prisma.earnRule.findFirst({ where: { programId: member.programId, kind: "PROFILE" }, select: { config: true, isActive: true, startsAt: true, endsAt: true } }),
+    getActiveActionConfig(member.programId, "PROFILE"),
   ]);
   const preferences = readPreferences(customer.preferences);
-  const bonus = rule && isRuleActive({ rule, at: new Date() }) ? parseActionConfig("PROFILE", rule.config).points : 0;
+  const bonus = rule?.points ?? 0;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
