@@ -4,8 +4,8 @@ import { AppError } from "@/lib/domain/app-error";
 import type { AdjustPointsInput } from "@/lib/validations/console";
 import { writeAudit } from "./audit";
 import {
-  TX_OPTIONS, addMonths, creditPoints, debitPoints, ensureMemberAccount, ensureSystemAccounts, finishLedgerTransaction, hashRequest,
-  lockLots, lockMemberAccount, openLedgerTransaction,
+  TX_OPTIONS, creditPoints, debitPoints, ensureMemberAccount, ensureSystemAccounts, finishLedgerTransaction, hashRequest,
+  lockLots, lockMemberAccount, lotExpiry, openLedgerTransaction,
 } from "./ledger-core";
 import type { ProgramSettings } from "./program";
 
@@ -41,7 +41,7 @@ export async function adjustPoints({ program, actorUserId, input, at = new Date(
         transactionId: opened.id,
         points: input.points,
         availableAt: at,
-        expiresAt: program.expiryMonths ? addMonths(at, program.expiryMonths) : null,
+        expiresAt: lotExpiry(program, at),
         createdAt: at,
       }));
     } else {

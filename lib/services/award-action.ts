@@ -1,11 +1,11 @@
 import "server-only";
-import { prisma, type Tx } from "@/lib/db/prisma";
+import type { Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { isRuleActive } from "@/lib/domain/earn-points";
 import { eventTypes, limitPeriodStart, type ActionKind, type EventType } from "@/lib/domain/earn-rules";
 import { loadEarningConfig, type ActionRuleDef, type EarningConfig } from "./earning-config";
 import {
-  TX_OPTIONS, creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
+  creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
 } from "./ledger-core";
 import type { ProgramSettings } from "./program";
 import { emitWebhookEvent } from "./webhook-events";
@@ -124,8 +124,4 @@ export async function recordEventInTx(tx: Tx, input: RecordEventInput): Promise<
     at,
     note: input.externalId,
   });
-}
-
-export function recordEvent(input: RecordEventInput) {
-  return prisma.$transaction((tx) => recordEventInTx(tx, input), TX_OPTIONS);
 }

@@ -5,7 +5,7 @@ import { parseBalancesCsv, parseOrdersCsv, type ImportBalance, type ImportOrder,
 import { calculateOrderEarning } from "@/lib/domain/earn-points";
 import { addDays } from "@/lib/domain/dates";
 import { loadEarningConfig, type EarningConfig } from "./earning-config";
-import { TX_OPTIONS, creditPoints, ensureSystemAccounts, hashRequest, lotExpiry, openLedgerTransaction } from "./ledger-core";
+import { TX_OPTIONS, creditPoints, ensureMemberAccount, ensureSystemAccounts, hashRequest, lotExpiry, openLedgerTransaction } from "./ledger-core";
 import { getProgramById, type ProgramSettings } from "./program";
 import { recordOrderInTx } from "./record-order";
 import { writeAudit } from "./audit";
@@ -296,9 +296,7 @@ async function importBalanceBatch(tx: Tx, program: ProgramSettings, batch: Impor
       outcomes.push(existing.requestHash === requestHash ? "skipped" : { error: `${balance.memberExternalId} already has an imported opening balance with a different amount` });
       continue;
     }
-    const accountId = customer.accountId ?? (await tx.$queryRaw<{ id: number }[]>`
-      INSERT INTO "LedgerAccount" ("programId", "kind", "customerId") VALUES (${program.id}, 'MEMBER', ${customer.id})
-      ON CONFLICT ("customerId") DO UPDATE SET "customerId" = EXCLUDED."customerId" RETURNING "id"`)[0].id;
+    const accountId = customer.accountId ?? (await ensureMemberAccount(tx, program.id, customer.id));
     const opened = await openLedgerTransaction(tx, {
       programId: program.id, kind: "BONUS", source: "import", idempotencyKey: `opening:${customer.id}`, requestHash,
       customerId: customer.id, reason: "opening_balance", note: balance.note || "import", at,
