@@ -1,18 +1,14 @@
 import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
+import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { handleApi } from "@/lib/api/handle-api";
 import { getMemberPoints } from "@/lib/db/member-points";
-import { AppError } from "@/lib/domain/app-error";
 import { findMemberByExternalId } from "@/lib/services/find-member";
-import { externalIdParamSchema } from "@/lib/validations/api";
 
-type Context = { params: Promise<{ externalId: string }> };
-
-export const GET = handleApi(async (request: Request, context: Context) => {
+export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
-  const parsed = externalIdParamSchema.safeParse((await context.params).externalId);
-  if (!parsed.success) throw new AppError("MEMBER_NOT_FOUND");
-  const member = await findMemberByExternalId(caller.programId, parsed.data);
+  const parsed = await memberIdFromPath(context);
+  const member = await findMemberByExternalId(caller.programId, parsed);
   const points = await getMemberPoints(member.id);
   return NextResponse.json({
     externalId: member.externalId,

@@ -1,20 +1,17 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
+import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
-import { AppError } from "@/lib/domain/app-error";
 import { findMemberByExternalId } from "@/lib/services/find-member";
 import { redeemRewardInTx } from "@/lib/services/redeem-reward";
-import { createRedemptionSchema, externalIdParamSchema } from "@/lib/validations/api";
+import { createRedemptionSchema } from "@/lib/validations/api";
 
-type Context = { params: Promise<{ externalId: string }> };
-
-export const POST = handleApi(async (request: Request, context: Context) => {
+export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
-  const externalId = externalIdParamSchema.safeParse((await context.params).externalId);
-  if (!externalId.success) throw new AppError("MEMBER_NOT_FOUND");
+  const externalId = await memberIdFromPath(context);
   const input = await readJson(request, createRedemptionSchema);
-  const member = await findMemberByExternalId(caller.programId, externalId.data);
+  const member = await findMemberByExternalId(caller.programId, externalId);
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "redemptions", member: member.id, input } }, async (tx) => {
     const result = await redeemRewardInTx(tx, {
       programId: caller.programId,
