@@ -58,7 +58,7 @@ const rewardSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
-  kind: z.enum(["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK"]),
+  kind: z.enum(["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK", "EXPERIENCE"]),
   costPoints: z.number().int(),
   value: z.number().nullable(),
   percentOff: z.number().int().nullable(),

@@ -1,8 +1,10 @@
 import "server-only";
 import { cache } from "react";
+import { Prisma } from "@/lib/db/generated/client";
 import { isRuleActive } from "@/lib/domain/earn-points";
 import { parseActionConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
-import { tierProgress } from "@/lib/domain/tiers";
+import { tierOutlook, windowStart, type Contribution } from "@/lib/domain/tiers";
+import { loadTierSetup } from "@/lib/services/tiers";
 import { getMemberPoints } from "./member-points";
 import { prisma } from "./prisma";
 
@@ -36,27 +38,44 @@ export async function getMemberActivity(customerId: number, { limit = 20, offset
     LIMIT ${limit} OFFSET ${offset}`;
 }
 
-export const getMemberOverview = cache(async (customerId: number) => {
+export const getMemberOverview = cache(async (customerId: number, at: Date = new Date()) => {
   const customer = await prisma.customer.findUniqueOrThrow({
     where: { id: customerId },
-    select: { id: true, name: true, email: true, externalId: true, enrolledAt: true, programId: true, tier: { select: { id: true, name: true } } },
+    select: {
+      id: true, name: true, email: true, externalId: true, enrolledAt: true, programId: true, tierFloorId: true, tierGraceUntil: true,
+      tier: { select: { id: true, name: true } },
+    },
   });
-  const [points, tiers, spend, rule] = await Promise.all([
+  const [points, setup, rule, exclusiveRewards] = await Promise.all([
     getMemberPoints(customerId),
-    prisma.tier.findMany({ where: { programId: customer.programId }, select: { id: true, name: true, rank: true, minSpendCents: true }, orderBy: { rank: "asc" } }),
-    prisma.$queryRaw<{ spend: number }[]>`
-      SELECT COALESCE(SUM("totalCents" - "returnedCents"), 0)::int AS "spend" FROM "Order"
-      WHERE "customerId" = ${customerId} AND "placedAt" > now() - interval '12 months'`,
+    loadTierSetup(prisma, customer.programId),
     prisma.earnRule.findFirst({ where: { programId: customer.programId, kind: "SPEND" }, select: { tierMultipliers: true } }),
+    prisma.reward.findMany({ where: { programId: customer.programId, isActive: true, NOT: { tierIds: { isEmpty: true } } }, select: { tierIds: true } }),
   ]);
-  const spendCents = spend[0]?.spend ?? 0;
+  const amount = setup.policy.basis === "POINTS"
+    ? Prisma.sql`(o."pointsEarned" - COALESCE((SELECT SUM(l."pointsReversed") FROM "OrderLine" l WHERE l."orderId" = o."id"), 0))`
+    : Prisma.sql`(o."totalCents" - o."returnedCents")`;
+  const contributions = await prisma.$queryRaw<Contribution[]>`
+    SELECT o."placedAt" AS "at", ${amount}::int AS "amount" FROM "Order" o
+    WHERE o."customerId" = ${customerId} AND o."placedAt" >= ${windowStart({ window: setup.policy.window, at })} AND o."placedAt" <= ${at}`;
   const multipliers = (rule?.tierMultipliers ?? {}) as Record<string, number>;
+  const outlook = tierOutlook({
+    tiers: setup.tiers,
+    policy: setup.policy,
+    contributions,
+    state: { tierId: customer.tier?.id ?? null, floorTierId: customer.tierFloorId, graceUntil: customer.tierGraceUntil },
+    at,
+  });
   return {
     customer,
     points,
-    spendCents,
-    progress: tierProgress({ tiers, spendCents }),
-    tiers: tiers.map((tier) => ({ ...tier, multiplierBps: multipliers[String(tier.id)] ?? 10_000 })),
+    policy: setup.policy,
+    outlook,
+    tiers: setup.tiers.map((tier) => ({
+      ...tier,
+      multiplierBps: multipliers[String(tier.id)] ?? 10_000,
+      exclusiveRewards: exclusiveRewards.filter((reward) => reward.tierIds.includes(tier.id)).length,
+    })),
   };
 });
 

@@ -1,29 +1,241 @@
-export type TierDef = { id: number; name: string; rank: number; minSpendCents: number };
+import { addDays, addMonths } from "./dates";
 
-/** The highest tier whose spend threshold the member meets; tiers sorted by rank. */
-export function resolveTier({ tiers, spendCents }: { tiers: TierDef[]; spendCents: number }): TierDef | null {
+export const tierBases = ["SPEND", "POINTS"] as const;
+export const tierWindows = ["ROLLING_12_MONTHS", "CALENDAR_YEAR"] as const;
+export type TierBasis = (typeof tierBases)[number];
+export type TierWindow = (typeof tierWindows)[number];
+export type TierPolicy = { basis: TierBasis; window: TierWindow; graceDays: number };
+
+export type TierDef = { id: number; name: string; rank: number; minSpendCents: number; minPoints: number };
+
+/** Why a member's tier moved; recorded on every TierChange and sent with `tier.changed`. */
+export type TierChangeReason = "qualified" | "floor" | "below_threshold" | "grace_expired" | "config_change" | "floor_removed";
+
+/** A dated amount that counts towards a tier: an order's net spend in cents, or its net points. */
+export type Contribution = { at: Date; amount: number };
+
+export const defaultTierPolicy: TierPolicy = { basis: "SPEND", window: "ROLLING_12_MONTHS", graceDays: 30 };
+
+export function tierThreshold({ tier, basis }: { tier: TierDef; basis: TierBasis }): number {
+  return basis === "POINTS" ? tier.minPoints : tier.minSpendCents;
+}
+
+const byRank = (tiers: TierDef[]) => [...tiers].sort((a, b) => a.rank - b.rank);
+const rankOf = (tier: TierDef | null) => tier?.rank ?? Number.NEGATIVE_INFINITY;
+
+/** The highest tier whose threshold the amount meets. */
+export function resolveTier({ tiers, basis = "SPEND", amount }: { tiers: TierDef[]; basis?: TierBasis; amount: number }): TierDef | null {
   let current: TierDef | null = null;
-  for (const tier of [...tiers].sort((a, b) => a.rank - b.rank)) {
-    if (spendCents >= tier.minSpendCents) current = tier;
+  for (const tier of byRank(tiers)) {
+    if (amount >= tierThreshold({ tier, basis })) current = tier;
   }
   return current;
 }
 
-export type TierProgress = {
+const yearStart = (year: number) => new Date(Date.UTC(year, 0, 1));
+
+/** The earliest moment a contribution can still count on `at` (calendar years: last year's too). */
+export function windowStart({ window, at }: { window: TierWindow; at: Date }): Date {
+  return window === "CALENDAR_YEAR" ? yearStart(at.getUTCFullYear() - 1) : addMonths(at, -12);
+}
+
+/**
+ * What holds a tier on `at`. Rolling: the sum over the 12 months up to `at`. Calendar year:
+ * the better of this year and last year, so a tier reached in a year lasts through the next.
+ */
+export function qualifyingAmount({ policy, contributions, at }: { policy: TierPolicy; contributions: Contribution[]; at: Date }): number {
+  if (policy.window === "CALENDAR_YEAR") {
+    const { thisYear, lastYear } = calendarSums({ contributions, at });
+    return Math.max(thisYear, lastYear);
+  }
+  const from = addMonths(at, -12);
+  return contributions.filter((c) => c.at > from && c.at <= at).reduce((sum, c) => sum + c.amount, 0);
+}
+
+function calendarSums({ contributions, at }: { contributions: Contribution[]; at: Date }) {
+  const year = at.getUTCFullYear();
+  let thisYear = 0;
+  let lastYear = 0;
+  for (const c of contributions) {
+    if (c.at > at) continue;
+    const y = c.at.getUTCFullYear();
+    if (y === year) thisYear += c.amount;
+    else if (y === year - 1) lastYear += c.amount;
+  }
+  return { thisYear, lastYear };
+}
+
+export type TierState = { tierId: number | null; floorTierId: number | null; graceUntil: Date | null };
+export type TierDecision = { tierId: number | null; graceUntil: Date | null; reason: TierChangeReason | null; graceStarted: boolean };
+
+/**
+ * The tier a member should hold. Moving up is immediate (qualifying or a manual floor).
+ * Moving down only happens on a review (the periodic job or a configuration change), never on
+ * an order, and only after the grace period: the first review that finds the member below
+ * their tier starts it, a review after it has passed moves them to what they qualify for.
+ */
+export function evaluateTier({
+  tiers,
+  policy,
+  amount,
+  state,
+  at,
+  mode,
+}: {
+  tiers: TierDef[];
+  policy: TierPolicy;
+  amount: number;
+  state: TierState;
+  at: Date;
+  mode: "order" | "review";
+}): TierDecision {
+  const earned = resolveTier({ tiers, basis: policy.basis, amount });
+  const floor = tiers.find((tier) => tier.id === state.floorTierId) ?? null;
+  const target = rankOf(floor) > rankOf(earned) ? floor : earned;
+  const current = tiers.find((tier) => tier.id === state.tierId) ?? null;
+  const keep = { tierId: current?.id ?? null, graceUntil: state.graceUntil, reason: null, graceStarted: false };
+
+  if (rankOf(target) > rankOf(current)) {
+    return { tierId: target!.id, graceUntil: null, reason: target === floor && target !== earned ? "floor" : "qualified", graceStarted: false };
+  }
+  if (rankOf(target) === rankOf(current)) return { ...keep, graceUntil: null };
+  if (mode === "order") return keep;
+  if (policy.graceDays <= 0) return { tierId: target?.id ?? null, graceUntil: null, reason: "below_threshold", graceStarted: false };
+  if (state.graceUntil === null) return { ...keep, graceUntil: addDays(at, policy.graceDays), graceStarted: true };
+  if (state.graceUntil <= at) return { tierId: target?.id ?? null, graceUntil: null, reason: "grace_expired", graceStarted: false };
+  return keep;
+}
+
+export type TierKeep =
+  | { kind: "base" }
+  | { kind: "floor" }
+  /** the amount stays above the tier's threshold until this day (then grace starts) */
+  | { kind: "secure"; until: Date }
+  /** this much more is needed by this day to hold the tier after it */
+  | { kind: "needs"; remaining: number; by: Date | null }
+  /** below the threshold: the tier ends on `until` unless `remaining` more is reached */
+  | { kind: "grace"; until: Date; remaining: number };
+
+export type TierOutlook = {
   current: TierDef | null;
   next: TierDef | null;
-  remainingCents: number;
-  /** 0..100, progress from the current threshold to the next one */
-  percent: number;
+  /** the amount that counts towards the next tier */
+  amount: number;
+  toNext: { remaining: number; by: Date | null; percent: number } | null;
+  keep: TierKeep | null;
 };
 
-export function tierProgress({ tiers, spendCents }: { tiers: TierDef[]; spendCents: number }): TierProgress {
-  const sorted = [...tiers].sort((a, b) => a.rank - b.rank);
-  const current = resolveTier({ tiers: sorted, spendCents });
-  const next = sorted.find((tier) => tier.minSpendCents > spendCents) ?? null;
-  if (!next) return { current, next: null, remainingCents: 0, percent: 100 };
-  const floor = current?.minSpendCents ?? 0;
-  const span = next.minSpendCents - floor;
-  const percent = span <= 0 ? 0 : Math.min(100, Math.max(0, Math.floor(((spendCents - floor) * 100) / span)));
-  return { current, next, remainingCents: next.minSpendCents - spendCents, percent };
+const yearEnd = (year: number) => new Date(Date.UTC(year, 11, 31));
+
+/**
+ * What a member sees: what is left to reach the next tier and by when, and what keeps the
+ * current one. Rolling window: progress holds until the oldest counted order leaves the 12
+ * months. Calendar year: this year's amount must reach the threshold by 31 December.
+ */
+export function tierOutlook({
+  tiers,
+  policy,
+  contributions,
+  state,
+  at,
+}: {
+  tiers: TierDef[];
+  policy: TierPolicy;
+  contributions: Contribution[];
+  state: TierState;
+  at: Date;
+}): TierOutlook {
+  const sorted = byRank(tiers);
+  const current = sorted.find((tier) => tier.id === state.tierId) ?? null;
+  const threshold = (tier: TierDef) => tierThreshold({ tier, basis: policy.basis });
+  const next = sorted.find((tier) => tier.rank > rankOf(current)) ?? null;
+  const isCalendar = policy.window === "CALENDAR_YEAR";
+  const year = at.getUTCFullYear();
+  const inWindow = contributions.filter((c) => c.at > addMonths(at, -12) && c.at <= at).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const rollingAmount = inWindow.reduce((sum, c) => sum + c.amount, 0);
+  const { thisYear } = calendarSums({ contributions, at });
+  const amount = isCalendar ? thisYear : rollingAmount;
+
+  let toNext: TierOutlook["toNext"] = null;
+  if (next) {
+    const remaining = Math.max(0, threshold(next) - amount);
+    const floor = current ? Math.min(threshold(current), threshold(next)) : 0;
+    const span = threshold(next) - floor;
+    const percent = span <= 0 ? 100 : Math.min(100, Math.max(0, Math.floor(((amount - floor) * 100) / span)));
+    const by = isCalendar ? yearEnd(year) : inWindow.length > 0 ? addMonths(inWindow[0].at, 12) : null;
+    toNext = { remaining, by, percent };
+  }
+
+  let keep: TierKeep | null = null;
+  if (current) {
+    const needed = threshold(current);
+    const floorTier = sorted.find((tier) => tier.id === state.floorTierId) ?? null;
+    if (floorTier && floorTier.rank >= current.rank) keep = { kind: "floor" };
+    else if (needed <= 0) keep = { kind: "base" };
+    else if (state.graceUntil) keep = { kind: "grace", until: state.graceUntil, remaining: Math.max(0, needed - amount) };
+    else if (isCalendar) keep = thisYear >= needed ? { kind: "secure", until: yearEnd(year + 1) } : { kind: "needs", remaining: needed - thisYear, by: yearEnd(year) };
+    else if (rollingAmount < needed) keep = { kind: "needs", remaining: needed - rollingAmount, by: null };
+    else {
+      // walk the counted orders oldest first: the day the sum would drop below the threshold
+      let left = rollingAmount;
+      let until: Date | null = null;
+      for (const c of inWindow) {
+        left -= c.amount;
+        if (left < needed) {
+          until = addMonths(c.at, 12);
+          break;
+        }
+      }
+      keep = { kind: "secure", until: until ?? addMonths(at, 12) };
+    }
+  }
+  return { current, next, amount, toNext, keep };
+}
+
+export type TierMoves = { up: number; down: number; unchanged: number; byTier: { tierId: number | null; before: number; after: number }[] };
+
+/**
+ * How many members a tier configuration would move, for the preview before saving. `after` is
+ * where each member would stand once any grace period has run out (moves down are counted even
+ * though they wait for the grace period).
+ */
+export function previewTierMoves({
+  members,
+  before,
+  after,
+  policy,
+}: {
+  members: { tierId: number | null; floorTierId: number | null; amount: number }[];
+  before: TierDef[];
+  after: TierDef[];
+  policy: TierPolicy;
+}): TierMoves {
+  const counts = new Map<number | null, { before: number; after: number }>();
+  const bump = (tierId: number | null, key: "before" | "after") => {
+    const entry = counts.get(tierId) ?? { before: 0, after: 0 };
+    entry[key] += 1;
+    counts.set(tierId, entry);
+  };
+  let up = 0;
+  let down = 0;
+  let unchanged = 0;
+  const sortedAfter = byRank(after);
+  for (const member of members) {
+    const earned = resolveTier({ tiers: sortedAfter, basis: policy.basis, amount: member.amount });
+    const floor = sortedAfter.find((tier) => tier.id === member.floorTierId) ?? null;
+    const target = rankOf(floor) > rankOf(earned) ? floor : earned;
+    bump(member.tierId, "before");
+    bump(target?.id ?? null, "after");
+    const fromAfter = sortedAfter.find((tier) => tier.id === member.tierId);
+    const fromBefore = before.find((tier) => tier.id === member.tierId);
+    if ((target?.id ?? null) === member.tierId) unchanged += 1;
+    else if (!target) down += 1;
+    else if (!fromBefore) up += 1;
+    // a kept tier compares by its new rank; a deleted one by what it asked for
+    else if (fromAfter ? target.rank > fromAfter.rank : tierThreshold({ tier: target, basis: policy.basis }) >= tierThreshold({ tier: fromBefore, basis: policy.basis })) up += 1;
+    else down += 1;
+  }
+  const ids = [...sortedAfter.map((tier) => tier.id), ...byRank(before).filter((tier) => !after.some((a) => a.id === tier.id)).map((tier) => tier.id), null];
+  const byTier = ids.map((tierId) => ({ tierId, ...(counts.get(tierId) ?? { before: 0, after: 0 }) }));
+  return { up, down, unchanged, byTier };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import type { Promotion, SpendRule } from "@/lib/domain/earn-points";
 import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
-import type { TierDef } from "@/lib/domain/tiers";
+import { defaultTierPolicy, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
+import { toTierPolicy } from "./tiers";
 
 export type SpendRuleDef = SpendRule & { id: number; version: number };
 export type PromotionDef = Promotion & { name: string; totalCapPoints: number | null };
@@ -13,6 +14,7 @@ export type EarningConfig = {
   promotions: PromotionDef[];
   actions: Partial<Record<ActionKind, ActionRuleDef>>;
   tiers: TierDef[];
+  tierPolicy: TierPolicy;
 };
 
 type RuleRow = {
@@ -61,19 +63,21 @@ export function invalidateEarningConfig(programId?: number) {
  * caller's transaction so a console change applies to the very next order.
  */
 export async function loadEarningConfig(tx: Tx, programId: number): Promise<EarningConfig> {
-  const [row] = await tx.$queryRaw<{ rules: RuleRow[] | null; tiers: TierDef[] | null }[]>`
+  const [row] = await tx.$queryRaw<{ rules: RuleRow[] | null; tiers: TierDef[] | null; policy: { tierBasis: string; tierWindow: string; tierGraceDays: number } | null }[]>`
     SELECT
       (SELECT json_agg(json_build_object('id', r."id", 'kind', r."kind", 'name', r."name", 'version', r."version",
               'pointsPerUnitHundredths', r."pointsPerUnitHundredths", 'tierMultipliers', r."tierMultipliers", 'config', r."config",
               'totalCapPoints', r."totalCapPoints", 'isActive', r."isActive", 'startsAt', r."startsAt", 'endsAt', r."endsAt") ORDER BY r."id")
          FROM "EarnRule" r WHERE r."programId" = ${programId}) AS "rules",
-      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents") ORDER BY t."rank")
-         FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers"`;
-  return buildEarningConfig(row.rules ?? [], row.tiers ?? []);
+      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents", 'minPoints', t."minPoints") ORDER BY t."rank")
+         FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers",
+      (SELECT json_build_object('tierBasis', p."tierBasis", 'tierWindow', p."tierWindow", 'tierGraceDays', p."tierGraceDays")
+         FROM "Program" p WHERE p."id" = ${programId}) AS "policy"`;
+  return buildEarningConfig(row.rules ?? [], row.tiers ?? [], row.policy ? toTierPolicy(row.policy) : defaultTierPolicy);
 }
 
-export function buildEarningConfig(rules: RuleRow[], tiers: TierDef[]): EarningConfig {
-  const config: EarningConfig = { rule: null, promotions: [], actions: {}, tiers };
+export function buildEarningConfig(rules: RuleRow[], tiers: TierDef[], tierPolicy: TierPolicy = defaultTierPolicy): EarningConfig {
+  const config: EarningConfig = { rule: null, promotions: [], actions: {}, tiers, tierPolicy };
   for (const rule of rules) {
     const window = { isActive: rule.isActive, startsAt: utc(rule.startsAt), endsAt: utc(rule.endsAt) };
     if (rule.kind === "SPEND") {

@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
-import { resolveTier, type TierDef } from "@/lib/domain/tiers";
+import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
 import { awardActionInTx } from "./award-action";
 import { getCachedEarningConfig, loadEarningConfig, type EarningConfig } from "./earning-config";
 import {
@@ -12,6 +12,7 @@ import {
 } from "./ledger-core";
 import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
+import { qualifyingAmountSql, writeTierChanges } from "./tiers";
 
 export type OrderLineInput = { sku: string; category?: string | null; quantity: number; unitPriceCents: number };
 
@@ -28,17 +29,29 @@ export type RecordOrderInput = {
 
 export type RecordOrderResult = { orderId: number; pointsEarned: number; pointsPending: number; tier: string | null };
 
-type CustomerRow = { id: number; enrolledAt: Date | null; tierId: number | null; accountId: number | null; spendCents: number; referredById: number | null };
+type CustomerRow = {
+  id: number;
+  enrolledAt: Date | null;
+  tierId: number | null;
+  tierFloorId: number | null;
+  tierGraceUntil: Date | null;
+  accountId: number | null;
+  /** what already counts towards a tier before this order (see lib/domain/tiers) */
+  tierAmount: number;
+  referredById: number | null;
+};
+
+/** A tier move this order causes (up only: orders never move a member down). */
+type TierMove = { to: TierDef; from: TierDef | null; amount: number } | null;
 
 export { loadEarningConfig, type EarningConfig };
 
-/** The customer, their points account and their net spend in the 12 months before `at`. */
-async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date): Promise<CustomerRow> {
+/** The customer, their points account and what counts towards their tier on `at`. */
+async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy): Promise<CustomerRow> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
   const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."enrolledAt", c."tierId", c."referredById", a."id" AS "accountId",
-      (SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o
-        WHERE o."customerId" = c."id" AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at})::int AS "spendCents"
+    SELECT c."id", c."enrolledAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
+      ${qualifyingAmountSql(policy, at)} AS "tierAmount"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
     WHERE c."programId" = ${programId} AND ${match}`;
   if (rows.length === 0) throw new AppError("MEMBER_NOT_FOUND");
@@ -55,9 +68,10 @@ async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput[
  */
 export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
   const { program } = input;
-  const customer = await findCustomer(tx, program.id, input.member, input.placedAt);
+  const loaded = preloaded ?? (await loadEarningConfig(tx, program.id));
+  const customer = await findCustomer(tx, program.id, input.member, input.placedAt, loaded.tierPolicy);
   const isMember = customer.enrolledAt !== null;
-  const config = isMember ? (preloaded ?? (await loadEarningConfig(tx, program.id))) : null;
+  const config = isMember ? loaded : null;
   let earn = calculateOrderEarning({ rule: config?.rule ?? null, promotions: config?.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt });
 
   let accountId = customer.accountId;
@@ -74,12 +88,12 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
     }
   }
 
-  const tier = isMember && config ? resolveTier({ tiers: config.tiers, spendCents: customer.spendCents + input.totalCents }) : null;
+  const tier = isMember && config ? tierMoveFor(config, customer, input, earn.total) : null;
   // The common case (no promotion, not a referral's first order, an existing account, expiry
   // after earning) is written in one statement; everything else takes the step-by-step path.
   const isSimple = isMember && config !== null && earn.promotions.length === 0 && customer.accountId !== null
-    && program.expiryPolicy !== "INACTIVITY" && !(customer.referredById && input.totalCents > 0);
-  if (isSimple) return writeSimpleOrder(tx, { input, customer: { ...customer, accountId: customer.accountId! }, config: config!, earn, tier });
+    && program.expiryPolicy !== "INACTIVITY" && !(customer.referredById && input.totalCents > 0) && tier === null && customer.tierGraceUntil === null;
+  if (isSimple) return writeSimpleOrder(tx, { input, customer: { ...customer, accountId: customer.accountId! }, config: config!, earn });
 
   const inserted = await tx.$queryRaw<{ id: number }[]>`
     INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
@@ -97,17 +111,17 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
 
   if (!isMember || !config) return { orderId, pointsEarned: 0, pointsPending: 0, tier: null };
 
-  if (tier && tier.id !== customer.tierId) {
-    await tx.$executeRaw`UPDATE "Customer" SET "tierId" = ${tier.id} WHERE "id" = ${customer.id}`;
-    await emitWebhookEvent(tx, {
+  if (tier) {
+    await writeTierChanges(tx, {
       programId: program.id,
-      type: "tier.changed",
-      dedupeKey: `tier.changed:order:${orderId}`,
-      payload: { customerId: customer.id, fromTierId: customer.tierId, toTierId: tier.id, tier: tier.name, reason: "order", orderId },
+      policy: config.tierPolicy,
+      changes: [{ customerId: customer.id, from: tier.from, to: tier.to, reason: "qualified", amount: tier.amount, orderId }],
       at: input.placedAt,
     });
+  } else if (customer.tierGraceUntil && reachesCurrentTier(config, customer, input, earn.total)) {
+    await tx.$executeRaw`UPDATE "Customer" SET "tierGraceUntil" = NULL WHERE "id" = ${customer.id}`;
   }
-  const tierName = tier?.name ?? null;
+  const tierName = tier?.to.name ?? currentTierName(config, customer);
   if (customer.referredById && input.totalCents > 0) await payReferral(tx, { program, config, friendId: customer.id, referrerId: customer.referredById, orderId, at: input.placedAt });
   if (earn.total === 0) return { orderId, pointsEarned: 0, pointsPending: 0, tier: tierName };
 
@@ -161,35 +175,24 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
 }
 
 /**
- * The order, its lines, the tier change, the EARN transaction with its entries (debt repaid
+ * The order, its lines, the EARN transaction with its entries (debt repaid
  * first), the lot, the balance and the outbox events, in a single statement: one round trip
  * instead of ten. The account row is locked inside the statement before it is updated.
  */
 async function writeSimpleOrder(
   tx: Tx,
-  { input, customer, config, earn, tier }: { input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown; tier: TierDef | null },
+  { input, customer, config, earn }: { input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown },
 ): Promise<RecordOrderResult> {
   const { program } = input;
   const points = earn.total;
   const at = input.placedAt;
   const availableAt = addDays(at, program.pendingDays);
   const expiresAt = lotExpiry(program, at);
-  const tierChanged = tier !== null && tier.id !== customer.tierId;
   const lines = Prisma.join(
     input.lines.map(
       (line, index) => Prisma.sql`(${index + 1}::int, ${line.sku}::text, ${line.category ?? null}::text, ${line.quantity}::int, ${line.unitPriceCents}::int, ${earn.linePoints[index]}::int)`,
     ),
   );
-  const tierSql = tierChanged
-    ? Prisma.sql`,
-      tier_update AS (UPDATE "Customer" SET "tierId" = ${tier.id} FROM o WHERE "Customer"."id" = ${customer.id}),
-      tier_event AS (
-        INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
-        SELECT ${program.id}, 'tier.changed', 'tier.changed:order:' || o."id",
-          jsonb_build_object('customerId', ${customer.id}::int, 'fromTierId', ${customer.tierId}::int, 'toTierId', ${tier.id}::int, 'tier', ${tier.name}::text,
-            'reason', 'order', 'orderId', o."id", 'occurredAt', ${at.toISOString()}::text)
-        FROM o ON CONFLICT ("programId", "dedupeKey") DO NOTHING)`
-    : Prisma.empty;
   let ledgerSql = Prisma.empty;
   if (points > 0) {
     const system = await ensureSystemAccounts(tx, program.id);
@@ -230,12 +233,12 @@ async function writeSimpleOrder(
     order_lines AS (
       INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "pointsEarned")
       SELECT o."id", v.n, v.sku, v.category, v.quantity, v.unit, v.points FROM o, (VALUES ${lines}) AS v(n, sku, category, quantity, unit, points))
-    ${tierSql}${ledgerSql}
+    ${ledgerSql}
     SELECT o."id" AS "orderId", ${points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`NULL::int`} AS "repaid" FROM o`;
   if (rows.length === 0) throw new AppError("ORDER_EXISTS");
   const credited = points - (rows[0].repaid ?? 0);
   const isPending = availableAt > new Date();
-  return { orderId: rows[0].orderId, pointsEarned: points, pointsPending: isPending ? credited : 0, tier: (tier ?? null)?.name ?? null };
+  return { orderId: rows[0].orderId, pointsEarned: points, pointsPending: isPending ? credited : 0, tier: currentTierName(config, customer) };
 }
 
 /** What the member may still earn from orders today and this month under the spend rule's caps. */
@@ -290,4 +293,41 @@ export async function recordOrder(input: RecordOrderInput) {
   // connection while this transaction holds one
   const config = await getCachedEarningConfig(input.program.id);
   return prisma.$transaction((tx) => recordOrderInTx(tx, input, config), TX_OPTIONS);
+}
+
+/** What this order adds towards a tier: its total, or (basis POINTS) the points it earns. */
+function orderTierAmount(config: EarningConfig, input: RecordOrderInput, points: number) {
+  return config.tierPolicy.basis === "POINTS" ? points : input.totalCents;
+}
+
+function tierMoveFor(config: EarningConfig, customer: CustomerRow, input: RecordOrderInput, points: number): TierMove {
+  const amount = customer.tierAmount + orderTierAmount(config, input, points);
+  const decision = evaluateTier({
+    tiers: config.tiers,
+    policy: config.tierPolicy,
+    amount,
+    state: { tierId: customer.tierId, floorTierId: customer.tierFloorId, graceUntil: customer.tierGraceUntil },
+    at: input.placedAt,
+    mode: "order",
+  });
+  if (decision.tierId === customer.tierId || decision.tierId === null) return null;
+  const to = config.tiers.find((tier) => tier.id === decision.tierId)!;
+  return { to, from: config.tiers.find((tier) => tier.id === customer.tierId) ?? null, amount };
+}
+
+/** A member in their grace period who is back above their tier's threshold keeps it for good. */
+function reachesCurrentTier(config: EarningConfig, customer: CustomerRow, input: RecordOrderInput, points: number) {
+  const decision = evaluateTier({
+    tiers: config.tiers,
+    policy: config.tierPolicy,
+    amount: customer.tierAmount + orderTierAmount(config, input, points),
+    state: { tierId: customer.tierId, floorTierId: customer.tierFloorId, graceUntil: customer.tierGraceUntil },
+    at: input.placedAt,
+    mode: "order",
+  });
+  return decision.graceUntil === null;
+}
+
+function currentTierName(config: EarningConfig, customer: CustomerRow) {
+  return config.tiers.find((tier) => tier.id === customer.tierId)?.name ?? null;
 }

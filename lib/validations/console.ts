@@ -6,7 +6,7 @@ const optionalDate = z
   .optional()
   .transform((value) => (value ? new Date(value.length === 16 ? `${value}:00Z` : value) : null));
 
-export const rewardKinds = ["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK"] as const;
+export const rewardKinds = ["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK", "EXPERIENCE"] as const;
 
 export const saveRewardSchema = z
   .object({

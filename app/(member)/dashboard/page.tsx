@@ -9,6 +9,7 @@ import { getExpirySchedule } from "@/lib/db/member-points";
 import { getMemberActivity, getMemberOverview, getReferralRule } from "@/lib/db/member-reads";
 import { ensureReferralCode, getReferralStats } from "@/lib/services/referrals";
 import { InviteLink } from "@/components/member/invite-card";
+import { TierCard } from "@/components/member/tier-card";
 import { getProgram } from "@/lib/services/program";
 
 export async function generateMetadata() {
@@ -31,9 +32,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     ? await Promise.all([ensureReferralCode(member.id), getReferralStats(member.id), requestOrigin()])
     : [null, null, ""];
   const day = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeZone: "UTC" });
-  const { customer, points, progress, spendCents } = overview;
-  const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: 0 });
-  const currentTier = overview.tiers.find((tier) => tier.id === customer.tier?.id);
+  const { customer, points } = overview;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{welcome ? t("welcomeNew", { name: customer.name }) : t("welcomeBack", { name: customer.name })}</h1>
@@ -57,29 +56,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <p className="mt-3 text-xs text-stone-600">{t("pendingHelp")}</p>
           {points.nextExpiry ? <p className="mt-1 text-xs text-stone-600">{t("nextExpiry", { date: format.dateTime(points.nextExpiry, { dateStyle: "medium" }) })}</p> : null}
         </Card>
-        <Card className="md:col-span-2">
-          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">{t("tier")}</h2>
-          <p className="mt-1 text-3xl font-bold" data-testid="tier-name">{customer.tier?.name ?? t("noTier")}</p>
-          {currentTier ? <p className="text-sm text-stone-700">{t("tierMultiplier", { multiplier: format.number(currentTier.multiplierBps / 10_000), currency: program.currency })}</p> : null}
-          <p className="mt-3 text-sm text-stone-700">{t("spendLast12", { amount: money(spendCents) })}</p>
-          {progress.next ? (
-            <div className="mt-3 space-y-2">
-              <div
-                role="progressbar"
-                aria-label={t("progressLabel", { tier: progress.next.name })}
-                aria-valuemin={0}
-                aria-valuemax={100}
-                aria-valuenow={progress.percent}
-                className="h-3 w-full overflow-hidden rounded-full bg-stone-200"
-              >
-                <div className="h-full rounded-full bg-brand-600" style={{ width: `${progress.percent}%` }} />
-              </div>
-              <p className="text-sm font-medium">{t("nextTier", { amount: money(progress.remainingCents), tier: progress.next.name })}</p>
-            </div>
-          ) : (
-            <p className="mt-3 text-sm font-medium">{t("topTier")}</p>
-          )}
-        </Card>
+        <TierCard overview={overview} currency={program.currency} />
       </div>
       {referral && referralCode && referralStats ? (
         <Card className="space-y-2">

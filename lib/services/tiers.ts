@@ -1,0 +1,168 @@
+import "server-only";
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { addMonths } from "@/lib/domain/dates";
+import { evaluateTier, windowStart, type TierChangeReason, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
+
+export type TierChangeRow = {
+  customerId: number;
+  from: TierDef | null;
+  to: TierDef | null;
+  reason: TierChangeReason;
+  amount: number;
+  orderId?: number | null;
+  actorUserId?: number | null;
+};
+
+/**
+ * SQL for what one order adds towards a tier: its net spend, or (basis POINTS) the points it
+ * earned net of what returns reversed.
+ */
+function orderAmountSql(policy: TierPolicy) {
+  return policy.basis === "POINTS"
+    ? Prisma.sql`(o."pointsEarned" - COALESCE((SELECT SUM(l."pointsReversed") FROM "OrderLine" l WHERE l."orderId" = o."id"), 0))`
+    : Prisma.sql`(o."totalCents" - o."returnedCents")`;
+}
+
+/**
+ * SQL for a customer's qualifying amount on `at` (the customer is aliased `c`): the rolling 12
+ * months, or the better of this calendar year and the last (see lib/domain/tiers).
+ */
+export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
+  const amount = orderAmountSql(policy);
+  if (policy.window === "CALENDAR_YEAR") {
+    const thisYear = new Date(Date.UTC(at.getUTCFullYear(), 0, 1));
+    return Prisma.sql`(SELECT GREATEST(
+        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" >= ${thisYear}), 0),
+        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" < ${thisYear}), 0))
+      FROM "Order" o WHERE o."customerId" = c."id" AND o."placedAt" >= ${windowStart({ window: policy.window, at })} AND o."placedAt" <= ${at})::int`;
+  }
+  return Prisma.sql`(SELECT COALESCE(SUM(${amount}), 0) FROM "Order" o
+      WHERE o."customerId" = c."id" AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at})::int`;
+}
+
+/**
+ * Writes tier moves: the customers' tier, a TierChange row with the reason and the amount, and a
+ * `tier.changed` event per move, all in the caller's transaction (set-based: one statement).
+ */
+export async function writeTierChanges(tx: Tx, { programId, policy, changes, at }: { programId: number; policy: TierPolicy; changes: TierChangeRow[]; at: Date }) {
+  if (changes.length === 0) return;
+  const column = <T,>(pick: (change: TierChangeRow) => T) => changes.map(pick);
+  await tx.$executeRaw`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((c) => c.customerId)}::int[], ${column((c) => c.from?.id ?? null)}::int[], ${column((c) => c.to?.id ?? null)}::int[],
+        ${column((c) => c.from?.name ?? null)}::text[], ${column((c) => c.to?.name ?? null)}::text[], ${column((c) => c.reason)}::text[],
+        ${column((c) => c.amount)}::int[], ${column((c) => c.orderId ?? null)}::int[], ${column((c) => c.actorUserId ?? null)}::int[]
+      ) AS i("customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "amount", "orderId", "actorUserId")),
+    moved AS (
+      UPDATE "Customer" c SET "tierId" = i."toTierId", "tierGraceUntil" = NULL FROM input i WHERE c."id" = i."customerId" RETURNING c."id"),
+    changes AS (
+      INSERT INTO "TierChange" ("programId", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "detail", "orderId", "actorUserId", "createdAt")
+      SELECT ${programId}, i."customerId", i."fromTierId", i."toTierId", i."fromTier", i."toTier", i."reason",
+        jsonb_build_object('amount', i."amount", 'basis', ${policy.basis}::text, 'window', ${policy.window}::text), i."orderId", i."actorUserId", ${at}
+      FROM input i RETURNING "id", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "orderId")
+    INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
+    SELECT ${programId}, 'tier.changed', 'tier.changed:' || ch."id",
+      jsonb_build_object('customerId', ch."customerId", 'fromTierId', ch."fromTierId", 'toTierId', ch."toTierId", 'fromTier', ch."fromTier",
+        'tier', ch."toTier", 'reason', ch."reason", 'orderId', ch."orderId", 'occurredAt', ${at.toISOString()}::text)
+    FROM changes ch
+    ON CONFLICT ("programId", "dedupeKey") DO NOTHING`;
+}
+
+export type TierReviewResult = { reviewed: number; moved: number; up: number; down: number; graceStarted: number };
+
+/**
+ * Re-evaluates members' tiers (the periodic job, after a configuration change, after a VIP
+ * floor is set): upgrades at once, downgrades after the grace period. Runs in batches, each
+ * locking its customers first, so two runs at once (two replicas) move nobody twice.
+ */
+export async function reviewTiers({
+  programId,
+  at = new Date(),
+  customerIds,
+  reason,
+  actorUserId,
+}: {
+  programId: number;
+  at?: Date;
+  customerIds?: number[];
+  /** overrides the reason of every move (config_change, floor, floor_removed) */
+  reason?: TierChangeReason;
+  actorUserId?: number | null;
+}): Promise<TierReviewResult> {
+  const result: TierReviewResult = { reviewed: 0, moved: 0, up: 0, down: 0, graceStarted: 0 };
+  const { tiers, policy } = await loadTierSetup(prisma, programId);
+  const scope = customerIds ? Prisma.sql`AND "id" = ANY(${customerIds}::int[])` : Prisma.empty;
+  let afterId = 0;
+  for (;;) {
+    const batch = await prisma.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "Customer" WHERE "programId" = ${programId} AND "enrolledAt" IS NOT NULL AND "id" > ${afterId} ${scope}
+      ORDER BY "id" LIMIT 1000`;
+    if (batch.length === 0) break;
+    afterId = batch[batch.length - 1].id;
+    await prisma.$transaction(
+      async (tx) => {
+        const members = await tx.$queryRaw<{ id: number; tierId: number | null; tierFloorId: number | null; tierGraceUntil: Date | null; amount: number }[]>`
+          SELECT c."id", c."tierId", c."tierFloorId", c."tierGraceUntil", ${qualifyingAmountSql(policy, at)} AS "amount"
+          FROM "Customer" c WHERE c."id" = ANY(${batch.map((row) => row.id)}::int[]) ORDER BY c."id" FOR UPDATE OF c`;
+        const changes: TierChangeRow[] = [];
+        const grace: { id: number; until: Date | null }[] = [];
+        for (const member of members) {
+          result.reviewed += 1;
+          const decision = evaluateTier({
+            tiers,
+            policy,
+            amount: member.amount,
+            state: { tierId: member.tierId, floorTierId: member.tierFloorId, graceUntil: member.tierGraceUntil },
+            at,
+            mode: "review",
+          });
+          if (decision.tierId !== member.tierId) {
+            const from = tiers.find((tier) => tier.id === member.tierId) ?? null;
+            const to = tiers.find((tier) => tier.id === decision.tierId) ?? null;
+            const isUp = (to?.rank ?? -1) > (from?.rank ?? -1) || (from === null && member.tierId !== null);
+            if (isUp) result.up += 1;
+            else result.down += 1;
+            changes.push({ customerId: member.id, from, to, reason: reason ?? decision.reason ?? "qualified", amount: member.amount, actorUserId });
+          } else if ((decision.graceUntil?.getTime() ?? null) !== (member.tierGraceUntil?.getTime() ?? null)) {
+            if (decision.graceStarted) result.graceStarted += 1;
+            grace.push({ id: member.id, until: decision.graceUntil });
+          }
+        }
+        await writeTierChanges(tx, { programId, policy, changes, at });
+        if (grace.length > 0) {
+          await tx.$executeRaw`
+            UPDATE "Customer" c SET "tierGraceUntil" = g."until"::timestamp
+            FROM unnest(${grace.map((g) => g.id)}::int[], ${grace.map((g) => g.until?.toISOString() ?? null)}::text[]) AS g("id", "until")
+            WHERE c."id" = g."id"`;
+        }
+        result.moved += changes.length;
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+  return result;
+}
+
+export type TierSetup = { tiers: (TierDef & { freeShipping: boolean; earlyAccessHours: number; birthdayGiftPoints: number; description: string })[]; policy: TierPolicy };
+
+export async function loadTierSetup(db: Tx | typeof prisma, programId: number): Promise<TierSetup> {
+  const [program, tiers] = await Promise.all([
+    db.program.findUniqueOrThrow({ where: { id: programId }, select: { tierBasis: true, tierWindow: true, tierGraceDays: true } }),
+    db.tier.findMany({
+      where: { programId },
+      orderBy: { rank: "asc" },
+      select: { id: true, name: true, rank: true, minSpendCents: true, minPoints: true, freeShipping: true, earlyAccessHours: true, birthdayGiftPoints: true, description: true },
+    }),
+  ]);
+  return { tiers, policy: toTierPolicy(program) };
+}
+
+export function toTierPolicy(program: { tierBasis: string; tierWindow: string; tierGraceDays: number }): TierPolicy {
+  return {
+    basis: program.tierBasis === "POINTS" ? "POINTS" : "SPEND",
+    window: program.tierWindow === "CALENDAR_YEAR" ? "CALENDAR_YEAR" : "ROLLING_12_MONTHS",
+    graceDays: program.tierGraceDays,
+  };
+}
