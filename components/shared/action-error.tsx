@@ -20,9 +20,12 @@ export function ActionError({ result }: { result: Result }) {
 /** First validation message for a field, translated when it is one of our codes. */
 export function useFieldError(result: Result) {
   const t = useTranslations("errors");
-  const errors = (result?.validationErrors ?? {}) as Record<string, { _errors?: string[] } | undefined>;
+  const errors = (result?.validationErrors ?? {}) as Record<string, unknown>;
   return (field: string) => {
-    const message = errors[field]?._errors?.[0];
+    // nested fields by dotted path: "tiers.1.name"
+    let node: unknown = errors;
+    for (const key of field.split(".")) node = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+    const message = (node as { _errors?: string[] } | undefined)?._errors?.[0];
     if (!message) return undefined;
     return t.has(message as never) ? t(message as never) : t("invalidField");
   };

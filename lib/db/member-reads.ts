@@ -86,7 +86,10 @@ export async function getRewardsCatalog(programId: number, at = new Date()) {
       isActive: true,
       AND: [{ OR: [{ startsAt: null }, { startsAt: { lte: at } }] }, { OR: [{ endsAt: null }, { endsAt: { gt: at } }] }],
     },
-    select: { id: true, name: true, description: true, kind: true, costPoints: true, valueCents: true, percentOff: true, stock: true, endsAt: true },
+    select: {
+      id: true, name: true, description: true, kind: true, costPoints: true, valueCents: true, percentOff: true, stock: true, endsAt: true,
+      tierIds: true, categories: true, perMemberLimit: true,
+    },
     orderBy: [{ costPoints: "asc" }, { id: "asc" }],
   });
 }

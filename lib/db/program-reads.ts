@@ -1,6 +1,7 @@
 import "server-only";
 import { isRuleActive } from "@/lib/domain/earn-points";
 import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionKind, type ActionConfig } from "@/lib/domain/earn-rules";
+import { loadTierSetup } from "@/lib/services/tiers";
 import { getRewardsCatalog } from "./member-reads";
 import { prisma } from "./prisma";
 
@@ -11,9 +12,9 @@ export type PublicProgram = Awaited<ReturnType<typeof getPublicProgram>>;
  * can never disagree with what the engine does.
  */
 export async function getPublicProgram(programId: number, at = new Date()) {
-  const [rules, tiers, rewards] = await Promise.all([
+  const [rules, { tiers, policy: tierPolicy }, rewards] = await Promise.all([
     prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
-    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
+    loadTierSetup(prisma, programId),
     getRewardsCatalog(programId, at),
   ]);
   const spendRule = rules.find((rule) => rule.kind === "SPEND" && isRuleActive({ rule, at })) ?? null;
@@ -41,7 +42,12 @@ export async function getPublicProgram(programId: number, at = new Date()) {
     spend,
     actions,
     promotions,
-    tiers: tiers.map((tier) => ({ ...tier, multiplierBps: spend?.tierMultipliers[String(tier.id)] ?? 10_000 })),
+    tierPolicy,
+    tiers: tiers.map((tier) => ({
+      ...tier,
+      multiplierBps: spend?.tierMultipliers[String(tier.id)] ?? 10_000,
+      exclusiveRewards: rewards.filter((reward) => reward.tierIds.includes(tier.id)).length,
+    })),
     rewards,
   };
 }

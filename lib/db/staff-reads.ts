@@ -23,12 +23,18 @@ export async function getMemberDetail(programId: number, customerId: number) {
     select: {
       id: true, name: true, email: true, externalId: true, enrolledAt: true, createdAt: true, locale: true,
       tier: { select: { name: true } },
+      tierFloorId: true, tierFloorNote: true, tierGraceUntil: true,
+      tierFloor: { select: { name: true } },
       orders: { select: { id: true, externalId: true, placedAt: true, totalCents: true, returnedCents: true, pointsEarned: true }, orderBy: { placedAt: "desc" }, take: 10 },
       _count: { select: { orders: true, redemptions: true } },
     },
   });
   if (!customer) return null;
-  return { customer, points: await getMemberPoints(customer.id) };
+  const [points, tiers] = await Promise.all([
+    getMemberPoints(customer.id),
+    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true } }),
+  ]);
+  return { customer, points, tiers };
 }
 
 export async function listRewards(programId: number) {
@@ -146,4 +152,29 @@ export async function getWebhooksPage(programId: number) {
     }),
   ]);
   return { endpoints, deliveries };
+}
+
+export async function getTiersPage(programId: number) {
+  const [program, tiers, spend, counts, graceCount, changes] = await Promise.all([
+    prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { tierBasis: true, tierWindow: true, tierGraceDays: true, currency: true } }),
+    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" } }),
+    prisma.earnRule.findFirst({ where: { programId, kind: "SPEND" }, select: { tierMultipliers: true } }),
+    prisma.customer.groupBy({ by: ["tierId"], where: { programId, enrolledAt: { not: null } }, _count: { _all: true } }),
+    prisma.customer.count({ where: { programId, tierGraceUntil: { not: null } } }),
+    prisma.tierChange.findMany({
+      where: { programId },
+      orderBy: { id: "desc" },
+      take: 20,
+      select: { id: true, fromTier: true, toTier: true, reason: true, detail: true, createdAt: true, customer: { select: { id: true, name: true, email: true } } },
+    }),
+  ]);
+  const multipliers = (spend?.tierMultipliers ?? {}) as Record<string, number>;
+  return {
+    program,
+    hasSpendRule: spend !== null,
+    tiers: tiers.map((tier) => ({ ...tier, multiplierBps: multipliers[String(tier.id)] ?? 10_000 })),
+    counts: new Map(counts.map((row) => [row.tierId, row._count._all])),
+    graceCount,
+    changes,
+  };
 }

@@ -4,13 +4,14 @@ import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
 import { getProgramById } from "@/lib/services/program";
+import { reviewTiers } from "@/lib/services/tiers";
 import { emitWebhookEvent } from "@/lib/services/webhook-events";
 import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks";
 
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -34,14 +35,15 @@ export async function runBirthdayAwards(at = new Date()) {
   for (const programId of await programIds()) {
     const program = await getProgramById(programId);
     const year = at.getUTCFullYear();
-    const due = await prisma.$queryRaw<{ id: number }[]>`
-      SELECT c."id" FROM "Customer" c
+    const due = await prisma.$queryRaw<{ id: number; gift: number }[]>`
+      SELECT c."id", COALESCE((SELECT t."birthdayGiftPoints" FROM "Tier" t WHERE t."id" = c."tierId"), 0)::int AS "gift" FROM "Customer" c
       WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."birthday" IS NOT NULL
         AND EXTRACT(MONTH FROM c."birthday") = ${at.getUTCMonth() + 1}
         AND NOT EXISTS (SELECT 1 FROM "LedgerTransaction" t WHERE t."programId" = ${programId} AND t."source" = 'birthday' AND t."idempotencyKey" = 'birthday:' || c."id" || ':' || ${String(year)})`;
-    for (const { id } of due) {
+    for (const { id, gift } of due) {
+      // the member's tier may add a birthday gift on top of the rule's points
       const result = await prisma.$transaction(
-        (tx) => awardActionInTx(tx, { program, kind: "BIRTHDAY", customerId: id, key: `birthday:${id}:${year}`, source: "birthday", at, reason: "birthday" }),
+        (tx) => awardActionInTx(tx, { program, kind: "BIRTHDAY", customerId: id, key: `birthday:${id}:${year}`, source: "birthday", at, reason: "birthday", extraPoints: gift }),
         TX_OPTIONS,
       );
       if (result.status === "awarded") awarded += 1;
@@ -123,10 +125,21 @@ export async function runDeliverWebhooks() {
   return { fannedOut, sent, succeeded };
 }
 
+/** Re-evaluates every member's tier: windows move on, grace periods run out. */
+export async function runReviewTiers(at = new Date()) {
+  const total = { reviewed: 0, moved: 0, up: 0, down: 0, graceStarted: 0 };
+  for (const programId of await programIds()) {
+    const result = await reviewTiers({ programId, at });
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += result[key];
+  }
+  return total;
+}
+
 export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; everySeconds: number }> = {
   "expire-points": { run: () => runExpirePoints(), cron: "5 * * * *", everySeconds: 3600 },
   "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
   "expiring-soon": { run: () => runExpiringSoon(), cron: "30 3 * * *", everySeconds: 6 * 3600 },
   "points-available": { run: () => runPointsAvailable(), cron: "*/15 * * * *", everySeconds: 900 },
   "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 10 },
+  "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
 };

@@ -33,6 +33,8 @@ export async function awardActionInTx(
     at: Date;
     /** defaults to the rule's points; REFERRAL passes the referrer's share */
     points?: number;
+    /** added to the points (a tier's birthday gift) */
+    extraPoints?: number;
     note?: string | null;
     reason?: string;
   },
@@ -41,7 +43,7 @@ export async function awardActionInTx(
   const rule: ActionRuleDef | undefined = config.actions[args.kind];
   if (!rule) return { status: "skipped", reason: "no_rule" };
   if (!isRuleActive({ rule, at: args.at })) return { status: "skipped", reason: "inactive" };
-  const points = args.points ?? rule.config.points;
+  const points = (args.points ?? rule.config.points) + (args.extraPoints ?? 0);
 
   let account = await lockMemberAccount(tx, args.customerId);
   if (!account) {

@@ -31,7 +31,7 @@ const actionNames: Record<ActionKind, string> = {
   REFERRAL: "Refer a friend",
 };
 
-async function writeVersion(tx: Tx, ruleId: number, actorUserId: number, action: string) {
+export async function writeVersion(tx: Tx, ruleId: number, actorUserId: number, action: string) {
   const rule = await tx.earnRule.findUniqueOrThrow({ where: { id: ruleId } });
   const { id: _id, programId: _programId, createdAt: _createdAt, updatedAt: _updatedAt, version, ...snapshot } = rule;
   const data = JSON.parse(JSON.stringify(snapshot));

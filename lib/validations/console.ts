@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actionKinds, limitPeriods } from "@/lib/domain/earn-rules";
+import { tierBases, tierWindows } from "@/lib/domain/tiers";
 
 const optionalDate = z
   .union([z.literal(""), z.iso.datetime({ local: true }), z.iso.datetime({ offset: true })])
@@ -160,3 +161,53 @@ export const createWebhookEndpointSchema = z
   .strict();
 export const setWebhookEndpointActiveSchema = z.object({ endpointId: z.number().int().positive().max(2_147_483_647), isActive: z.boolean() }).strict();
 export const resendDeliverySchema = z.object({ deliveryId: z.number().int().positive().max(2_147_483_647) }).strict();
+
+export const tierInputSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    name: z.string().trim().min(1).max(40),
+    description: z.string().trim().max(300).default(""),
+    /** in currency units (SPEND) */
+    minSpend: z.number().min(0).max(10_000_000),
+    minPoints: z.number().int().min(0).max(100_000_000),
+    multiplier: z.number().min(1).max(10),
+    freeShipping: z.boolean(),
+    earlyAccessHours: z.number().int().min(0).max(720),
+    birthdayGiftPoints: z.number().int().min(0).max(1_000_000),
+  })
+  .strict();
+
+/** The whole tier set, lowest first; the order given is the ranking. */
+export const tierConfigSchema = z
+  .object({
+    basis: z.enum(tierBases),
+    window: z.enum(tierWindows),
+    graceDays: z.number().int().min(0).max(730),
+    tiers: z.array(tierInputSchema).min(1).max(10),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.tiers.forEach((tier, index) => {
+      const key = tier.name.toLocaleLowerCase();
+      if (names.has(key)) ctx.addIssue({ code: "custom", path: ["tiers", index, "name"], message: "DUPLICATE_NAME" });
+      names.add(key);
+      if (index === 0) return;
+      const field = config.basis === "POINTS" ? "minPoints" : "minSpend";
+      if (tier[field] <= config.tiers[index - 1][field]) ctx.addIssue({ code: "custom", path: ["tiers", index, field], message: "THRESHOLD_ORDER" });
+    });
+    const ids = config.tiers.map((tier) => tier.id).filter((id) => id !== undefined);
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["tiers"], message: "DUPLICATE_TIER" });
+  });
+
+export type TierConfigInput = z.infer<typeof tierConfigSchema>;
+
+export const setTierFloorSchema = z
+  .object({
+    customerId: z.number().int().positive(),
+    tierId: z.number().int().positive().nullable(),
+    note: z.string().trim().max(200).default(""),
+  })
+  .strict();
+
+export type SetTierFloorInput = z.infer<typeof setTierFloorSchema>;

@@ -28,6 +28,7 @@ const { startImportAction } = await import("@/lib/actions/start-import");
 const { cancelRedemptionAction } = await import("@/lib/actions/cancel-redemption");
 const { saveProfileAction } = await import("@/lib/actions/save-profile");
 const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/route");
+const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import("@/lib/actions/tiers");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -86,7 +87,13 @@ const snapshot = () =>
     prisma.reward.count(), prisma.user.count(), prisma.apiKey.count(), prisma.earnRule.count(), prisma.earnRuleVersion.count(),
     prisma.earnRule.findMany({ select: { version: true }, orderBy: { id: "asc" } }), prisma.auditLog.count(), prisma.webhookEndpoint.count(),
     prisma.webhookDelivery.findMany({ select: { status: true, attempts: true } }), prisma.importJob.count(), prisma.ledgerEntry.count(),
+    prisma.tier.findMany({ orderBy: { id: "asc" } }), prisma.customer.findMany({ select: { tierId: true, tierFloorId: true }, orderBy: { id: "asc" } }),
+    prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true }, orderBy: { id: "asc" } }),
   ]);
+const evilTiers = {
+  basis: "POINTS" as const, window: "CALENDAR_YEAR" as const, graceDays: 0,
+  tiers: [{ name: "Everyone is VIP", description: "", minSpend: 0, minPoints: 0, multiplier: 10, freeShipping: true, earlyAccessHours: 0, birthdayGiftPoints: 0 }],
+};
 
 describe("console actions refuse lower roles", () => {
   const cases: [string, () => Promise<{ serverError?: { code: string } }>, Role[]][] = [
@@ -102,6 +109,9 @@ describe("console actions refuse lower roles", () => {
     ["createWebhookEndpoint", () => createWebhookEndpointAction({ url: "https://evil.example/hook" }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["setWebhookEndpointActive", () => setWebhookEndpointActiveAction({ endpointId: 1, isActive: false }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["resendDelivery", () => resendDeliveryAction({ deliveryId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["previewTiers", () => previewTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
+    ["saveTiers", () => saveTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
+    ["setTierFloor", () => setTierFloorAction({ customerId: alice.customerId, tierId: null, note: "" }), ["MEMBER", "MANAGER"]],
     ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
   ];
 
@@ -199,6 +209,31 @@ describe("console actions refuse lower roles", () => {
     ]);
     for (const result of results) expect(result.validationErrors).toBeTruthy();
     expect(await prisma.reward.count()).toBe(before);
+  });
+
+  test("tiers: bad configurations are validation errors; a marketer sets a VIP floor only on this program's members", async () => {
+    sessionUser = staff.MARKETER!;
+    const before = await snapshot();
+    const tier = evilTiers.tiers[0];
+    const results = await Promise.all([
+      saveTiersAction({ ...evilTiers, tiers: [] }),
+      saveTiersAction({ ...evilTiers, tiers: [tier, { ...tier }] }), // same name twice
+      saveTiersAction({ ...evilTiers, tiers: [tier, { ...tier, name: "Two", minPoints: 0 }] }), // not increasing
+      saveTiersAction({ ...evilTiers, graceDays: -1 }),
+      saveTiersAction({ ...evilTiers, tiers: [{ ...tier, multiplier: 1000 }] }),
+      saveTiersAction({ ...evilTiers, programId: 2 } as never),
+      previewTiersAction({ ...evilTiers, basis: "VIBES" } as never),
+      setTierFloorAction({ customerId: alice.customerId, tierId: 1.5, note: "" } as never),
+    ]);
+    for (const result of results) expect(result.validationErrors, JSON.stringify(result)).toBeTruthy();
+    expect(await snapshot()).toEqual(before);
+    // a customer of another program is not found
+    const other = await prisma.program.create({ data: { slug: uniqueId("other"), name: "Other" } });
+    const stranger = await createCustomer(other.id);
+    await prisma.customer.update({ where: { id: stranger.id }, data: { enrolledAt: new Date() } });
+    const withStranger = await snapshot();
+    expect((await setTierFloorAction({ customerId: stranger.id, tierId: null, note: "" })).serverError?.code).toBe("MEMBER_NOT_FOUND");
+    expect(await snapshot()).toEqual(withStranger);
   });
 });
 

@@ -15,7 +15,13 @@ export const dynamic = "force-dynamic";
 
 export default async function ProgramPage() {
   const program = await getProgram();
-  const [t, common, format, info] = await Promise.all([getTranslations("program"), getTranslations("common"), getFormatter(), getPublicProgram(program.id)]);
+  const [t, common, dash, format, info] = await Promise.all([
+    getTranslations("program"),
+    getTranslations("common"),
+    getTranslations("dashboard"),
+    getFormatter(),
+    getPublicProgram(program.id),
+  ]);
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: cents % 100 === 0 ? 0 : 2 });
   const multiplier = (bps: number) => format.number(bps / 10_000, { maximumFractionDigits: 2 });
   const date = (value: Date) => format.dateTime(value, { dateStyle: "medium", timeZone: "UTC" });
@@ -91,14 +97,28 @@ export default async function ProgramPage() {
 
         <section aria-labelledby="tiers-title" className="space-y-3">
           <h2 id="tiers-title" className="text-xl font-semibold">{t("tiersTitle")}</h2>
-          <p className="max-w-3xl text-stone-700">{t("tiersIntro")}</p>
+          <p className="max-w-3xl text-stone-700">{t("tiersIntro", { basis: info.tierPolicy.basis, window: info.tierPolicy.window })}</p>
+          <p className="max-w-3xl text-stone-700">{t("tiersGrace", { days: info.tierPolicy.graceDays })}</p>
           <ul className="grid gap-3 sm:grid-cols-3">
             {info.tiers.map((tier) => (
               <li key={tier.id}>
                 <Card className="h-full">
                   <h3 className="text-lg font-semibold">{tier.name}</h3>
-                  <p className="text-sm text-stone-700">{tier.minSpendCents === 0 ? t("tierEntry") : t("tierThreshold", { amount: money(tier.minSpendCents) })}</p>
-                  <p className="mt-2">{t("tierMultiplier", { multiplier: multiplier(tier.multiplierBps) })}</p>
+                  {(info.tierPolicy.basis === "POINTS" ? tier.minPoints : tier.minSpendCents) === 0 ? (
+                    <p className="text-sm text-stone-700">{t("tierEntry")}</p>
+                  ) : (
+                    <p className="text-sm text-stone-700">
+                      {t("tierThreshold", { amount: info.tierPolicy.basis === "POINTS" ? dash("pointsAmount", { count: tier.minPoints }) : money(tier.minSpendCents) })}
+                    </p>
+                  )}
+                  {tier.description ? <p className="mt-1 text-sm">{tier.description}</p> : null}
+                  <ul className="mt-2 list-disc space-y-0.5 ps-5 text-sm">
+                    <li>{t("tierMultiplier", { multiplier: multiplier(tier.multiplierBps) })}</li>
+                    {tier.freeShipping ? <li>{dash("benefitFreeShipping")}</li> : null}
+                    {tier.earlyAccessHours > 0 ? <li>{dash("benefitEarlyAccess", { hours: tier.earlyAccessHours })}</li> : null}
+                    {tier.birthdayGiftPoints > 0 ? <li>{dash("benefitBirthdayGift", { count: tier.birthdayGiftPoints })}</li> : null}
+                    {tier.exclusiveRewards > 0 ? <li>{dash("benefitExclusive", { count: tier.exclusiveRewards, tier: tier.name })}</li> : null}
+                  </ul>
                 </Card>
               </li>
             ))}

@@ -9,6 +9,7 @@ import { getMemberActivity } from "@/lib/db/member-reads";
 import { getMemberDetail } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
 import { AdjustPointsForm } from "./adjust-points-form";
+import { TierFloorForm } from "./tier-floor-form";
 
 export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("lookupMembers");
@@ -17,7 +18,13 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
   const program = await getProgram();
   const detail = await getMemberDetail(program.id, id);
   if (!detail) notFound();
-  const [t, dash, format, activity] = await Promise.all([getTranslations("admin.members"), getTranslations("dashboard"), getFormatter(), getMemberActivity(id, { limit: 15 })]);
+  const [t, tiersT, dash, format, activity] = await Promise.all([
+    getTranslations("admin.members"),
+    getTranslations("admin.tiers"),
+    getTranslations("dashboard"),
+    getFormatter(),
+    getMemberActivity(id, { limit: 15 }),
+  ]);
   const { customer, points } = detail;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency });
   return (
@@ -39,6 +46,18 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
         <Card>
           <h2 className="mb-2 text-lg font-semibold">{t("adjustTitle")}</h2>
           <AdjustPointsForm customerId={customer.id} />
+        </Card>
+      ) : null}
+      {customer.enrolledAt && customer.tierGraceUntil ? (
+        <p className="text-sm text-stone-800" data-testid="member-grace">{tiersT("graceUntil", { date: format.dateTime(customer.tierGraceUntil, { dateStyle: "medium", timeZone: "UTC" }) })}</p>
+      ) : null}
+      {customer.enrolledAt && can(user.role, "adjustPoints") ? (
+        <Card>
+          <h2 className="text-lg font-semibold">{tiersT("floorTitle")}</h2>
+          <p className="mb-2 text-sm text-stone-700">
+            {tiersT("floorHint")} {customer.tierFloor ? tiersT("currentFloor", { tier: customer.tierFloor.name }) : null}
+          </p>
+          <TierFloorForm customerId={customer.id} tiers={detail.tiers} initialTierId={customer.tierFloorId} initialNote={customer.tierFloorNote ?? ""} />
         </Card>
       ) : null}
       <div className="grid gap-4 lg:grid-cols-2">

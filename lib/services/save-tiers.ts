@@ -1,0 +1,136 @@
+import "server-only";
+import { prisma } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { previewTierMoves, type TierDef, type TierMoves, type TierPolicy } from "@/lib/domain/tiers";
+import type { SetTierFloorInput, TierConfigInput } from "@/lib/validations/console";
+import { writeAudit } from "./audit";
+import { invalidateEarningConfig } from "./earning-config";
+import { writeVersion } from "./save-earn-rule";
+import { loadTierSetup, qualifyingAmountSql, reviewTiers, type TierReviewResult } from "./tiers";
+
+export type TierPreview = TierMoves & { names: Record<string, string>; graceDays: number; members: number };
+
+function policyOf(input: TierConfigInput): TierPolicy {
+  return { basis: input.basis, window: input.window, graceDays: input.graceDays };
+}
+
+/** The proposed tiers as TierDefs; tiers not saved yet get negative ids. */
+function proposedTiers(input: TierConfigInput): TierDef[] {
+  return input.tiers.map((tier, index) => ({
+    id: tier.id ?? -(index + 1),
+    name: tier.name,
+    rank: index + 1,
+    minSpendCents: Math.round(tier.minSpend * 100),
+    minPoints: tier.minPoints,
+  }));
+}
+
+async function assertOwnTiers(programId: number, input: TierConfigInput) {
+  const existing = await prisma.tier.findMany({ where: { programId }, select: { id: true } });
+  const own = new Set(existing.map((tier) => tier.id));
+  if (input.tiers.some((tier) => tier.id !== undefined && !own.has(tier.id))) throw new AppError("NOT_FOUND", "tier not found");
+}
+
+/**
+ * How many members a tier configuration would move up or down, before it is saved: every
+ * member's qualifying amount under the proposed basis and window, placed with the proposed
+ * thresholds (and their VIP floors). Nothing is written.
+ */
+export async function previewTierConfig({ programId, input, at = new Date() }: { programId: number; input: TierConfigInput; at?: Date }): Promise<TierPreview> {
+  await assertOwnTiers(programId, input);
+  const before = await loadTierSetup(prisma, programId);
+  const after = proposedTiers(input);
+  const policy = policyOf(input);
+  const members = await prisma.$queryRaw<{ tierId: number | null; floorTierId: number | null; amount: number }[]>`
+    SELECT c."tierId", c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(policy, at)} AS "amount"
+    FROM "Customer" c WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL`;
+  const moves = previewTierMoves({ members, before: before.tiers, after, policy });
+  const names = Object.fromEntries([...before.tiers, ...after].map((tier) => [String(tier.id), tier.name]));
+  return { ...moves, names, graceDays: input.graceDays, members: members.length };
+}
+
+/**
+ * Saves the tier policy and tiers (new, changed, removed; the list order is the ranking), the
+ * tier multipliers as a new version of the spend rule, then re-places members: upgrades at once,
+ * downgrades through the grace period, each move recorded with reason config_change.
+ */
+export async function saveTierConfig({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: TierConfigInput }): Promise<TierReviewResult & { spendRuleVersion: number | null }> {
+  await assertOwnTiers(programId, input);
+  const spendRuleVersion = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "Program" WHERE "id" = ${programId} FOR UPDATE`;
+    const before = await tx.tier.findMany({ where: { programId }, orderBy: { rank: "asc" } });
+    await tx.program.update({ where: { id: programId }, data: { tierBasis: input.basis, tierWindow: input.window, tierGraceDays: input.graceDays } });
+
+    const keptIds = new Set(input.tiers.flatMap((tier) => (tier.id ? [tier.id] : [])));
+    const removed = before.filter((tier) => !keptIds.has(tier.id)).map((tier) => tier.id);
+    if (removed.length > 0) {
+      // members of a removed tier are re-placed by the review below
+      await tx.$executeRaw`UPDATE "Customer" SET "tierId" = NULL, "tierGraceUntil" = NULL WHERE "tierId" = ANY(${removed}::int[])`;
+      await tx.$executeRaw`UPDATE "Customer" SET "tierFloorId" = NULL WHERE "tierFloorId" = ANY(${removed}::int[])`;
+      for (const id of removed) {
+        await tx.$executeRaw`UPDATE "Reward" SET "tierIds" = array_remove("tierIds", ${id}::int) WHERE "programId" = ${programId} AND ${id}::int = ANY("tierIds")`;
+      }
+      await tx.tier.deleteMany({ where: { id: { in: removed }, programId } });
+    }
+    // ranks are unique per program: move the kept ones out of the way first
+    await tx.$executeRaw`UPDATE "Tier" SET "rank" = "rank" + 1000 WHERE "programId" = ${programId}`;
+    const multipliers: Record<string, number> = {};
+    for (const [index, tier] of input.tiers.entries()) {
+      const data = {
+        name: tier.name,
+        description: tier.description,
+        rank: index + 1,
+        minSpendCents: Math.round(tier.minSpend * 100),
+        minPoints: tier.minPoints,
+        freeShipping: tier.freeShipping,
+        earlyAccessHours: tier.earlyAccessHours,
+        birthdayGiftPoints: tier.birthdayGiftPoints,
+      };
+      const id = tier.id
+        ? (await tx.tier.update({ where: { id: tier.id }, data, select: { id: true } })).id
+        : (await tx.tier.create({ data: { ...data, programId }, select: { id: true } })).id;
+      const bps = Math.round(tier.multiplier * 10_000);
+      if (bps !== 10_000) multipliers[String(id)] = bps;
+    }
+
+    let version: number | null = null;
+    const spend = await tx.earnRule.findFirst({ where: { programId, kind: "SPEND" }, select: { id: true, version: true, tierMultipliers: true } });
+    if (spend) {
+      const current = (spend.tierMultipliers ?? {}) as Record<string, number>;
+      const same = JSON.stringify(Object.entries(current).sort()) === JSON.stringify(Object.entries(multipliers).sort());
+      if (!same) {
+        await tx.earnRule.update({ where: { id: spend.id }, data: { tierMultipliers: multipliers, version: { increment: 1 } } });
+        version = (await writeVersion(tx, spend.id, actorUserId, "earn_rule.updated")).version;
+      } else version = spend.version;
+    }
+    await writeAudit(tx, {
+      actorUserId,
+      action: "tiers.updated",
+      targetType: "program",
+      targetId: programId,
+      data: { before: before.map(({ id, name, rank, minSpendCents, minPoints }) => ({ id, name, rank, minSpendCents, minPoints })), after: input, removed },
+    });
+    return version;
+  });
+  invalidateEarningConfig(programId);
+  const review = await reviewTiers({ programId, reason: "config_change", actorUserId });
+  return { ...review, spendRuleVersion };
+}
+
+/** Sets or clears a member's VIP floor (never below this tier); the member is re-placed at once. */
+export async function setTierFloor({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: SetTierFloorInput }) {
+  await prisma.$transaction(async (tx) => {
+    const customer = await tx.customer.findFirst({ where: { id: input.customerId, programId, enrolledAt: { not: null } }, select: { id: true, tierFloorId: true } });
+    if (!customer) throw new AppError("MEMBER_NOT_FOUND");
+    if (input.tierId !== null && !(await tx.tier.findFirst({ where: { id: input.tierId, programId }, select: { id: true } }))) throw new AppError("NOT_FOUND", "tier not found");
+    await tx.customer.update({ where: { id: customer.id }, data: { tierFloorId: input.tierId, tierFloorNote: input.tierId ? input.note || null : null } });
+    await writeAudit(tx, {
+      actorUserId,
+      action: input.tierId ? "tier.floor_set" : "tier.floor_removed",
+      targetType: "customer",
+      targetId: customer.id,
+      data: { from: customer.tierFloorId, to: input.tierId, note: input.note },
+    });
+  });
+  return reviewTiers({ programId, customerIds: [input.customerId], reason: input.tierId ? "floor" : "floor_removed", actorUserId });
+}

@@ -1,0 +1,270 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { prisma } from "@/lib/db/prisma";
+import { getMemberOverview } from "@/lib/db/member-reads";
+import { addDays, addMonths } from "@/lib/domain/dates";
+import { runBirthdayAwards, runReviewTiers } from "@/lib/jobs/tasks";
+import { invalidateEarningConfig } from "@/lib/services/earning-config";
+import { enrollCustomer } from "@/lib/services/enroll-customer";
+import { recordOrder } from "@/lib/services/record-order";
+import { recordReturn } from "@/lib/services/record-return";
+import { previewTierConfig, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
+import { reviewTiers } from "@/lib/services/tiers";
+import type { TierConfigInput } from "@/lib/validations/console";
+import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
+
+// Tiers on real PostgreSQL: orders move members up at once (never down); the review job moves
+// them down only after the grace period; VIP floors; the preview counts exactly what a save
+// then does; every move is recorded with its reason and sent as tier.changed.
+
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+type Setup = Awaited<ReturnType<typeof createProgram>>;
+
+async function staffUser() {
+  return prisma.user.create({ data: { email: `${uniqueId("marketer")}@example.test`, name: "Marketer", role: "MARKETER", passwordHash: "x" } });
+}
+
+async function member(setup: Setup, enrolledAt = new Date("2024-01-01T00:00:00Z")) {
+  const customer = await createCustomer(setup.program.id);
+  await enrollCustomer({ program: setup.program, customerId: customer.id, at: enrolledAt });
+  return customer;
+}
+
+async function order(setup: Setup, customer: { externalId: string }, dollars: number, placedAt: Date, externalId = uniqueId("o")) {
+  return recordOrder({
+    program: setup.program, externalId, member: { externalId: customer.externalId }, currency: "USD",
+    totalCents: dollars * 100, placedAt, lines: [{ sku: "X", category: "apparel", quantity: 1, unitPriceCents: dollars * 100 }],
+  });
+}
+
+const tierOf = async (customerId: number) => (await prisma.customer.findUniqueOrThrow({ where: { id: customerId }, select: { tier: { select: { name: true } }, tierGraceUntil: true } }));
+const changesOf = (customerId: number) => prisma.tierChange.findMany({ where: { customerId }, orderBy: { id: "asc" } });
+
+function configOf(setup: Setup, patch: Partial<TierConfigInput> = {}, tierPatch: (tiers: TierConfigInput["tiers"]) => TierConfigInput["tiers"] = (t) => t): TierConfigInput {
+  const { bronze, silver, gold } = setup.tiers;
+  const base = [
+    { id: bronze.id, name: "Bronze", description: "", minSpend: 0, minPoints: 0, multiplier: 1, freeShipping: false, earlyAccessHours: 0, birthdayGiftPoints: 0 },
+    { id: silver.id, name: "Silver", description: "", minSpend: 500, minPoints: 500, multiplier: 1.25, freeShipping: false, earlyAccessHours: 0, birthdayGiftPoints: 0 },
+    { id: gold.id, name: "Gold", description: "", minSpend: 1500, minPoints: 1500, multiplier: 1.5, freeShipping: true, earlyAccessHours: 24, birthdayGiftPoints: 0 },
+  ];
+  return { basis: "SPEND", window: "ROLLING_12_MONTHS", graceDays: 30, ...patch, tiers: tierPatch(base) };
+}
+
+describe("orders", () => {
+  test("an order that crosses a threshold moves the member up at once, with the reason and a tier.changed event", async () => {
+    const setup = await createProgram();
+    const customer = await member(setup);
+    const now = new Date();
+    const first = await order(setup, customer, 100, addDays(now, -2));
+    expect(first.tier).toBe("Bronze");
+    const second = await order(setup, customer, 450, addDays(now, -1));
+    expect(second.tier).toBe("Silver");
+    const changes = await changesOf(customer.id);
+    expect(changes.map((c) => [c.fromTier, c.toTier, c.reason])).toEqual([[null, "Bronze", "qualified"], ["Bronze", "Silver", "qualified"]]);
+    expect(changes[1].detail).toMatchObject({ amount: 55_000, basis: "SPEND", window: "ROLLING_12_MONTHS" });
+    const events = await prisma.webhookEvent.findMany({ where: { programId: setup.program.id, type: "tier.changed" }, orderBy: { id: "asc" } });
+    expect(events.at(-1)?.payload).toMatchObject({ customerId: customer.id, fromTier: "Bronze", tier: "Silver", reason: "qualified" });
+    // the Silver multiplier (x1.25) applies from the next order on
+    expect((await order(setup, customer, 100, now)).pointsEarned).toBe(125);
+  });
+
+  test("an order never moves a member down, even below the threshold", async () => {
+    const setup = await createProgram();
+    const customer = await member(setup);
+    await prisma.customer.update({ where: { id: customer.id }, data: { tierId: setup.tiers.gold.id } });
+    const result = await order(setup, customer, 10, new Date());
+    expect(result.tier).toBe("Gold");
+    expect((await tierOf(customer.id)).tier?.name).toBe("Gold");
+  });
+
+  test("basis POINTS: points earned on purchases, net of returns, decide the tier", async () => {
+    const setup = await createProgram();
+    await prisma.program.update({ where: { id: setup.program.id }, data: { tierBasis: "POINTS" } });
+    await prisma.tier.update({ where: { id: setup.tiers.silver.id }, data: { minPoints: 300 } });
+    await prisma.tier.update({ where: { id: setup.tiers.gold.id }, data: { minPoints: 1_500 } });
+    invalidateEarningConfig(setup.program.id);
+    const customer = await member(setup);
+    const placed = await order(setup, customer, 200, addDays(new Date(), -3), "points-1");
+    expect(placed.tier).toBe("Bronze"); // 200 points < 300
+    expect((await order(setup, customer, 150, addDays(new Date(), -2))).tier).toBe("Silver"); // 350 points
+    // returning the first order: 150 points left, below Silver; with no grace the job moves down
+    await recordReturn({ programId: setup.program.id, orderExternalId: "points-1", returnExternalId: "r1", lines: [{ sku: "X", quantity: 1 }] });
+    await prisma.program.update({ where: { id: setup.program.id }, data: { tierGraceDays: 0 } });
+    await reviewTiers({ programId: setup.program.id });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Bronze");
+    expect((await changesOf(customer.id)).at(-1)).toMatchObject({ reason: "below_threshold", detail: { amount: 150, basis: "POINTS" } });
+  });
+
+  test("calendar year: last year's spend holds the tier through this year", async () => {
+    const setup = await createProgram();
+    await prisma.program.update({ where: { id: setup.program.id }, data: { tierWindow: "CALENDAR_YEAR", tierGraceDays: 0 } });
+    invalidateEarningConfig(setup.program.id);
+    const customer = await member(setup);
+    const year = new Date().getUTCFullYear();
+    await order(setup, customer, 600, new Date(Date.UTC(year - 1, 1, 1)));
+    await order(setup, customer, 20, new Date(Date.UTC(year, 0, 2)));
+    await reviewTiers({ programId: setup.program.id });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Silver");
+    // two years on, nothing counts any more
+    await reviewTiers({ programId: setup.program.id, at: new Date(Date.UTC(year + 1, 5, 1)) });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Bronze");
+  });
+});
+
+describe("the review job", () => {
+  test("below the tier: grace starts, then the member moves down once it is over, exactly once when run concurrently", async () => {
+    const setup = await createProgram();
+    const customer = await member(setup);
+    const start = new Date();
+    await order(setup, customer, 600, addMonths(start, -11)); // Silver now, leaves the window in a month
+    expect((await tierOf(customer.id)).tier?.name).toBe("Silver");
+
+    const later = addMonths(start, 1);
+    const review = () => reviewTiers({ programId: setup.program.id, at: later });
+    const [a, b] = await Promise.all([review(), review()]);
+    expect(a.graceStarted + b.graceStarted).toBe(1);
+    const inGrace = await tierOf(customer.id);
+    expect(inGrace.tier?.name).toBe("Silver");
+    expect(inGrace.tierGraceUntil?.toISOString()).toBe(addDays(later, 30).toISOString());
+
+    // the member sees it
+    const overview = await getMemberOverview(customer.id, addDays(later, 1));
+    expect(overview.outlook.keep).toMatchObject({ kind: "grace", remaining: 50_000 });
+
+    await reviewTiers({ programId: setup.program.id, at: addDays(later, 29) });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Silver");
+    const over = addDays(later, 31);
+    // the job (every program) racing a program's own review
+    await Promise.all([runReviewTiers(over), reviewTiers({ programId: setup.program.id, at: over }), reviewTiers({ programId: setup.program.id, at: over })]);
+    expect((await tierOf(customer.id)).tier?.name).toBe("Bronze");
+    const changes = await changesOf(customer.id);
+    expect(changes.filter((c) => c.reason === "grace_expired")).toHaveLength(1);
+    expect(await prisma.webhookEvent.count({ where: { programId: setup.program.id, type: "tier.changed", payload: { path: ["reason"], equals: "grace_expired" } } })).toBe(1);
+  });
+
+  test("an order during the grace period that restores the spend keeps the tier for good", async () => {
+    const setup = await createProgram();
+    const customer = await member(setup);
+    await order(setup, customer, 600, addMonths(new Date(), -13));
+    await prisma.customer.update({ where: { id: customer.id }, data: { tierId: setup.tiers.silver.id } });
+    await reviewTiers({ programId: setup.program.id });
+    expect((await tierOf(customer.id)).tierGraceUntil).not.toBeNull();
+    await order(setup, customer, 500, new Date());
+    const after = await tierOf(customer.id);
+    expect(after.tier?.name).toBe("Silver");
+    expect(after.tierGraceUntil).toBeNull();
+  });
+
+  test("a VIP floor lifts the member at once and holds them there", async () => {
+    const setup = await createProgram();
+    const marketer = await staffUser();
+    const customer = await member(setup);
+    await order(setup, customer, 10, new Date());
+    await setTierFloor({ programId: setup.program.id, actorUserId: marketer.id, input: { customerId: customer.id, tierId: setup.tiers.gold.id, note: "press" } });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Gold");
+    expect((await changesOf(customer.id)).at(-1)).toMatchObject({ reason: "floor", actorUserId: marketer.id, toTier: "Gold" });
+    await prisma.program.update({ where: { id: setup.program.id }, data: { tierGraceDays: 0 } });
+    await reviewTiers({ programId: setup.program.id });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Gold");
+    expect((await getMemberOverview(customer.id)).outlook.keep).toEqual({ kind: "floor" });
+    // removing the floor: below Gold with no grace -> down at once
+    await setTierFloor({ programId: setup.program.id, actorUserId: marketer.id, input: { customerId: customer.id, tierId: null, note: "" } });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Bronze");
+    expect(await prisma.auditLog.count({ where: { targetType: "customer", targetId: String(customer.id), action: { in: ["tier.floor_set", "tier.floor_removed"] } } })).toBe(2);
+    // another program's member or tier: refused, nothing changed
+    const other = await createProgram();
+    await expect(setTierFloor({ programId: other.program.id, actorUserId: marketer.id, input: { customerId: customer.id, tierId: null, note: "" } })).rejects.toMatchObject({ code: "MEMBER_NOT_FOUND" });
+    await expect(setTierFloor({ programId: setup.program.id, actorUserId: marketer.id, input: { customerId: customer.id, tierId: other.tiers.gold.id, note: "" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).tierFloorId).toBeNull();
+  });
+
+  test("birthday: the member's tier adds its gift to the birthday bonus", async () => {
+    const setup = await createProgram();
+    await prisma.earnRule.create({ data: { programId: setup.program.id, kind: "BIRTHDAY", name: "Birthday", config: { points: 100, limit: 1, period: "year" } } });
+    await prisma.tier.update({ where: { id: setup.tiers.gold.id }, data: { birthdayGiftPoints: 400 } });
+    invalidateEarningConfig(setup.program.id);
+    const at = new Date();
+    const gold = await member(setup);
+    const bronze = await member(setup);
+    await prisma.customer.update({ where: { id: gold.id }, data: { tierId: setup.tiers.gold.id, birthday: at } });
+    await prisma.customer.update({ where: { id: bronze.id }, data: { tierId: setup.tiers.bronze.id, birthday: at } });
+    await runBirthdayAwards(at);
+    await runBirthdayAwards(at);
+    const paid = async (customerId: number) => (await prisma.ledgerTransaction.findMany({ where: { customerId, source: "birthday" }, select: { points: true } })).map((t) => t.points);
+    expect(await paid(gold.id)).toEqual([500]);
+    expect(await paid(bronze.id)).toEqual([100]);
+  });
+});
+
+describe("configuration changes", () => {
+  test("the preview counts exactly the moves the save then makes", async () => {
+    const setup = await createProgram();
+    const marketer = await staffUser();
+    const now = new Date();
+    const spends = [100, 600, 900, 2_000, 5_000];
+    const customers = [];
+    for (const dollars of spends) {
+      const customer = await member(setup);
+      await order(setup, customer, dollars, addDays(now, -5));
+      customers.push(customer);
+    }
+    // Silver now asks for 1,000 (600 and 900 fall below), a new Platinum at 3,000 (5,000 rises)
+    const input = configOf(setup, {}, (tiers) => [
+      tiers[0],
+      { ...tiers[1], minSpend: 1000 },
+      tiers[2],
+      { name: "Platinum", description: "", minSpend: 3000, minPoints: 3000, multiplier: 2, freeShipping: true, earlyAccessHours: 48, birthdayGiftPoints: 500 },
+    ]);
+    const preview = await previewTierConfig({ programId: setup.program.id, input });
+    expect(preview).toMatchObject({ up: 1, down: 2, unchanged: 2, members: 5 });
+    expect(preview.byTier.map((row) => [preview.names[String(row.tierId)] ?? null, row.before, row.after])).toEqual([
+      ["Bronze", 1, 3], ["Silver", 2, 0], ["Gold", 2, 1], ["Platinum", 0, 1], [null, 0, 0],
+    ]);
+    // the preview wrote nothing
+    expect(await prisma.tier.count({ where: { programId: setup.program.id } })).toBe(3);
+
+    const saved = await saveTierConfig({ programId: setup.program.id, actorUserId: marketer.id, input });
+    expect(saved).toMatchObject({ reviewed: 5, moved: 1, up: 1, down: 0, graceStarted: 2 });
+    const platinum = await prisma.tier.findFirstOrThrow({ where: { programId: setup.program.id, name: "Platinum" } });
+    expect(platinum.rank).toBe(4);
+    expect((await tierOf(customers[4].id)).tier?.name).toBe("Platinum");
+    expect((await changesOf(customers[4].id)).at(-1)).toMatchObject({ reason: "config_change", actorUserId: marketer.id });
+    expect((await tierOf(customers[1].id)).tierGraceUntil).not.toBeNull();
+    // the multipliers are a new version of the spend rule, so earlier orders keep theirs
+    const rule = await prisma.earnRule.findFirstOrThrow({ where: { programId: setup.program.id, kind: "SPEND" } });
+    expect(saved.spendRuleVersion).toBe(rule.version);
+    expect(rule.tierMultipliers).toMatchObject({ [platinum.id]: 20_000, [setup.tiers.silver.id]: 12_500 });
+    expect(await prisma.earnRuleVersion.count({ where: { ruleId: rule.id, version: rule.version } })).toBe(1);
+    expect(await prisma.auditLog.count({ where: { action: "tiers.updated", targetId: String(setup.program.id) } })).toBe(1);
+    // Platinum's x2 applies to the next order
+    expect((await order(setup, customers[4], 100, now)).pointsEarned).toBe(200);
+  });
+
+  test("removing a tier re-places its members and drops it from tier-exclusive rewards", async () => {
+    const setup = await createProgram();
+    const marketer = await staffUser();
+    const customer = await member(setup);
+    await order(setup, customer, 2_000, new Date());
+    expect((await tierOf(customer.id)).tier?.name).toBe("Gold");
+    const reward = await createReward(setup.program.id, { costPoints: 10 });
+    await prisma.reward.update({ where: { id: reward.id }, data: { tierIds: [setup.tiers.silver.id, setup.tiers.gold.id] } });
+    await saveTierConfig({ programId: setup.program.id, actorUserId: marketer.id, input: configOf(setup, {}, (tiers) => [tiers[0], tiers[1]]) });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Silver");
+    expect((await changesOf(customer.id)).at(-1)).toMatchObject({ fromTier: null, toTier: "Silver", reason: "config_change" });
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: reward.id } })).tierIds).toEqual([setup.tiers.silver.id]);
+    expect(await prisma.tier.count({ where: { programId: setup.program.id } })).toBe(2);
+  });
+
+  test("another program's tier id is refused and nothing is saved", async () => {
+    const setup = await createProgram();
+    const other = await createProgram();
+    const marketer = await staffUser();
+    const input = configOf(setup, {}, (tiers) => [tiers[0], { ...tiers[1], id: other.tiers.silver.id }]);
+    await expect(saveTierConfig({ programId: setup.program.id, actorUserId: marketer.id, input })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(previewTierConfig({ programId: setup.program.id, input })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await prisma.tier.count({ where: { programId: setup.program.id } })).toBe(3);
+    expect((await prisma.tier.findUniqueOrThrow({ where: { id: other.tiers.silver.id } })).programId).toBe(other.program.id);
+  });
+});
