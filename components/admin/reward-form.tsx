@@ -23,11 +23,14 @@ export type RewardFormValues = {
   startsAt: string;
   endsAt: string;
   isActive: boolean;
+  tierIds: number[];
+  categories: string;
+  perMemberLimit: string;
 };
 
 const toInt = (value: string) => (value.trim() === "" ? null : Number(value));
 
-export function RewardForm({ initial, currency }: { initial: RewardFormValues; currency: string }) {
+export function RewardForm({ initial, currency, tiers }: { initial: RewardFormValues; currency: string; tiers: { id: number; name: string }[] }) {
   const t = useTranslations("admin.rewards");
   const common = useTranslations("common");
   const router = useRouter();
@@ -53,6 +56,9 @@ export function RewardForm({ initial, currency }: { initial: RewardFormValues; c
       startsAt: form.startsAt,
       endsAt: form.endsAt,
       isActive: form.isActive,
+      tierIds: form.tierIds,
+      categories: form.categories.split(",").map((part) => part.trim()).filter(Boolean),
+      perMemberLimit: toInt(form.perMemberLimit),
     });
   };
   const needsValue = form.kind === "FIXED_DISCOUNT" || form.kind === "CASHBACK" || form.kind === "VOUCHER";
@@ -78,6 +84,26 @@ export function RewardForm({ initial, currency }: { initial: RewardFormValues; c
       {form.kind === "FREE_PRODUCT" ? (
         <TextField id="sku" label={t("sku")} value={form.sku} error={fieldError("sku")} onChange={(e) => set({ sku: e.target.value })} />
       ) : null}
+      {form.kind === "FIXED_DISCOUNT" || form.kind === "PERCENT_DISCOUNT" ? (
+        <TextField id="categories" label={t("categories")} hint={t("categoriesHelp")} value={form.categories} error={fieldError("categories")} onChange={(e) => set({ categories: e.target.value })} />
+      ) : null}
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-stone-800">{t("tiers")}</legend>
+        <p className="text-sm text-stone-600">{t("tiersHelp")}</p>
+        <div className="flex flex-wrap gap-4">
+          {tiers.map((tier) => (
+            <CheckboxField
+              key={tier.id}
+              id={`tier-${tier.id}`}
+              label={tier.name}
+              checked={form.tierIds.includes(tier.id)}
+              onChange={(e) => set({ tierIds: e.target.checked ? [...form.tierIds, tier.id] : form.tierIds.filter((id) => id !== tier.id) })}
+            />
+          ))}
+        </div>
+        {fieldError("tierIds") ? <p className="text-sm font-medium text-red-700">{fieldError("tierIds")}</p> : null}
+      </fieldset>
+      <TextField id="perMemberLimit" label={t("perMemberLimit")} hint={t("perMemberLimitHelp")} type="number" inputMode="numeric" min={1} value={form.perMemberLimit} error={fieldError("perMemberLimit")} onChange={(e) => set({ perMemberLimit: e.target.value })} />
       <TextField id="stock" label={t("stock")} hint={t("stockHelp")} type="number" min={0} value={form.stock} error={fieldError("stock")} onChange={(e) => set({ stock: e.target.value })} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField id="startsAt" label={t("startsAt")} hint={t("windowHelp")} type="datetime-local" value={form.startsAt} error={fieldError("startsAt")} onChange={(e) => set({ startsAt: e.target.value })} />

@@ -35,6 +35,7 @@ const redemptionResultSchema = z.object({
   pointsSpent: z.number().int(),
   balance: z.number().int().describe("the member's points after the redemption, pending included"),
   expiresAt: z.string().nullable(),
+  voucherCode: z.string().nullable().describe("the partner's code, for vouchers from an imported pool"),
 });
 
 const returnResultSchema = z.object({
@@ -64,6 +65,9 @@ const rewardSchema = z.object({
   percentOff: z.number().int().nullable(),
   stock: z.number().int().nullable(),
   availableUntil: z.string().nullable(),
+  tierIds: z.array(z.number().int()).describe("tiers that may redeem it; empty = every member"),
+  categories: z.array(z.string()).describe("a discount code applies to these product categories only; empty = the whole order"),
+  perMemberLimit: z.number().int().nullable().describe("redemptions per member (cancelled ones don't count)"),
 });
 
 const datedPoints = z.array(z.object({ date: z.string(), points: z.number().int() }));
@@ -186,7 +190,7 @@ export function buildOpenApiDocument() {
           summary: "Redeem a reward for a member",
           parameters: [externalIdParam, idempotencyKey],
           requestBody: { required: true, ...json(createRedemptionSchema, "input") },
-          responses: { "201": { description: "redeemed", ...json(redemptionResultSchema) }, ...errors(400, 401, 404, 409, 422) },
+          responses: { "201": { description: "redeemed", ...json(redemptionResultSchema) }, ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
     },

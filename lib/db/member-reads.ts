@@ -80,7 +80,7 @@ export const getMemberOverview = cache(async (customerId: number, at: Date = new
 });
 
 export async function getRewardsCatalog(programId: number, at = new Date()) {
-  return prisma.reward.findMany({
+  const rewards = await prisma.reward.findMany({
     where: {
       programId,
       isActive: true,
@@ -92,15 +92,36 @@ export async function getRewardsCatalog(programId: number, at = new Date()) {
     },
     orderBy: [{ costPoints: "asc" }, { id: "asc" }],
   });
+  // a partner voucher with an imported pool has as many left as codes not handed out
+  const voucherIds = rewards.filter((reward) => reward.kind === "VOUCHER").map((reward) => reward.id);
+  const pools = voucherIds.length
+    ? await prisma.$queryRaw<{ rewardId: number; free: number }[]>`
+        SELECT "rewardId", COUNT(*) FILTER (WHERE "redemptionId" IS NULL)::int AS "free" FROM "RewardVoucher"
+        WHERE "rewardId" = ANY(${voucherIds}::int[]) GROUP BY "rewardId"`
+    : [];
+  const free = new Map(pools.map((pool) => [pool.rewardId, pool.free]));
+  return rewards.map((reward) => {
+    const pool = free.get(reward.id);
+    return { ...reward, stock: pool === undefined ? reward.stock : reward.stock === null ? pool : Math.min(pool, reward.stock) };
+  });
 }
 
 export async function getMemberRedemptions(customerId: number, limit = 20) {
-  return prisma.redemption.findMany({
+  const redemptions = await prisma.redemption.findMany({
     where: { customerId },
-    select: { id: true, code: true, pointsSpent: true, createdAt: true, expiresAt: true, status: true, reward: { select: { name: true, kind: true } } },
+    select: { id: true, rewardId: true, code: true, pointsSpent: true, createdAt: true, expiresAt: true, status: true, reward: { select: { name: true, kind: true, categories: true } } },
     orderBy: { createdAt: "desc" },
     take: limit,
   });
+  const vouchers = await prisma.rewardVoucher.findMany({ where: { redemptionId: { in: redemptions.map((r) => r.id) } }, select: { redemptionId: true, code: true } });
+  const voucherOf = new Map(vouchers.map((voucher) => [voucher.redemptionId, voucher.code]));
+  return redemptions.map((redemption) => ({ ...redemption, voucherCode: voucherOf.get(redemption.id) ?? null }));
+}
+
+/** How often the member has redeemed each reward (cancelled codes don't count), for per-member limits. */
+export async function getMemberRedemptionCounts(customerId: number): Promise<Map<number, number>> {
+  const rows = await prisma.redemption.groupBy({ by: ["rewardId"], where: { customerId, status: { not: "CANCELLED" } }, _count: { _all: true } });
+  return new Map(rows.map((row) => [row.rewardId, row._count._all]));
 }
 
 /** An action rule's settings when it is on and inside its window now; null otherwise. */

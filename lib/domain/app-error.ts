@@ -20,6 +20,8 @@ export const errorCodes = [
   "INVALID_CREDENTIALS",
   "RATE_LIMITED",
   "CONFLICT",
+  "TIER_REQUIRED",
+  "REWARD_LIMIT_REACHED",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -45,6 +47,8 @@ const httpStatus: Record<ErrorCode, number> = {
   INVALID_CREDENTIALS: 401,
   RATE_LIMITED: 429,
   CONFLICT: 409,
+  TIER_REQUIRED: 403,
+  REWARD_LIMIT_REACHED: 409,
 };
 
 // Default English messages for API consumers; people see translated messages keyed by code.
@@ -69,6 +73,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: "email or password is incorrect",
   RATE_LIMITED: "too many requests",
   CONFLICT: "conflicts with a concurrent change",
+  TIER_REQUIRED: "this reward is only for members of certain tiers; nothing was deducted",
+  REWARD_LIMIT_REACHED: "the member has redeemed this reward as often as allowed; nothing was deducted",
 };
 
 export class AppError extends Error {

@@ -33,14 +33,18 @@ function stableStringify(value: unknown): string {
 export async function ensureSystemAccounts(tx: Tx, programId: number): Promise<SystemAccounts> {
   const cached = systemAccountCache.get(programId);
   if (cached) return cached;
-  await tx.$executeRaw`
+  const inserted = await tx.$executeRaw`
     INSERT INTO "LedgerAccount" ("programId", "kind")
     SELECT ${programId}, k::"AccountKind" FROM unnest(ARRAY['ISSUED','REDEEMED','EXPIRED','CLAWBACK']) AS k
     ON CONFLICT DO NOTHING`;
   const rows = await tx.$queryRaw<{ id: number; kind: SystemAccountKind }[]>`
     SELECT "id", "kind"::text AS "kind" FROM "LedgerAccount" WHERE "programId" = ${programId} AND "customerId" IS NULL`;
   const accounts = Object.fromEntries(rows.map((row) => [row.kind, row.id])) as SystemAccounts;
-  systemAccountCache.set(programId, accounts);
+  // Only cache rows another transaction committed (ON CONFLICT waited for it): rows this
+  // transaction just inserted are invisible to others until it commits, and a concurrent
+  // transaction using their ids from the cache would fail its foreign keys (or worse, if this
+  // one rolls back).
+  if (inserted === 0) systemAccountCache.set(programId, accounts);
   return accounts;
 }
 

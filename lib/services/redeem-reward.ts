@@ -33,6 +33,8 @@ export type RedeemResult = {
   balance: number;
   rewardName: string;
   expiresAt: Date | null;
+  /** the partner's code, for vouchers from an imported pool */
+  voucherCode: string | null;
 };
 
 /**
@@ -44,11 +46,13 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
   const at = input.at ?? new Date();
   // the reward, the customer and the program's expiry policy in one round trip
   const [found] = await tx.$queryRaw<{
-    rewardId: number | null; name: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
-    customerId: number | null; enrolledAt: Date | null; expiryPolicy: string; expiryMonths: number | null;
+    rewardId: number | null; name: string; kind: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
+    tierIds: number[] | null; perMemberLimit: number | null; hasVoucherPool: boolean;
+    customerId: number | null; enrolledAt: Date | null; tierId: number | null; expiryPolicy: string; expiryMonths: number | null;
   }[]>`
-    SELECT r."id" AS "rewardId", r."name", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock",
-      c."id" AS "customerId", c."enrolledAt", p."expiryPolicy", p."expiryMonths"
+    SELECT r."id" AS "rewardId", r."name", r."kind"::text AS "kind", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock",
+      r."tierIds", r."perMemberLimit", EXISTS (SELECT 1 FROM "RewardVoucher" v WHERE v."rewardId" = r."id") AS "hasVoucherPool",
+      c."id" AS "customerId", c."enrolledAt", c."tierId", p."expiryPolicy", p."expiryMonths"
     FROM "Program" p
     LEFT JOIN "Reward" r ON r."id" = ${input.rewardId} AND r."programId" = p."id"
     LEFT JOIN "Customer" c ON c."id" = ${input.customerId} AND c."programId" = p."id"
@@ -56,7 +60,7 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
   if (!found?.rewardId) throw new AppError("REWARD_NOT_FOUND");
   if (!found.customerId) throw new AppError("MEMBER_NOT_FOUND");
   if (!found.enrolledAt) throw new AppError("NOT_ENROLLED");
-  const reward = { id: found.rewardId, name: found.name, costPoints: found.costPoints, isActive: found.isActive, startsAt: found.startsAt, endsAt: found.endsAt, stock: found.stock };
+  const reward = { id: found.rewardId!, name: found.name, costPoints: found.costPoints, isActive: found.isActive, startsAt: found.startsAt, endsAt: found.endsAt, stock: found.stock };
 
   const opened = await openLedgerTransaction(tx, {
     programId: input.programId,
@@ -76,14 +80,26 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
       where: { transactionId: opened.existing.id },
       select: { id: true, code: true, pointsSpent: true, expiresAt: true },
     });
-    return { redemptionId: previous.id, code: previous.code, pointsSpent: previous.pointsSpent, balance: opened.existing.balanceAfter ?? 0, rewardName: reward.name, expiresAt: previous.expiresAt };
+    const voucher = await tx.rewardVoucher.findUnique({ where: { redemptionId: previous.id }, select: { code: true } });
+    return {
+      redemptionId: previous.id, code: previous.code, voucherCode: voucher?.code ?? null, pointsSpent: previous.pointsSpent,
+      balance: opened.existing.balanceAfter ?? 0, rewardName: reward.name, expiresAt: previous.expiresAt,
+    };
   }
 
   const isInWindow = (!reward.startsAt || reward.startsAt <= at) && (!reward.endsAt || reward.endsAt > at);
   if (!reward.isActive || !isInWindow) throw new AppError("REWARD_INACTIVE");
+  const tierIds = found.tierIds ?? [];
+  if (tierIds.length > 0 && (found.tierId === null || !tierIds.includes(found.tierId))) throw new AppError("TIER_REQUIRED");
 
   const account = await lockMemberAccount(tx, input.customerId);
   if (!account) throw new AppError("INSUFFICIENT_POINTS");
+  if (found.perMemberLimit !== null) {
+    // counted under the member's account lock, so concurrent redemptions can't both squeeze in
+    const [{ count }] = await tx.$queryRaw<{ count: number }[]>`
+      SELECT COUNT(*)::int AS "count" FROM "Redemption" WHERE "customerId" = ${input.customerId} AND "rewardId" = ${reward.id} AND "status" <> 'CANCELLED'`;
+    if (count >= found.perMemberLimit) throw new AppError("REWARD_LIMIT_REACHED");
+  }
   const lots = await lockLots(tx, { accountId: account.id, filter: "spendable", at });
   const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
   if (available < reward.costPoints) throw new AppError("INSUFFICIENT_POINTS");
@@ -92,6 +108,16 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
     const taken = await tx.$executeRaw`
       UPDATE "Reward" SET "stock" = "stock" - 1 WHERE "id" = ${reward.id} AND "stock" > 0`;
     if (taken === 0) throw new AppError("REWARD_OUT_OF_STOCK");
+  }
+
+  // partner vouchers: one code from the imported pool, claimed with SKIP LOCKED so concurrent
+  // redemptions take different codes; an empty pool is out of stock
+  let voucherId: number | null = null;
+  if (found.kind === "VOUCHER" && found.hasVoucherPool) {
+    const [voucher] = await tx.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "RewardVoucher" WHERE "rewardId" = ${reward.id} AND "redemptionId" IS NULL ORDER BY "id" LIMIT 1 FOR UPDATE SKIP LOCKED`;
+    if (!voucher) throw new AppError("REWARD_OUT_OF_STOCK");
+    voucherId = voucher.id;
   }
 
   const system = await ensureSystemAccounts(tx, input.programId);
@@ -118,8 +144,13 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
           'code', ${code}::text, 'pointsSpent', ${reward.costPoints}::int, 'balance', ${balance}::int, 'expiresAt', ${expiresAt.toISOString()}::text, 'occurredAt', ${at.toISOString()}::text)
       FROM redemption)
     SELECT "id" AS "redemptionId" FROM redemption`;
+  let voucherCode: string | null = null;
+  if (voucherId !== null) {
+    [{ code: voucherCode }] = await tx.$queryRaw<{ code: string }[]>`
+      UPDATE "RewardVoucher" SET "redemptionId" = ${row.redemptionId} WHERE "id" = ${voucherId} RETURNING "code"`;
+  }
   await extendLotsOnActivity(tx, { expiryPolicy: found.expiryPolicy, expiryMonths: found.expiryMonths }, account.id, at);
-  return { redemptionId: row.redemptionId, code, pointsSpent: reward.costPoints, balance, rewardName: reward.name, expiresAt };
+  return { redemptionId: row.redemptionId, code, voucherCode, pointsSpent: reward.costPoints, balance, rewardName: reward.name, expiresAt };
 }
 
 export function redeemReward(input: RedeemInput) {

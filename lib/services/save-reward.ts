@@ -18,8 +18,14 @@ export async function saveReward({ programId, actorUserId, input }: { programId:
     startsAt: input.startsAt,
     endsAt: input.endsAt,
     isActive: input.isActive,
+    tierIds: [...new Set(input.tierIds)],
+    categories: [...new Set(input.categories)],
+    perMemberLimit: input.perMemberLimit ?? null,
   };
   return prisma.$transaction(async (tx) => {
+    if (data.tierIds.length > 0 && (await tx.tier.count({ where: { programId, id: { in: data.tierIds } } })) !== data.tierIds.length) {
+      throw new AppError("NOT_FOUND", "tier not found");
+    }
     let id: number;
     if (input.id) {
       const updated = await tx.reward.updateMany({ where: { id: input.id, programId }, data });

@@ -23,9 +23,17 @@ export const saveRewardSchema = z
     startsAt: optionalDate,
     endsAt: optionalDate,
     isActive: z.boolean(),
+    /** tiers that may redeem it; empty = every member */
+    tierIds: z.array(z.number().int().positive()).max(20).default([]),
+    /** discount codes limited to these categories; empty = whole order */
+    categories: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    perMemberLimit: z.number().int().min(1).max(1000).nullable().optional(),
   })
   .strict()
   .superRefine((reward, ctx) => {
+    if (reward.categories.length > 0 && reward.kind !== "FIXED_DISCOUNT" && reward.kind !== "PERCENT_DISCOUNT") {
+      ctx.addIssue({ code: "custom", path: ["categories"], message: "CATEGORIES_DISCOUNT_ONLY" });
+    }
     if ((reward.kind === "FIXED_DISCOUNT" || reward.kind === "CASHBACK" || reward.kind === "VOUCHER") && !reward.valueCents) {
       ctx.addIssue({ code: "custom", path: ["valueCents"], message: "VALUE_REQUIRED" });
     }
@@ -211,3 +219,13 @@ export const setTierFloorSchema = z
   .strict();
 
 export type SetTierFloorInput = z.infer<typeof setTierFloorSchema>;
+
+export const importVouchersSchema = z
+  .object({
+    rewardId: z.number().int().positive(),
+    /** CSV text: one code per row, in a "code" column or the first column */
+    csv: z.string().min(1).max(2_000_000),
+  })
+  .strict();
+
+export type ImportVouchersInput = z.infer<typeof importVouchersSchema>;

@@ -2,7 +2,8 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Alert, Badge, Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/current-user";
 import { getMemberPoints } from "@/lib/db/member-points";
-import { getMemberRedemptions, getRewardsCatalog } from "@/lib/db/member-reads";
+import { getMemberRedemptionCounts, getMemberRedemptions, getRewardsCatalog } from "@/lib/db/member-reads";
+import { prisma } from "@/lib/db/prisma";
 import { getProgram } from "@/lib/services/program";
 import { redemptionState } from "@/lib/services/redemption-status";
 import { CancelCodeButton } from "./cancel-code-button";
@@ -17,14 +18,18 @@ export async function generateMetadata() {
 export default async function RewardsPage({ searchParams }: { searchParams: Promise<{ refunded?: string }> }) {
   const refunded = Number((await searchParams).refunded);
   const { member } = await requireMember();
-  const [t, format, program, points, rewards, redemptions] = await Promise.all([
+  const [t, format, program, points, rewards, redemptions, counts, me, tiers] = await Promise.all([
     getTranslations("rewards"),
     getFormatter(),
     getProgram(),
     getMemberPoints(member.id),
     getRewardsCatalog(member.programId),
     getMemberRedemptions(member.id),
+    getMemberRedemptionCounts(member.id),
+    prisma.customer.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true } }),
+    prisma.tier.findMany({ where: { programId: member.programId }, orderBy: { rank: "asc" }, select: { id: true, name: true } }),
   ]);
+  const tierNames = (ids: number[]) => tiers.filter((tier) => ids.includes(tier.id)).map((tier) => tier.name);
   const money = (cents: number | null) => format.number((cents ?? 0) / 100, { style: "currency", currency: program.currency });
   return (
     <div className="space-y-6">
@@ -37,6 +42,10 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
         {rewards.map((reward) => {
           const isOutOfStock = reward.stock !== null && reward.stock <= 0;
           const missing = reward.costPoints - points.available;
+          const isExclusive = reward.tierIds.length > 0;
+          const isLocked = isExclusive && (me.tierId === null || !reward.tierIds.includes(me.tierId));
+          const used = counts.get(reward.id) ?? 0;
+          const isLimitReached = reward.perMemberLimit !== null && used >= reward.perMemberLimit;
           return (
             <li key={reward.id}>
               <Card className="flex h-full flex-col gap-3" aria-labelledby={`reward-${reward.id}`}>
@@ -44,15 +53,28 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
                   <h2 id={`reward-${reward.id}`} className="text-lg font-semibold">{reward.name}</h2>
                   <Badge>{t(`kind.${reward.kind}`, { value: money(reward.valueCents), percent: reward.percentOff ?? 0 })}</Badge>
                 </div>
+                {isExclusive ? (
+                  <p className="text-sm font-semibold text-brand-800" data-testid={`reward-exclusive-${reward.id}`}>
+                    {t("exclusiveTo", { tiers: tierNames(reward.tierIds).join(", ") })}
+                  </p>
+                ) : null}
                 {reward.description ? <p className="text-sm text-stone-700">{reward.description}</p> : null}
+                {reward.categories.length > 0 ? <p className="text-sm text-stone-700">{t("categoriesOnly", { categories: reward.categories.join(", ") })}</p> : null}
+                {reward.perMemberLimit !== null ? <p className="text-sm text-stone-700">{t("limitInfo", { used, limit: reward.perMemberLimit })}</p> : null}
                 <p className="text-xl font-bold text-brand-800">{t("cost", { count: reward.costPoints })}</p>
                 <p className="text-sm text-stone-600">
                   {isOutOfStock ? t("outOfStock") : reward.stock !== null ? t("stockLeft", { count: reward.stock }) : null}
                   {reward.endsAt ? ` ${t("endsOn", { date: format.dateTime(reward.endsAt, { dateStyle: "medium" }) })}` : null}
                 </p>
-                {missing > 0 ? <p className="text-sm font-medium text-stone-700">{t("notEnough", { count: missing })}</p> : null}
+                {isLocked ? (
+                  <p className="text-sm font-medium text-stone-700">{t("unlockAt", { tier: tierNames(reward.tierIds)[0] ?? "" })}</p>
+                ) : isLimitReached ? (
+                  <p className="text-sm font-medium text-stone-700">{t("limitReached")}</p>
+                ) : missing > 0 ? (
+                  <p className="text-sm font-medium text-stone-700">{t("notEnough", { count: missing })}</p>
+                ) : null}
                 <div className="mt-auto">
-                  <RedeemButton rewardId={reward.id} rewardName={reward.name} cost={reward.costPoints} disabled={isOutOfStock} />
+                  <RedeemButton rewardId={reward.id} rewardName={reward.name} cost={reward.costPoints} disabled={isOutOfStock || isLocked || isLimitReached} />
                 </div>
               </Card>
             </li>
@@ -77,6 +99,12 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
                 </div>
                 <div className="text-right">
                   <p className="font-mono font-bold" data-testid="redemption-code">{redemption.code}</p>
+                  {redemption.voucherCode ? (
+                    <p className="text-sm">
+                      {t("partnerCode")}: <span className="font-mono font-bold" data-testid="voucher-code">{redemption.voucherCode}</span>
+                    </p>
+                  ) : null}
+                  {redemption.reward.categories.length > 0 ? <p className="text-xs text-stone-600">{t("categoriesOnly", { categories: redemption.reward.categories.join(", ") })}</p> : null}
                   <p className="text-sm">
                     <Badge tone={statusTone[redemptionState(redemption)]}>{t(`status.${redemptionState(redemption)}`)}</Badge>{" "}
                     <span className="text-red-800">−{format.number(redemption.pointsSpent)}</span>

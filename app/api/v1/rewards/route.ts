@@ -18,6 +18,9 @@ export const GET = handleApi(async (request: Request) => {
       percentOff: reward.percentOff,
       stock: reward.stock,
       availableUntil: reward.endsAt?.toISOString() ?? null,
+      tierIds: reward.tierIds,
+      categories: reward.categories,
+      perMemberLimit: reward.perMemberLimit,
     })),
   });
 });

@@ -22,7 +22,7 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
     });
     return {
       status: 201,
-      body: { redemptionId: result.redemptionId, code: result.code, pointsSpent: result.pointsSpent, balance: result.balance, expiresAt: result.expiresAt },
+      body: { redemptionId: result.redemptionId, code: result.code, pointsSpent: result.pointsSpent, balance: result.balance, expiresAt: result.expiresAt, voucherCode: result.voucherCode },
     };
   });
 });
