@@ -9,6 +9,7 @@ import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/se
 import { loadEarningConfig, recordOrderInTx, type EarningConfig, type OrderLineInput } from "@/lib/services/record-order";
 import { recordReturnInTx } from "@/lib/services/record-return";
 import { redeemRewardInTx } from "@/lib/services/redeem-reward";
+import { reviewTiers } from "@/lib/services/tiers";
 import { signUpMember } from "@/lib/services/sign-up-member";
 
 // Demo data for a small online shop. Deterministic: the same seed gives the same shop,
@@ -74,9 +75,16 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   const programRow = await prisma.program.create({
     data: { slug: DEFAULT_PROGRAM_SLUG, name: "Hearth Demo Shop", currency: "USD", pendingDays: 14, expiryMonths: 12, pointValueMillis: 10, createdAt: start },
   });
-  const bronze = await prisma.tier.create({ data: { programId: programRow.id, name: "Bronze", rank: 1, minSpendCents: 0 } });
-  const silver = await prisma.tier.create({ data: { programId: programRow.id, name: "Silver", rank: 2, minSpendCents: 50_000 } });
-  const gold = await prisma.tier.create({ data: { programId: programRow.id, name: "Gold", rank: 3, minSpendCents: 150_000 } });
+  const bronze = await prisma.tier.create({ data: { programId: programRow.id, name: "Bronze", rank: 1, minSpendCents: 0, minPoints: 0, description: "Where everyone starts." } });
+  const silver = await prisma.tier.create({
+    data: { programId: programRow.id, name: "Silver", rank: 2, minSpendCents: 50_000, minPoints: 500, earlyAccessHours: 12, birthdayGiftPoints: 100, description: "For regulars." },
+  });
+  const gold = await prisma.tier.create({
+    data: {
+      programId: programRow.id, name: "Gold", rank: 3, minSpendCents: 150_000, minPoints: 1_500, freeShipping: true, earlyAccessHours: 24, birthdayGiftPoints: 300,
+      description: "Our best customers.",
+    },
+  });
   await prisma.earnRule.create({
     data: {
       programId: programRow.id, name: "Points on spend", pointsPerUnitHundredths: 100, tierMultipliers: { [bronze.id]: 10_000, [silver.id]: 12_500, [gold.id]: 15_000 },
@@ -117,6 +125,15 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   ];
   const rewards: { id: number; costPoints: number; stock: number | null }[] = [];
   for (const reward of rewardData) rewards.push(await prisma.reward.create({ data: { programId: programRow.id, ...reward, createdAt: start } }));
+  // the partner voucher hands out real partner codes from an imported pool
+  await prisma.rewardVoucher.createMany({ data: Array.from({ length: 120 }, (_, index) => ({ rewardId: rewards[4].id, code: `BEAN-${String(10_000 + index * 37)}` })) });
+  // tier-exclusive and limited rewards (after the ones the history redeems at random)
+  const extraRewards = [
+    { name: "Private styling session", kind: "EXPERIENCE" as const, costPoints: 3_000, stock: 12, tierIds: [gold.id], description: "An hour with our stylist, in store or by video." },
+    { name: "Preview evening", kind: "EXPERIENCE" as const, costPoints: 1_500, stock: 40, tierIds: [silver.id, gold.id], description: "See the new collection before anyone else." },
+    { name: "15% off accessories", kind: "PERCENT_DISCOUNT" as const, costPoints: 700, percentOff: 15, categories: ["accessories"], perMemberLimit: 1, description: "Once per member." },
+  ];
+  for (const reward of extraRewards) await prisma.reward.create({ data: { programId: programRow.id, ...reward, createdAt: start } });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const admin = await prisma.user.create({ data: { email: "admin@hearth.test", name: "Ada Admin", role: "ADMIN", passwordHash } });
   await prisma.user.create({ data: { email: "marketer@hearth.test", name: "Mia Marketer", role: "MARKETER", passwordHash } });
@@ -193,6 +210,8 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   }
 
   await createDemoMember(program, rewards.map((reward) => reward.id), now);
+  // members whose older orders have left the 12 months start their grace period, as the daily job would
+  await reviewTiers({ programId: program.id, at: now });
   log(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 

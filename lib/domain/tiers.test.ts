@@ -141,11 +141,11 @@ describe("tierOutlook", () => {
 
 test("preview: raising Silver's threshold and adding Platinum", () => {
   const members = [
-    { tierId: 1, floorTierId: null, amount: 10_000 },
-    { tierId: 2, floorTierId: null, amount: 60_000 }, // falls to Bronze
-    { tierId: 2, floorTierId: 2, amount: 60_000 }, // VIP floor keeps Silver
-    { tierId: 3, floorTierId: null, amount: 400_000 }, // up to Platinum
-    { tierId: null, floorTierId: null, amount: 0 }, // never placed: Bronze
+    { floorTierId: null, amountBefore: 10_000, amountAfter: 10_000 },
+    { floorTierId: null, amountBefore: 60_000, amountAfter: 60_000 }, // falls to Bronze
+    { floorTierId: 2, amountBefore: 60_000, amountAfter: 60_000 }, // VIP floor keeps Silver
+    { floorTierId: null, amountBefore: 400_000, amountAfter: 400_000 }, // up to Platinum
+    { floorTierId: null, amountBefore: 0, amountAfter: 0 },
   ];
   const after: TierDef[] = [
     { ...tiers[1] },
@@ -153,13 +153,26 @@ test("preview: raising Silver's threshold and adding Platinum", () => {
     { ...tiers[0] },
     { id: -1, name: "Platinum", rank: 4, minSpendCents: 300_000, minPoints: 3_000 },
   ];
-  const moves = previewTierMoves({ members, before: tiers, after, policy: rolling });
-  expect(moves).toMatchObject({ up: 2, down: 1, unchanged: 2 });
+  const moves = previewTierMoves({ members, before: tiers, after, policyBefore: rolling, policyAfter: rolling });
+  expect(moves).toMatchObject({ up: 1, down: 1, unchanged: 3 });
   expect(moves.byTier).toEqual([
-    { tierId: 1, before: 1, after: 3 },
+    { tierId: 1, before: 2, after: 3 },
     { tierId: 2, before: 2, after: 1 },
     { tierId: 3, before: 1, after: 0 },
     { tierId: -1, before: 0, after: 1 },
-    { tierId: null, before: 1, after: 0 },
+    { tierId: null, before: 0, after: 0 },
   ]);
+});
+
+test("preview: an unchanged configuration moves nobody; switching the basis to points does", () => {
+  const members = [
+    { floorTierId: null, amountBefore: 60_000, amountAfter: 200 },
+    { floorTierId: null, amountBefore: 200_000, amountAfter: 2_000 },
+  ];
+  expect(previewTierMoves({ members: members.map((m) => ({ ...m, amountAfter: m.amountBefore })), before: tiers, after: tiers, policyBefore: rolling, policyAfter: rolling })).toMatchObject({
+    up: 0,
+    down: 0,
+    unchanged: 2,
+  });
+  expect(previewTierMoves({ members, before: tiers, after: tiers, policyBefore: rolling, policyAfter: { ...rolling, basis: "POINTS" } })).toMatchObject({ up: 0, down: 1, unchanged: 1 });
 });

@@ -194,21 +194,30 @@ export function tierOutlook({
 
 export type TierMoves = { up: number; down: number; unchanged: number; byTier: { tierId: number | null; before: number; after: number }[] };
 
+function placement({ tiers, basis, amount, floorTierId }: { tiers: TierDef[]; basis: TierBasis; amount: number; floorTierId: number | null }) {
+  const earned = resolveTier({ tiers, basis, amount });
+  const floor = tiers.find((tier) => tier.id === floorTierId) ?? null;
+  return rankOf(floor) > rankOf(earned) ? floor : earned;
+}
+
 /**
- * How many members a tier configuration would move, for the preview before saving. `after` is
- * where each member would stand once any grace period has run out (moves down are counted even
- * though they wait for the grace period).
+ * What a tier configuration change does, for the preview before saving: every member placed
+ * under the current configuration and under the proposed one (same orders, their VIP floors),
+ * counted up, down or unchanged. Moves down are counted although they wait for the grace
+ * period. Drift that exists either way (a grace period already running) is not the change's.
  */
 export function previewTierMoves({
   members,
   before,
   after,
-  policy,
+  policyBefore,
+  policyAfter,
 }: {
-  members: { tierId: number | null; floorTierId: number | null; amount: number }[];
+  members: { floorTierId: number | null; amountBefore: number; amountAfter: number }[];
   before: TierDef[];
   after: TierDef[];
-  policy: TierPolicy;
+  policyBefore: TierPolicy;
+  policyAfter: TierPolicy;
 }): TierMoves {
   const counts = new Map<number | null, { before: number; after: number }>();
   const bump = (tierId: number | null, key: "before" | "after") => {
@@ -219,23 +228,22 @@ export function previewTierMoves({
   let up = 0;
   let down = 0;
   let unchanged = 0;
+  const sortedBefore = byRank(before);
   const sortedAfter = byRank(after);
   for (const member of members) {
-    const earned = resolveTier({ tiers: sortedAfter, basis: policy.basis, amount: member.amount });
-    const floor = sortedAfter.find((tier) => tier.id === member.floorTierId) ?? null;
-    const target = rankOf(floor) > rankOf(earned) ? floor : earned;
-    bump(member.tierId, "before");
-    bump(target?.id ?? null, "after");
-    const fromAfter = sortedAfter.find((tier) => tier.id === member.tierId);
-    const fromBefore = before.find((tier) => tier.id === member.tierId);
-    if ((target?.id ?? null) === member.tierId) unchanged += 1;
-    else if (!target) down += 1;
-    else if (!fromBefore) up += 1;
-    // a kept tier compares by its new rank; a deleted one by what it asked for
-    else if (fromAfter ? target.rank > fromAfter.rank : tierThreshold({ tier: target, basis: policy.basis }) >= tierThreshold({ tier: fromBefore, basis: policy.basis })) up += 1;
+    const from = placement({ tiers: sortedBefore, basis: policyBefore.basis, amount: member.amountBefore, floorTierId: member.floorTierId });
+    const to = placement({ tiers: sortedAfter, basis: policyAfter.basis, amount: member.amountAfter, floorTierId: member.floorTierId });
+    bump(from?.id ?? null, "before");
+    bump(to?.id ?? null, "after");
+    const fromAfter = from ? sortedAfter.find((tier) => tier.id === from.id) : undefined;
+    if ((to?.id ?? null) === (from?.id ?? null)) unchanged += 1;
+    else if (!to) down += 1;
+    else if (!from) up += 1;
+    // a kept tier compares by its new rank; a removed one by what it asked for
+    else if (fromAfter ? to.rank > fromAfter.rank : tierThreshold({ tier: to, basis: policyAfter.basis }) >= tierThreshold({ tier: from, basis: policyAfter.basis })) up += 1;
     else down += 1;
   }
-  const ids = [...sortedAfter.map((tier) => tier.id), ...byRank(before).filter((tier) => !after.some((a) => a.id === tier.id)).map((tier) => tier.id), null];
+  const ids = [...sortedAfter.map((tier) => tier.id), ...sortedBefore.filter((tier) => !after.some((a) => a.id === tier.id)).map((tier) => tier.id), null];
   const byTier = ids.map((tierId) => ({ tierId, ...(counts.get(tierId) ?? { before: 0, after: 0 }) }));
   return { up, down, unchanged, byTier };
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { awardActionInTx } from "./award-action";
+import { loadEarningConfig } from "./earning-config";
+import { placeMemberInTx } from "./tiers";
 import { TX_OPTIONS, ensureMemberAccount } from "./ledger-core";
 import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
@@ -25,9 +27,12 @@ export async function enrollCustomerInTx(
     throw new AppError(exists ? "ALREADY_ENROLLED" : "MEMBER_NOT_FOUND");
   }
   await ensureMemberAccount(tx, program.id, customerId);
+  // read in this transaction: waiting for a second pooled connection here could starve the pool
+  const config = await loadEarningConfig(tx, program.id);
+  await placeMemberInTx(tx, { programId: program.id, customerId, tiers: config.tiers, policy: config.tierPolicy, at });
   await emitWebhookEvent(tx, { programId: program.id, type: "member.enrolled", dedupeKey: `member.enrolled:${customerId}`, payload: { customerId }, at });
   // The sign-up action rule pays the welcome bonus; the key keeps it to once per customer.
-  const award = await awardActionInTx(tx, { program, kind: "SIGNUP", customerId, key: `welcome:${customerId}`, source: "enrollment", at, reason: "welcome_bonus" });
+  const award = await awardActionInTx(tx, { program, config, kind: "SIGNUP", customerId, key: `welcome:${customerId}`, source: "enrollment", at, reason: "welcome_bonus" });
   if (award.status === "skipped") return { customerId, welcomePoints: 0, balance: 0 };
   return { customerId, welcomePoints: award.points, balance: award.balance };
 }

@@ -41,10 +41,10 @@ export async function previewTierConfig({ programId, input, at = new Date() }: {
   const before = await loadTierSetup(prisma, programId);
   const after = proposedTiers(input);
   const policy = policyOf(input);
-  const members = await prisma.$queryRaw<{ tierId: number | null; floorTierId: number | null; amount: number }[]>`
-    SELECT c."tierId", c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(policy, at)} AS "amount"
+  const members = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number }[]>`
+    SELECT c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(before.policy, at)} AS "amountBefore", ${qualifyingAmountSql(policy, at)} AS "amountAfter"
     FROM "Customer" c WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL`;
-  const moves = previewTierMoves({ members, before: before.tiers, after, policy });
+  const moves = previewTierMoves({ members, before: before.tiers, after, policyBefore: before.policy, policyAfter: policy });
   const names = Object.fromEntries([...before.tiers, ...after].map((tier) => [String(tier.id), tier.name]));
   return { ...moves, names, graceDays: input.graceDays, members: members.length };
 }

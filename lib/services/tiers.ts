@@ -166,3 +166,20 @@ export function toTierPolicy(program: { tierBasis: string; tierWindow: string; t
     graceDays: program.tierGraceDays,
   };
 }
+
+/**
+ * Places one member in the tier their orders so far qualify for (a new member starts in the
+ * entry tier, or higher if their orders before joining already count), moving up only.
+ */
+export async function placeMemberInTx(tx: Tx, { programId, customerId, tiers, policy, at }: { programId: number; customerId: number; tiers: TierDef[]; policy: TierPolicy; at: Date }) {
+  const [member] = await tx.$queryRaw<{ tierId: number | null; tierFloorId: number | null; tierGraceUntil: Date | null; amount: number }[]>`
+    SELECT c."tierId", c."tierFloorId", c."tierGraceUntil", ${qualifyingAmountSql(policy, at)} AS "amount" FROM "Customer" c WHERE c."id" = ${customerId}`;
+  if (!member) return;
+  const decision = evaluateTier({
+    tiers, policy, amount: member.amount, state: { tierId: member.tierId, floorTierId: member.tierFloorId, graceUntil: member.tierGraceUntil }, at, mode: "order",
+  });
+  if (decision.tierId === member.tierId || decision.tierId === null) return;
+  const from = tiers.find((tier) => tier.id === member.tierId) ?? null;
+  const to = tiers.find((tier) => tier.id === decision.tierId) ?? null;
+  await writeTierChanges(tx, { programId, policy, changes: [{ customerId, from, to, reason: "qualified", amount: member.amount }], at });
+}

@@ -153,15 +153,15 @@ describe("webhooks (Standard Webhooks)", () => {
     const setup = await createProgram({ welcomeBonus: 10 });
     const actor = await staffUser();
     const all = await createWebhookEndpoint({ programId: setup.program.id, actorUserId: actor.id, url, description: "all", eventTypes: [] });
-    await createWebhookEndpoint({ programId: setup.program.id, actorUserId: actor.id, url, description: "tiers only", eventTypes: ["tier.changed"] });
+    await createWebhookEndpoint({ programId: setup.program.id, actorUserId: actor.id, url, description: "expiry only", eventTypes: ["points.expired"] });
     received.length = 0;
     failNext = 1;
     const customer = await createCustomer(setup.program.id);
     await enrollCustomer({ program: setup.program, customerId: customer.id });
-    // member.enrolled + points.earned for the welcome bonus -> only the "all" endpoint
+    // member.enrolled, points.earned for the welcome bonus and tier.changed (placed in the entry tier) -> only the "all" endpoint
     await runDeliverWebhooks();
     const deliveries = await prisma.webhookDelivery.findMany({ where: { endpoint: { programId: setup.program.id } }, include: { event: true, attemptLog: true }, orderBy: { id: "asc" } });
-    expect(deliveries.map((delivery) => delivery.event.type).sort()).toEqual(["member.enrolled", "points.earned"]);
+    expect(deliveries.map((delivery) => delivery.event.type).sort()).toEqual(["member.enrolled", "points.earned", "tier.changed"]);
     expect(deliveries.every((delivery) => delivery.endpointId === all.id)).toBe(true);
     const failed = deliveries.find((delivery) => delivery.status === "PENDING");
     expect(failed).toBeDefined();
