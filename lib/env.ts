@@ -16,6 +16,16 @@ const envSchema = z.object({
   /** background jobs (expiry, birthdays, reminders, webhook delivery) in this process */
   HEARTH_JOBS: z.enum(["on", "off"]).default("on"),
   HEARTH_DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(100_000).default(2000),
+  /** smtp(s)://user:pass@host:port; unset = emails stay in the console's outbox */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  EMAIL_FROM: z.string().trim().min(3).default("Hearth <loyalty@localhost>"),
+  /** the portal's public address, for links in emails */
+  HEARTH_PUBLIC_URL: z.url().default("http://localhost:3000"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,10 +5,11 @@ import { NavLink } from "@/components/shared/nav-link";
 import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { requireMember } from "@/lib/auth/current-user";
+import { prisma } from "@/lib/db/prisma";
 
 export default async function MemberLayout({ children }: { children: ReactNode }) {
-  await requireMember();
-  const t = await getTranslations();
+  const { member } = await requireMember();
+  const [t, unread] = await Promise.all([getTranslations(), prisma.notification.count({ where: { customerId: member.id, readAt: null } })]);
   return (
     <div className="min-h-dvh">
       <SkipLink />
@@ -24,6 +25,14 @@ export default async function MemberLayout({ children }: { children: ReactNode }
           <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
           <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
           <NavLink href="/activity">{t("nav.activity")}</NavLink>
+          <NavLink href="/inbox">
+            {t("nav.inbox")}
+            {unread > 0 ? (
+              <span className="ms-1 rounded-full bg-brand-700 px-2 text-xs font-bold text-white" data-testid="inbox-unread">
+                {unread}
+              </span>
+            ) : null}
+          </NavLink>
           <NavLink href="/profile">{t("nav.profile")}</NavLink>
         </nav>
       </header>

@@ -3,10 +3,10 @@ import { DEMO_API_KEY, storageStatePath, type DemoRole } from "../fixtures";
 
 // Each forbidden path is opened directly, not through the navigation.
 const forbidden: Record<DemoRole, string[]> = {
-  member: ["/admin/analytics", "/admin/rewards", "/admin/rules", "/admin/tiers", "/admin/members", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports"],
+  member: ["/admin/analytics", "/admin/rewards", "/admin/rules", "/admin/tiers", "/admin/messages", "/admin/members", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports"],
   marketer: ["/admin/analytics", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports", "/dashboard", "/rewards"],
-  manager: ["/admin/rewards", "/admin/rewards/new", "/admin/rules", "/admin/tiers", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports", "/dashboard"],
-  admin: ["/dashboard", "/rewards", "/activity"],
+  manager: ["/admin/rewards", "/admin/rewards/new", "/admin/rules", "/admin/tiers", "/admin/messages", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports", "/dashboard"],
+  admin: ["/dashboard", "/rewards", "/activity", "/inbox"],
 };
 
 for (const [role, paths] of Object.entries(forbidden) as [DemoRole, string[]][]) {

@@ -4,6 +4,8 @@ import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
 import { getProgramById } from "@/lib/services/program";
+import { notifyFromEvents } from "@/lib/services/notify";
+import { sendPendingEmails } from "@/lib/services/send-emails";
 import { reviewTiers } from "@/lib/services/tiers";
 import { emitWebhookEvent } from "@/lib/services/webhook-events";
 import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks";
@@ -11,7 +13,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -135,6 +137,19 @@ export async function runReviewTiers(at = new Date()) {
   return total;
 }
 
+/** Inbox notifications and emails from new events, then sends what is due over SMTP. */
+export async function runNotify(at = new Date()) {
+  let notifications = 0;
+  let emails = 0;
+  for (const programId of await programIds()) {
+    const result = await notifyFromEvents({ programId, at });
+    notifications += result.notifications;
+    emails += result.emails;
+  }
+  const delivery = await sendPendingEmails();
+  return { notifications, emails, ...delivery };
+}
+
 export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; everySeconds: number }> = {
   "expire-points": { run: () => runExpirePoints(), cron: "5 * * * *", everySeconds: 3600 },
   "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
@@ -142,4 +157,5 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "points-available": { run: () => runPointsAvailable(), cron: "*/15 * * * *", everySeconds: 900 },
   "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 10 },
   "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
+  notify: { run: () => runNotify(), cron: "* * * * *", everySeconds: 20 },
 };

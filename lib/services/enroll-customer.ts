@@ -30,11 +30,12 @@ export async function enrollCustomerInTx(
   // read in this transaction: waiting for a second pooled connection here could starve the pool
   const config = await loadEarningConfig(tx, program.id);
   await placeMemberInTx(tx, { programId: program.id, customerId, tiers: config.tiers, policy: config.tierPolicy, at });
-  await emitWebhookEvent(tx, { programId: program.id, type: "member.enrolled", dedupeKey: `member.enrolled:${customerId}`, payload: { customerId }, at });
   // The sign-up action rule pays the welcome bonus; the key keeps it to once per customer.
   const award = await awardActionInTx(tx, { program, config, kind: "SIGNUP", customerId, key: `welcome:${customerId}`, source: "enrollment", at, reason: "welcome_bonus" });
+  const welcomePoints = award.status === "skipped" ? 0 : award.points;
+  await emitWebhookEvent(tx, { programId: program.id, type: "member.enrolled", dedupeKey: `member.enrolled:${customerId}`, payload: { customerId, welcomePoints }, at });
   if (award.status === "skipped") return { customerId, welcomePoints: 0, balance: 0 };
-  return { customerId, welcomePoints: award.points, balance: award.balance };
+  return { customerId, welcomePoints, balance: award.balance };
 }
 
 export function enrollCustomer(args: { program: ProgramSettings; customerId: number; at?: Date }) {

@@ -53,20 +53,22 @@ export async function writeTierChanges(tx: Tx, { programId, policy, changes, at 
       SELECT * FROM unnest(
         ${column((c) => c.customerId)}::int[], ${column((c) => c.from?.id ?? null)}::int[], ${column((c) => c.to?.id ?? null)}::int[],
         ${column((c) => c.from?.name ?? null)}::text[], ${column((c) => c.to?.name ?? null)}::text[], ${column((c) => c.reason)}::text[],
-        ${column((c) => c.amount)}::int[], ${column((c) => c.orderId ?? null)}::int[], ${column((c) => c.actorUserId ?? null)}::int[]
-      ) AS i("customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "amount", "orderId", "actorUserId")),
+        ${column((c) => c.amount)}::int[], ${column((c) => c.orderId ?? null)}::int[], ${column((c) => c.actorUserId ?? null)}::int[],
+        ${column((c) => ((c.to?.rank ?? -1) > (c.from?.rank ?? -1) ? "up" : "down"))}::text[]
+      ) AS i("customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "amount", "orderId", "actorUserId", "direction")),
     moved AS (
       UPDATE "Customer" c SET "tierId" = i."toTierId", "tierGraceUntil" = NULL FROM input i WHERE c."id" = i."customerId" RETURNING c."id"),
     changes AS (
       INSERT INTO "TierChange" ("programId", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "detail", "orderId", "actorUserId", "createdAt")
       SELECT ${programId}, i."customerId", i."fromTierId", i."toTierId", i."fromTier", i."toTier", i."reason",
         jsonb_build_object('amount', i."amount", 'basis', ${policy.basis}::text, 'window', ${policy.window}::text), i."orderId", i."actorUserId", ${at}
-      FROM input i RETURNING "id", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "orderId")
+      FROM input i RETURNING "id", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "orderId"),
+    directions AS (SELECT ch.*, i."direction" FROM changes ch JOIN input i ON i."customerId" = ch."customerId")
     INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
     SELECT ${programId}, 'tier.changed', 'tier.changed:' || ch."id",
       jsonb_build_object('customerId', ch."customerId", 'fromTierId', ch."fromTierId", 'toTierId', ch."toTierId", 'fromTier', ch."fromTier",
-        'tier', ch."toTier", 'reason', ch."reason", 'orderId', ch."orderId", 'occurredAt', ${at.toISOString()}::text)
-    FROM changes ch
+        'tier', ch."toTier", 'reason', ch."reason", 'direction', ch."direction", 'orderId', ch."orderId", 'occurredAt', ${at.toISOString()}::text)
+    FROM directions ch
     ON CONFLICT ("programId", "dedupeKey") DO NOTHING`;
 }
 

@@ -229,3 +229,12 @@ export const importVouchersSchema = z
   .strict();
 
 export type ImportVouchersInput = z.infer<typeof importVouchersSchema>;
+
+export const messageSettingsSchema = z
+  .object({
+    /** members are reminded this many days before their points expire */
+    expiringSoonDays: z.number().int().min(1).max(90),
+  })
+  .strict();
+
+export type MessageSettingsInput = z.infer<typeof messageSettingsSchema>;

@@ -29,6 +29,8 @@ const { cancelRedemptionAction } = await import("@/lib/actions/cancel-redemption
 const { saveProfileAction } = await import("@/lib/actions/save-profile");
 const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/route");
 const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import("@/lib/actions/tiers");
+const { markNotificationsReadAction } = await import("@/lib/actions/notifications");
+const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -110,6 +112,7 @@ describe("console actions refuse lower roles", () => {
     ["setWebhookEndpointActive", () => setWebhookEndpointActiveAction({ endpointId: 1, isActive: false }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["resendDelivery", () => resendDeliveryAction({ deliveryId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["previewTiers", () => previewTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
+    ["saveMessageSettings", () => saveMessageSettingsAction({ expiringSoonDays: 1 }), ["MEMBER", "MANAGER"]],
     ["saveTiers", () => saveTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["setTierFloor", () => setTierFloorAction({ customerId: alice.customerId, tierId: null, note: "" }), ["MEMBER", "MANAGER"]],
     ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
@@ -238,6 +241,19 @@ describe("console actions refuse lower roles", () => {
 });
 
 describe("member actions act only on the signed-in member", () => {
+  test("marking notifications read touches only the signed-in member's; staff can't use it", async () => {
+    const program = await getProgram();
+    const note = (customerId: number) => prisma.notification.create({ data: { programId: program.id, customerId, kind: "welcome", eventId: Math.floor(Math.random() * 1e9), data: {} } });
+    const [mine, theirs] = await Promise.all([note(alice.customerId), note(bob.customerId)]);
+    sessionUser = staff.MARKETER!;
+    expect((await markNotificationsReadAction({})).serverError?.code).toBe("FORBIDDEN");
+    sessionUser = alice.user;
+    expect((await markNotificationsReadAction({ customerId: bob.customerId } as never)).validationErrors).toBeTruthy();
+    expect((await markNotificationsReadAction({})).data?.marked).toBeGreaterThanOrEqual(1);
+    expect((await prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).readAt).not.toBeNull();
+    expect((await prisma.notification.findUniqueOrThrow({ where: { id: theirs.id } })).readAt).toBeNull();
+  });
+
   test("a member can cancel their own unused code, never another member's; staff can't use the member action", async () => {
     sessionUser = bob.user;
     const redeemed = await redeemRewardAction({ rewardId, requestId: crypto.randomUUID() });

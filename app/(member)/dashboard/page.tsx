@@ -33,10 +33,21 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     : [null, null, ""];
   const day = (date: Date) => format.dateTime(date, { dateStyle: "medium", timeZone: "UTC" });
   const { customer, points } = overview;
+  // the soonest expiry inside the program's reminder window (the same window as the reminder emails)
+  const reminderUntil = Date.now() + program.expiringSoonDays * 86_400_000;
+  const expiringFirst = schedule.expiring.find((row) => row.date.getTime() <= reminderUntil && row.points > 0) ?? null;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{welcome ? t("welcomeNew", { name: customer.name }) : t("welcomeBack", { name: customer.name })}</h1>
       {points.debt > 0 ? <Alert tone="info">{t("debt", { count: points.debt })}</Alert> : null}
+      {expiringFirst ? (
+        <Alert tone="info">
+          <span data-testid="expiring-notice">{t("expiringNotice", { points: expiringFirst.points, date: day(expiringFirst.date) })}</span>{" "}
+          <Link href="/rewards" className="font-semibold underline">
+            {t("useNow")}
+          </Link>
+        </Alert>
+      ) : null}
       <div className="grid gap-4 md:grid-cols-3">
         <Card className="md:col-span-1">
           <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">{t("available")}</h2>

@@ -4,6 +4,7 @@ import { requireMember } from "@/lib/auth/current-user";
 import { prisma } from "@/lib/db/prisma";
 import { getActiveActionConfig } from "@/lib/db/member-reads";
 import { listShopCategories, readPreferences } from "@/lib/services/member-profile";
+import { channelsOf } from "@/lib/services/notify";
 import { ProfileForm } from "./profile-form";
 
 export async function generateMetadata() {
@@ -19,6 +20,9 @@ export default async function ProfilePage() {
     getActiveActionConfig(member.programId, "PROFILE"),
   ]);
   const preferences = readPreferences(customer.preferences);
+  // until the member chooses, both channels are on (lib/services/notify channelsOf): show that
+  const channelsNow = channelsOf(customer.preferences as { channels?: unknown } | null);
+  const channels = (["email", "inbox"] as const).filter((channel) => channelsNow[channel]);
   const bonus = rule?.points ?? 0;
   return (
     <div className="space-y-4">
@@ -29,7 +33,7 @@ export default async function ProfilePage() {
         <ProfileForm
           birthdayLocked={customer.birthday !== null}
           categories={[...new Set([...categories, ...preferences.categories])]}
-          initial={{ name: customer.name, birthday: customer.birthday?.toISOString().slice(0, 10) ?? "", categories: preferences.categories, channels: preferences.channels }}
+          initial={{ name: customer.name, birthday: customer.birthday?.toISOString().slice(0, 10) ?? "", categories: preferences.categories, channels }}
         />
       </Card>
     </div>

@@ -8,11 +8,12 @@ import { SignOutButton } from "@/components/shared/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
 
-const sections: { href: string; key: "analytics" | "rewards" | "rules" | "tiers" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
+const sections: { href: string; key: "analytics" | "rewards" | "rules" | "tiers" | "messages" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
   { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
   { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
   { href: "/admin/rules", key: "rules", permission: "manageRules" },
   { href: "/admin/tiers", key: "tiers", permission: "manageRules" },
+  { href: "/admin/messages", key: "messages", permission: "manageRules" },
   { href: "/admin/members", key: "members", permission: "lookupMembers" },
   { href: "/admin/staff", key: "staff", permission: "manageStaff" },
   { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
