@@ -44,6 +44,7 @@ await shot(member.page, "/dashboard", "member-dashboard");
 await shot(member.page, "/rewards", "member-rewards");
 await shot(member.page, "/activity", "member-activity");
 await shot(member.page, "/profile", "member-profile");
+await shot(member.page, "/inbox", "member-inbox");
 
 const memberKo = await session("member@hearth.test", { locale: "ko" });
 await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: "ko", url: base }]);
@@ -59,6 +60,7 @@ await shot(memberKo.page, "/program", "program-ru");
 const phone = await session("member@hearth.test", { width: 360, height: 780 });
 await shot(phone.page, "/dashboard", "member-dashboard-phone");
 await shot(phone.page, "/rewards", "member-rewards-phone");
+await shot(phone.page, "/inbox", "member-inbox-phone");
 
 const manager = await session("manager@hearth.test");
 await shot(manager.page, "/admin/analytics", "analytics");
@@ -68,6 +70,17 @@ const marketer = await session("marketer@hearth.test");
 await shot(marketer.page, "/admin/rewards", "admin-rewards");
 await shot(marketer.page, "/admin/rewards/1", "admin-reward-edit");
 await shot(marketer.page, "/admin/rules", "admin-rules");
+await shot(marketer.page, "/admin/tiers", "admin-tiers");
+await marketer.page.getByRole("button", { name: "Preview member moves" }).click();
+await marketer.page.getByTestId("tier-preview").waitFor();
+await marketer.page.screenshot({ path: `${out}/admin-tiers-preview.png`, fullPage: true });
+await shot(marketer.page, "/admin/messages", "admin-messages");
+const firstEmail = marketer.page.getByRole("link", { name: /Welcome to/ }).first();
+if (await firstEmail.count()) {
+  await firstEmail.click();
+  await marketer.page.waitForLoadState("networkidle");
+  await marketer.page.screenshot({ path: `${out}/admin-email.png`, fullPage: true });
+}
 
 const admin = await session("admin@hearth.test");
 await shot(admin.page, "/admin/staff", "admin-staff");
