@@ -66,3 +66,18 @@ export async function getReferralStats(customerId: number) {
       (SELECT COALESCE(SUM("points"), 0) FROM "LedgerTransaction" WHERE "customerId" = ${customerId} AND "reason" = 'referral')::int AS "points"`;
   return row;
 }
+
+/** The program's referral figures for the console: joins, first orders, points, refused links by reason. */
+export async function getProgramReferralStats(programId: number) {
+  const [row] = await prisma.$queryRaw<{ joined: number; ordered: number; points: number }[]>`
+    SELECT
+      (SELECT COUNT(*) FROM "Customer" WHERE "programId" = ${programId} AND "referredById" IS NOT NULL AND "enrolledAt" IS NOT NULL)::int AS "joined",
+      (SELECT COUNT(DISTINCT c."id") FROM "Customer" c JOIN "LedgerTransaction" t ON t."customerId" = c."id" AND t."reason" = 'referral_friend'
+        WHERE c."programId" = ${programId} AND c."referredById" IS NOT NULL)::int AS "ordered",
+      (SELECT COALESCE(SUM("points"), 0) FROM "LedgerTransaction" WHERE "programId" = ${programId} AND "reason" IN ('referral', 'referral_friend'))::int AS "points"`;
+  const refused = await prisma.$queryRaw<{ reason: string; count: number }[]>`
+    SELECT a."data"->>'reason' AS "reason", COUNT(*)::int AS "count" FROM "AuditLog" a
+    JOIN "Customer" c ON c."id"::text = a."targetId" AND c."programId" = ${programId}
+    WHERE a."action" = 'referral.refused' GROUP BY 1 ORDER BY 1`;
+  return { ...row, refused };
+}

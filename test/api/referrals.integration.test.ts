@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "@/lib/db/prisma";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { recordOrder } from "@/lib/services/record-order";
-import { ensureReferralCode, findReferrer, getReferralStats } from "@/lib/services/referrals";
+import { ensureReferralCode, findReferrer, getProgramReferralStats, getReferralStats } from "@/lib/services/referrals";
 import { saveActionRule } from "@/lib/services/save-earn-rule";
 import { signUpMember } from "@/lib/services/sign-up-member";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
@@ -44,6 +44,24 @@ describe("referral links", () => {
     }
     expect((await getMemberPoints(referrer.id)).balance - before.balance).toBe(400);
     expect(await getReferralStats(referrer.id)).toEqual({ joined: 1, rewarded: 1, points: 400 });
+  });
+
+  test("the console's program figures count joins, first orders, points and refusals by reason", async () => {
+    const before = await getProgramReferralStats(program.id);
+    const referrer = await member(`${uniqueId("cy")}@example.test`, uniqueId("device-cy-00000"));
+    const code = await ensureReferralCode(referrer.id);
+    const friend = await member(`${uniqueId("di")}@example.test`, uniqueId("device-di-00000"), code);
+    await member(`${uniqueId("ed")}@example.test`, uniqueId("device-ed-00000"), code); // joins, never orders
+    await recordOrder({ program, externalId: uniqueId("o"), member: { externalId: friend.externalId }, currency: "USD", totalCents: 2000, placedAt: new Date(), lines: [{ sku: "A", quantity: 1, unitPriceCents: 2000 }] });
+    const device = uniqueId("device-fe-00000");
+    const cheat = await member(`${uniqueId("fe")}@example.test`, device);
+    await member(`${uniqueId("ge")}@example.test`, device, await ensureReferralCode(cheat.id)); // same browser: refused
+    const after = await getProgramReferralStats(program.id);
+    expect(after.joined - before.joined).toBe(2);
+    expect(after.ordered - before.ordered).toBe(1);
+    expect(after.points - before.points).toBe(150 + 400);
+    const refused = (stats: typeof after, reason: string) => stats.refused.find((row) => row.reason === reason)?.count ?? 0;
+    expect(refused(after, "same_device") - refused(before, "same_device")).toBe(1);
   });
 
   test.each([

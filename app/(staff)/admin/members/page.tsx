@@ -6,6 +6,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { searchMembers } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
+import { getProgramReferralStats } from "@/lib/services/referrals";
 import { memberSearchSchema } from "@/lib/validations/console";
 
 export async function generateMetadata() {
@@ -17,10 +18,24 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
   const parsed = memberSearchSchema.safeParse((await searchParams).q ?? "");
   const query = parsed.success ? parsed.data : "";
   const program = await getProgram();
-  const [t, format, results] = await Promise.all([getTranslations("admin.members"), getFormatter(), searchMembers(program.id, query)]);
+  const [t, format, results, referrals] = await Promise.all([
+    getTranslations("admin.members"),
+    getFormatter(),
+    searchMembers(program.id, query),
+    getProgramReferralStats(program.id),
+  ]);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <Card>
+        <h2 className="text-lg font-semibold">{t("referralsTitle")}</h2>
+        <p className="text-sm text-stone-700" data-testid="referral-stats">
+          {t("referralsSummary", { joined: referrals.joined, ordered: referrals.ordered, points: referrals.points })}{" "}
+          {referrals.refused.length > 0
+            ? t("referralsRefused", { list: referrals.refused.map((row) => `${t(`refusedReasons.${row.reason}` as never)}: ${format.number(row.count)}`).join(", ") })
+            : t("referralsNoneRefused")}
+        </p>
+      </Card>
       <form role="search" className="flex max-w-xl flex-wrap items-end gap-2">
         <div className="min-w-0 flex-1">
           <label htmlFor="q" className="block text-sm font-medium">{t("search")}</label>
