@@ -1,10 +1,9 @@
 import "server-only";
 import { cache } from "react";
-import { Prisma } from "@/lib/db/generated/client";
 import { isRuleActive } from "@/lib/domain/earn-points";
 import { parseActionConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
 import { tierOutlook, windowStart, type Contribution } from "@/lib/domain/tiers";
-import { loadTierSetup } from "@/lib/services/tiers";
+import { loadTierSetup, orderAmountSql } from "@/lib/services/tiers";
 import { getMemberPoints } from "./member-points";
 import { prisma } from "./prisma";
 
@@ -52,9 +51,7 @@ export const getMemberOverview = cache(async (customerId: number, at: Date = new
     prisma.earnRule.findFirst({ where: { programId: customer.programId, kind: "SPEND" }, select: { tierMultipliers: true } }),
     prisma.reward.findMany({ where: { programId: customer.programId, isActive: true, NOT: { tierIds: { isEmpty: true } } }, select: { tierIds: true } }),
   ]);
-  const amount = setup.policy.basis === "POINTS"
-    ? Prisma.sql`(o."pointsEarned" - COALESCE((SELECT SUM(l."pointsReversed") FROM "OrderLine" l WHERE l."orderId" = o."id"), 0))`
-    : Prisma.sql`(o."totalCents" - o."returnedCents")`;
+  const amount = orderAmountSql(setup.policy);
   const contributions = await prisma.$queryRaw<Contribution[]>`
     SELECT o."placedAt" AS "at", ${amount}::int AS "amount" FROM "Order" o
     WHERE o."customerId" = ${customerId} AND o."placedAt" >= ${windowStart({ window: setup.policy.window, at })} AND o."placedAt" <= ${at}`;

@@ -88,7 +88,7 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
     }
   }
 
-  const tier = isMember && config ? tierMoveFor(config, customer, input, earn.total) : null;
+  const { move: tier, endsGrace } = isMember && config ? tierDecisionFor(config, customer, input, earn.total) : { move: null, endsGrace: false };
   // The common case (no promotion, not a referral's first order, an existing account, expiry
   // after earning) is written in one statement; everything else takes the step-by-step path.
   const isSimple = isMember && config !== null && earn.promotions.length === 0 && customer.accountId !== null
@@ -118,7 +118,7 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
       changes: [{ customerId: customer.id, from: tier.from, to: tier.to, reason: "qualified", amount: tier.amount, orderId }],
       at: input.placedAt,
     });
-  } else if (customer.tierGraceUntil && reachesCurrentTier(config, customer, input, earn.total)) {
+  } else if (endsGrace) {
     await tx.$executeRaw`UPDATE "Customer" SET "tierGraceUntil" = NULL WHERE "id" = ${customer.id}`;
   }
   const tierName = tier?.to.name ?? currentTierName(config, customer);
@@ -300,7 +300,11 @@ function orderTierAmount(config: EarningConfig, input: RecordOrderInput, points:
   return config.tierPolicy.basis === "POINTS" ? points : input.totalCents;
 }
 
-function tierMoveFor(config: EarningConfig, customer: CustomerRow, input: RecordOrderInput, points: number): TierMove {
+/**
+ * The tier decision for this order, evaluated once: a move up, or (for a member in their grace
+ * period who is back above their tier's threshold) the end of the grace period.
+ */
+function tierDecisionFor(config: EarningConfig, customer: CustomerRow, input: RecordOrderInput, points: number): { move: TierMove; endsGrace: boolean } {
   const amount = customer.tierAmount + orderTierAmount(config, input, points);
   const decision = evaluateTier({
     tiers: config.tiers,
@@ -310,22 +314,11 @@ function tierMoveFor(config: EarningConfig, customer: CustomerRow, input: Record
     at: input.placedAt,
     mode: "order",
   });
-  if (decision.tierId === customer.tierId || decision.tierId === null) return null;
+  if (decision.tierId === customer.tierId || decision.tierId === null) {
+    return { move: null, endsGrace: customer.tierGraceUntil !== null && decision.graceUntil === null };
+  }
   const to = config.tiers.find((tier) => tier.id === decision.tierId)!;
-  return { to, from: config.tiers.find((tier) => tier.id === customer.tierId) ?? null, amount };
-}
-
-/** A member in their grace period who is back above their tier's threshold keeps it for good. */
-function reachesCurrentTier(config: EarningConfig, customer: CustomerRow, input: RecordOrderInput, points: number) {
-  const decision = evaluateTier({
-    tiers: config.tiers,
-    policy: config.tierPolicy,
-    amount: customer.tierAmount + orderTierAmount(config, input, points),
-    state: { tierId: customer.tierId, floorTierId: customer.tierFloorId, graceUntil: customer.tierGraceUntil },
-    at: input.placedAt,
-    mode: "order",
-  });
-  return decision.graceUntil === null;
+  return { move: { to, from: config.tiers.find((tier) => tier.id === customer.tierId) ?? null, amount }, endsGrace: false };
 }
 
 function currentTierName(config: EarningConfig, customer: CustomerRow) {

@@ -18,7 +18,7 @@ export type TierChangeRow = {
  * SQL for what one order adds towards a tier: its net spend, or (basis POINTS) the points it
  * earned net of what returns reversed.
  */
-function orderAmountSql(policy: TierPolicy) {
+export function orderAmountSql(policy: TierPolicy) {
   return policy.basis === "POINTS"
     ? Prisma.sql`(o."pointsEarned" - COALESCE((SELECT SUM(l."pointsReversed") FROM "OrderLine" l WHERE l."orderId" = o."id"), 0))`
     : Prisma.sql`(o."totalCents" - o."returnedCents")`;
