@@ -24,6 +24,7 @@ export default async function MemberLayout({ children }: { children: ReactNode }
         <nav aria-label={t("common.mainNav")} className="mx-auto flex max-w-5xl gap-1 overflow-x-auto px-4 pb-2">
           <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
           <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
+          <NavLink href="/offers">{t("nav.offers")}</NavLink>
           <NavLink href="/activity">{t("nav.activity")}</NavLink>
           <NavLink href="/inbox">
             {t("nav.inbox")}

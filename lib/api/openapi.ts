@@ -82,6 +82,35 @@ const balanceSchema = z.object({
   expiring: datedPoints.describe("held points by the day they expire"),
 });
 
+const offerSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(["POINTS", "CODE"]).describe("POINTS: extra points paid automatically on eligible orders; CODE: a member-only discount code"),
+  title: z.string(),
+  description: z.string(),
+  phase: z.enum(["live", "early", "scheduled"]).describe("early = open to this member before everyone else (tier early access)"),
+  opensAt: z.string().describe("when it opens for this member"),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  multiplier: z.number().nullable(),
+  categories: z.array(z.string()).describe("POINTS: the categories that earn the extra points; empty = every line"),
+  code: z.string().nullable().describe("CODE: shown once the offer is open for the member"),
+  percentOff: z.number().int().nullable(),
+  value: z.number().nullable().describe("CODE: amount off in the program currency"),
+  minOrder: z.number().describe("CODE: the order total the code needs, in the program currency"),
+  hashtag: z.string().nullable(),
+});
+
+const codeCheckSchema = z.object({
+  valid: z.boolean(),
+  reason: z.enum(["unknown_code", "not_started", "ended", "paused", "not_eligible", "below_minimum"]).optional(),
+  offerId: z.number().int().optional(),
+  code: z.string().optional(),
+  percentOff: z.number().int().nullable().optional(),
+  value: z.number().nullable().optional(),
+  minOrder: z.number().optional(),
+  endsAt: z.string().optional(),
+});
+
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
@@ -140,6 +169,24 @@ export function buildOpenApiDocument() {
           summary: "A member's points by state, with when pending points become available and when points expire",
           parameters: [externalIdParam],
           responses: { "200": { description: "the balance", ...json(balanceSchema) }, ...errors(401, 404, 429) },
+        },
+      },
+      "/members/{externalId}/offers": {
+        get: {
+          summary: "The offers this member is targeted by: open now (early access included) and opening within two weeks",
+          parameters: [externalIdParam],
+          responses: { "200": { description: "the offers", ...json(z.object({ offers: z.array(offerSchema) })) }, ...errors(401, 404, 429) },
+        },
+      },
+      "/members/{externalId}/offers/check": {
+        get: {
+          summary: "Whether this member may use an offer code now (read-only: the shop applies the discount)",
+          parameters: [
+            externalIdParam,
+            { name: "code", in: "query", required: true, schema: { type: "string" } },
+            { name: "orderTotalCents", in: "query", required: false, schema: { type: "integer", minimum: 0 }, description: "checked against the offer's minimum order" },
+          ],
+          responses: { "200": { description: "the answer; valid=false comes with a reason", ...json(codeCheckSchema) }, ...errors(400, 401, 404, 429) },
         },
       },
       "/orders/{externalId}/returns": {

@@ -128,7 +128,8 @@ export async function listImportJobs(programId: number, take = 20) {
 /** Everything the earning-rules page shows: rules of every kind, promotions' budgets, history. */
 export async function getRulesPage(programId: number) {
   const [rules, tiers, used, versions] = await Promise.all([
-    prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
+    // promotions that belong to an offer are managed on the offers page
+    prisma.earnRule.findMany({ where: { programId, NOT: { id: { in: (await prisma.offer.findMany({ where: { programId, earnRuleId: { not: null } }, select: { earnRuleId: true } })).map((offer) => offer.earnRuleId!) } } }, orderBy: { id: "asc" } }),
     prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
     prisma.$queryRaw<{ ruleId: number; issued: number }[]>`
       SELECT t."ruleId", COALESCE(SUM(t."points"), 0)::int AS "issued" FROM "LedgerTransaction" t

@@ -22,6 +22,8 @@ export const errorCodes = [
   "CONFLICT",
   "TIER_REQUIRED",
   "REWARD_LIMIT_REACHED",
+  "CODE_TAKEN",
+  "OFFER_ENDED",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -49,6 +51,8 @@ const httpStatus: Record<ErrorCode, number> = {
   CONFLICT: 409,
   TIER_REQUIRED: 403,
   REWARD_LIMIT_REACHED: 409,
+  CODE_TAKEN: 409,
+  OFFER_ENDED: 409,
 };
 
 // Default English messages for API consumers; people see translated messages keyed by code.
@@ -75,6 +79,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   CONFLICT: "conflicts with a concurrent change",
   TIER_REQUIRED: "this reward is only for members of certain tiers; nothing was deducted",
   REWARD_LIMIT_REACHED: "the member has redeemed this reward as often as allowed; nothing was deducted",
+  CODE_TAKEN: "another offer already uses this code",
+  OFFER_ENDED: "the offer has ended and can no longer be changed",
 };
 
 export class AppError extends Error {

@@ -43,6 +43,8 @@ export type Promotion = Windowed & {
   categories: string[];
   /** empty = every tier (and members without one) */
   tierIds: number[];
+  /** member attributes the promotion is limited to (an offer's audience); checked by the service */
+  audience?: unknown;
 };
 
 export type EarnLine = { sku?: string; category?: string | null; quantity: number; unitPriceCents: number };
@@ -69,6 +71,12 @@ export function isRuleActive({ rule, at }: { rule: Windowed; at: Date }): boolea
   if (rule.startsAt && at < rule.startsAt) return false;
   if (rule.endsAt && at >= rule.endsAt) return false;
   return true;
+}
+
+/** A promotion opens `earlyAccessHours` early for members of a tier with early access to offers. */
+export function isPromotionOpen({ promotion, at, earlyAccessHours = 0 }: { promotion: Windowed; at: Date; earlyAccessHours?: number }): boolean {
+  const startsAt = promotion.startsAt && earlyAccessHours > 0 ? new Date(promotion.startsAt.getTime() - earlyAccessHours * 3_600_000) : promotion.startsAt;
+  return isRuleActive({ rule: { ...promotion, startsAt }, at });
 }
 
 export function tierMultiplierBps({ rule, tierId }: { rule: SpendRule; tierId: number | null }): number {
@@ -103,12 +111,15 @@ export function calculateOrderEarning({
   tierId,
   lines,
   at,
+  earlyAccessHours = 0,
 }: {
   rule: SpendRule | null;
   promotions?: Promotion[];
   tierId: number | null;
   lines: EarnLine[];
   at: Date;
+  /** the member's tier's early access to offers, in hours */
+  earlyAccessHours?: number;
 }): EarnBreakdown {
   const zero = (): EarnBreakdown => ({
     base: { points: 0, linePoints: lines.map(() => 0) },
@@ -136,7 +147,7 @@ export function calculateOrderEarning({
 
   const promotionParts: PromotionPart[] = [];
   for (const promotion of promotions) {
-    if (!isRuleActive({ rule: promotion, at }) || promotion.multiplierBps <= BASE_MULTIPLIER_BPS) continue;
+    if (!isPromotionOpen({ promotion, at, earlyAccessHours }) || promotion.multiplierBps <= BASE_MULTIPLIER_BPS) continue;
     if (promotion.tierIds.length > 0 && (tierId === null || !promotion.tierIds.includes(tierId))) continue;
     const promoWeights = lines.map((line, index) =>
       promotion.categories.length === 0 || (line.category && promotion.categories.includes(line.category)) ? weights[index] : 0n,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_SPEND_CONFIG, type SpendConfig } from "./earn-points";
+import { audienceSchema } from "./offers";
 
 // The kinds of earning rule and the shape of each kind's settings (EarnRule.config).
 
@@ -52,6 +53,8 @@ export const multiplierConfigSchema = z
     multiplierBps: z.number().int().min(10_001).max(100_000),
     categories: z.array(z.string().trim().min(1).max(100)).max(200).default([]),
     tierIds: z.array(z.number().int().positive()).max(50).default([]),
+    /** an offer's audience (member attributes besides the tier) */
+    audience: audienceSchema.optional(),
   })
   .strict();
 export type MultiplierConfig = z.infer<typeof multiplierConfigSchema>;

@@ -6,7 +6,7 @@ export type TierBasis = (typeof tierBases)[number];
 export type TierWindow = (typeof tierWindows)[number];
 export type TierPolicy = { basis: TierBasis; window: TierWindow; graceDays: number };
 
-export type TierDef = { id: number; name: string; rank: number; minSpendCents: number; minPoints: number };
+export type TierDef = { id: number; name: string; rank: number; minSpendCents: number; minPoints: number; earlyAccessHours?: number };
 
 /** Why a member's tier moved; recorded on every TierChange and sent with `tier.changed`. */
 export type TierChangeReason = "qualified" | "floor" | "below_threshold" | "grace_expired" | "config_change" | "floor_removed";

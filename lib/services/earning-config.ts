@@ -69,7 +69,7 @@ export async function loadEarningConfig(tx: Tx, programId: number): Promise<Earn
               'pointsPerUnitHundredths', r."pointsPerUnitHundredths", 'tierMultipliers', r."tierMultipliers", 'config', r."config",
               'totalCapPoints', r."totalCapPoints", 'isActive', r."isActive", 'startsAt', r."startsAt", 'endsAt', r."endsAt") ORDER BY r."id")
          FROM "EarnRule" r WHERE r."programId" = ${programId}) AS "rules",
-      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents", 'minPoints', t."minPoints") ORDER BY t."rank")
+      (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents", 'minPoints', t."minPoints", 'earlyAccessHours', t."earlyAccessHours") ORDER BY t."rank")
          FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers",
       (SELECT json_build_object('tierBasis', p."tierBasis", 'tierWindow', p."tierWindow", 'tierGraceDays', p."tierGraceDays")
          FROM "Program" p WHERE p."id" = ${programId}) AS "policy"`;

@@ -16,10 +16,13 @@ export type OrderPreview = {
 /** Runs the earning maths on a sample order with the saved rules; writes nothing. */
 export async function previewOrderEarning({ programId, input }: { programId: number; input: PreviewOrderInput }): Promise<OrderPreview> {
   const config = await prisma.$transaction((tx) => loadEarningConfig(tx, programId));
+  const tierId = input.tierId && config.tiers.some((tier) => tier.id === input.tierId) ? input.tierId : null;
+  // a sample order has no member: promotions limited to member attributes count as if the member qualified
   const result = calculateOrderEarning({
     rule: config.rule,
     promotions: config.promotions,
-    tierId: input.tierId && config.tiers.some((tier) => tier.id === input.tierId) ? input.tierId : null,
+    tierId,
+    earlyAccessHours: config.tiers.find((tier) => tier.id === tierId)?.earlyAccessHours ?? 0,
     lines: input.lines.map((line) => ({ sku: line.sku, category: line.category || null, quantity: line.quantity, unitPriceCents: Math.round(line.unitPrice * 100) })),
     at: input.placedAt ?? new Date(),
   });

@@ -6,6 +6,7 @@ import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdo
 import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
 import { awardActionInTx } from "./award-action";
 import { getCachedEarningConfig, loadEarningConfig, type EarningConfig } from "./earning-config";
+import { promotionsForMember } from "./offers";
 import {
   TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry,
   openLedgerTransaction,
@@ -72,12 +73,15 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
   const customer = await findCustomer(tx, program.id, input.member, input.placedAt, loaded.tierPolicy);
   const isMember = customer.enrolledAt !== null;
   const config = isMember ? loaded : null;
-  let earn = calculateOrderEarning({ rule: config?.rule ?? null, promotions: config?.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt });
+  // promotions limited to member attributes (an offer's audience) cost a query only when open
+  const promotions = config && config.promotions.length > 0 ? await promotionsForMember(tx, config, customer.id, input.placedAt) : [];
+  const earlyAccessHours = config?.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
+  let earn = calculateOrderEarning({ rule: config?.rule ?? null, promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
 
   let accountId = customer.accountId;
   if (isMember && earn.total > 0) {
     const spendConfig = config?.rule?.config;
-    const cappedPromotions = (config?.promotions ?? []).filter((promo) => promo.totalCapPoints !== null && earn.promotions.some((part) => part.ruleId === promo.id));
+    const cappedPromotions = promotions.filter((promo) => promo.totalCapPoints !== null && earn.promotions.some((part) => part.ruleId === promo.id));
     if (spendConfig?.capPerMemberDay || spendConfig?.capPerMemberMonth || cappedPromotions.length > 0) {
       accountId ??= await ensureMemberAccount(tx, program.id, customer.id);
       await lockMemberAccount(tx, customer.id);

@@ -102,6 +102,8 @@ export async function savePromotion({ programId, actorUserId, input }: { program
   };
   const saved = await prisma.$transaction(async (tx) => {
     if (input.id) {
+      const offer = await tx.offer.findFirst({ where: { earnRuleId: input.id }, select: { id: true } });
+      if (offer) throw new AppError("VALIDATION", "this promotion belongs to an offer: edit it on the offers page");
       const updated = await tx.earnRule.updateMany({ where: { id: input.id, programId, kind: "MULTIPLIER" }, data: { ...data, version: { increment: 1 } } });
       if (updated.count === 0) throw new AppError("NOT_FOUND", "promotion not found");
       return writeVersion(tx, input.id, actorUserId, "promotion.updated");

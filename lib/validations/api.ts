@@ -95,3 +95,11 @@ export const createMemberSchema = z
   .strict();
 
 export type CreateMemberInput = z.infer<typeof createMemberSchema>;
+
+/** GET /members/{externalId}/offers/check?code=…&orderTotalCents=… */
+export const checkOfferCodeQuerySchema = z
+  .object({
+    code: z.string().trim().min(1).max(64),
+    orderTotalCents: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .strict();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actionKinds, limitPeriods } from "@/lib/domain/earn-rules";
+import { audienceSchema, offerKinds } from "@/lib/domain/offers";
 import { tierBases, tierWindows } from "@/lib/domain/tiers";
 
 const optionalDate = z
@@ -238,3 +239,42 @@ export const messageSettingsSchema = z
   .strict();
 
 export type MessageSettingsInput = z.infer<typeof messageSettingsSchema>;
+
+export const saveOfferSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    kind: z.enum(offerKinds),
+    title: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).default(""),
+    /** POINTS: x multiplier on all lines, or on these categories */
+    multiplier: z.number().min(1.01).max(10).nullable().default(null),
+    categories: wordList.default([]),
+    totalCapPoints: capPoints.default(null),
+    /** CODE: the code, and either a percentage or an amount off */
+    code: z.string().trim().max(32).nullable().default(null),
+    percentOff: z.number().int().min(1).max(100).nullable().default(null),
+    valueCents: z.number().int().min(1).max(100_000_000).nullable().default(null),
+    minOrderCents: z.number().int().min(0).max(100_000_000).default(0),
+    hashtag: z.string().trim().max(60).nullable().default(null),
+    audience: audienceSchema,
+    startsAt: optionalDate.refine((value) => value !== null, { message: "REQUIRED" }),
+    endsAt: optionalDate.refine((value) => value !== null, { message: "REQUIRED" }),
+  })
+  .strict()
+  .superRefine((offer, ctx) => {
+    if (offer.startsAt && offer.endsAt && offer.endsAt <= offer.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "WINDOW_ORDER" });
+    if (offer.kind === "POINTS" && offer.multiplier === null) ctx.addIssue({ code: "custom", path: ["multiplier"], message: "REQUIRED" });
+    if (offer.kind === "CODE") {
+      if (!offer.code) ctx.addIssue({ code: "custom", path: ["code"], message: "REQUIRED" });
+      else if (!/^[A-Za-z0-9_-]{3,32}$/.test(offer.code)) ctx.addIssue({ code: "custom", path: ["code"], message: "CODE_FORMAT" });
+      if ((offer.percentOff === null) === (offer.valueCents === null)) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "DISCOUNT_ONE" });
+    }
+  });
+export type SaveOfferInput = z.infer<typeof saveOfferSchema>;
+
+export const previewAudienceSchema = z.object({ audience: audienceSchema }).strict();
+
+export const setOfferStatusSchema = z
+  .object({ id: z.number().int().positive(), action: z.enum(["pause", "resume", "end"]) })
+  .strict();
+export type SetOfferStatusInput = z.infer<typeof setOfferStatusSchema>;

@@ -10,6 +10,8 @@ import { getMemberActivity, getMemberOverview, getReferralRule } from "@/lib/db/
 import { ensureReferralCode, getReferralStats } from "@/lib/services/referrals";
 import { InviteLink } from "@/components/member/invite-card";
 import { TierCard } from "@/components/member/tier-card";
+import { OfferCard } from "@/components/member/offer-card";
+import { getMemberOffers } from "@/lib/services/offers";
 import { getProgram } from "@/lib/services/program";
 
 export async function generateMetadata() {
@@ -18,13 +20,14 @@ export async function generateMetadata() {
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const { member } = await requireMember();
-  const [t, format, overview, activity, program, schedule, { welcome }] = await Promise.all([
+  const [t, format, overview, activity, program, schedule, offers, { welcome }] = await Promise.all([
     getTranslations("dashboard"),
     getFormatter(),
     getMemberOverview(member.id),
     getMemberActivity(member.id, { limit: 8 }),
     getProgram(),
     getExpirySchedule(member.id, new Date(), 4),
+    getMemberOffers({ programId: member.programId, customerId: member.id }),
     searchParams,
   ]);
   const referral = await getReferralRule(member.programId);
@@ -69,6 +72,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </Card>
         <TierCard overview={overview} currency={program.currency} />
       </div>
+      {offers.some((offer) => offer.phase !== "scheduled") ? (
+        <section aria-labelledby="offers-heading" className="space-y-3">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="offers-heading" className="text-lg font-semibold">{t("offersTitle")}</h2>
+            <Link href="/offers" className="font-semibold text-brand-800 underline">{t("seeAllOffers", { count: offers.length })}</Link>
+          </div>
+          <ul className="grid gap-4 md:grid-cols-2">
+            {offers.filter((offer) => offer.phase !== "scheduled").slice(0, 2).map((offer) => (
+              <li key={offer.id}><OfferCard offer={offer} currency={program.currency} /></li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {referral && referralCode && referralStats ? (
         <Card className="space-y-2">
           <h2 className="text-lg font-semibold">{t("inviteTitle")}</h2>

@@ -8,10 +8,11 @@ import { SignOutButton } from "@/components/shared/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
 
-const sections: { href: string; key: "analytics" | "rewards" | "rules" | "tiers" | "messages" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
+const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers" | "challenges" | "tiers" | "messages" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
   { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
   { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
   { href: "/admin/rules", key: "rules", permission: "manageRules" },
+  { href: "/admin/offers", key: "offers", permission: "manageRules" },
   { href: "/admin/tiers", key: "tiers", permission: "manageRules" },
   { href: "/admin/messages", key: "messages", permission: "manageRules" },
   { href: "/admin/members", key: "members", permission: "lookupMembers" },

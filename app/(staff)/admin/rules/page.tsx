@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
@@ -123,6 +124,7 @@ export default async function RulesPage() {
       <section aria-labelledby="promotions-title" className="space-y-2">
         <h2 id="promotions-title" className="text-xl font-semibold">{t("promotionsTitle")}</h2>
         <p className="max-w-3xl text-stone-700">{t("promotionsIntro")}</p>
+        <p className="max-w-3xl text-sm text-stone-600">{t("promotionsOffersHint")} <Link href="/admin/offers" className="font-semibold text-brand-800 underline">{t("goToOffers")}</Link></p>
         <Card>
           {promotions.length > 0 ? <PromotionList promotions={promotions} tiers={tierOptions} /> : null}
           <h3 className="mt-4 font-semibold">{t("newPromotion")}</h3>

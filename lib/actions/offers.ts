@@ -1,0 +1,38 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { previewAudience, saveOffer, setOfferStatus } from "@/lib/services/offers";
+import { getProgram } from "@/lib/services/program";
+import { previewAudienceSchema, saveOfferSchema, setOfferStatusSchema } from "@/lib/validations/console";
+import { ruleActionClient } from "./safe-action";
+
+// Offers pay points through promotion rules: the roles that manage rules manage offers.
+
+export const previewAudienceAction = ruleActionClient
+  .metadata({ name: "previewAudience" })
+  .inputSchema(previewAudienceSchema)
+  .action(async ({ parsedInput }) => {
+    const program = await getProgram();
+    return previewAudience({ programId: program.id, audience: parsedInput.audience });
+  });
+
+export const saveOfferAction = ruleActionClient
+  .metadata({ name: "saveOffer" })
+  .inputSchema(saveOfferSchema)
+  .action(async ({ ctx: { user }, parsedInput }) => {
+    const program = await getProgram();
+    const result = await saveOffer({ programId: program.id, actorUserId: user.id, input: parsedInput });
+    revalidatePath("/admin/offers");
+    return result;
+  });
+
+export const setOfferStatusAction = ruleActionClient
+  .metadata({ name: "setOfferStatus" })
+  .inputSchema(setOfferStatusSchema)
+  .action(async ({ ctx: { user }, parsedInput }) => {
+    const program = await getProgram();
+    const result = await setOfferStatus({ programId: program.id, actorUserId: user.id, input: parsedInput });
+    revalidatePath("/admin/offers");
+    revalidatePath(`/admin/offers/${parsedInput.id}`);
+    return result;
+  });

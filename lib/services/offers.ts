@@ -1,0 +1,375 @@
+import "server-only";
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { AppError } from "@/lib/domain/app-error";
+import { multiplierConfigSchema } from "@/lib/domain/earn-rules";
+import {
+  consolePhase, emptyAudience, hasAttributeConditions, isOpenFor, normaliseHashtag, offerPhase, opensAt, parseAudience,
+  type Audience, type OfferKind, type OfferPhase,
+} from "@/lib/domain/offers";
+import type { SaveOfferInput, SetOfferStatusInput } from "@/lib/validations/console";
+import { writeAudit } from "./audit";
+import { invalidateEarningConfig, type EarningConfig, type PromotionDef } from "./earning-config";
+import { writeVersion } from "./save-earn-rule";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The audience as a condition on the customer row `c`, evaluated at `at` (business time: an
+ * order's placedAt, or now for the pages). Orders counted are paid and not cancelled, and
+ * placed before `at`, so the order being recorded never counts towards its own audience.
+ */
+export function audienceSql(audience: Audience, at: Date): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`c."enrolledAt" IS NOT NULL`];
+  if (audience.tierIds.length > 0) parts.push(Prisma.sql`c."tierId" = ANY(${audience.tierIds}::int[])`);
+  if (audience.preferredCategories.length > 0) {
+    parts.push(Prisma.sql`jsonb_typeof(c."preferences"->'categories') = 'array' AND jsonb_exists_any(c."preferences"->'categories', ${audience.preferredCategories}::text[])`);
+  }
+  if (audience.joinedWithinDays !== null) parts.push(Prisma.sql`c."enrolledAt" >= ${new Date(at.getTime() - audience.joinedWithinDays * DAY_MS)}::timestamp`);
+  if (audience.inactiveDays !== null) {
+    parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."customerId" = c."id" AND o."cancelledAt" IS NULL AND o."totalCents" > 0
+      AND o."placedAt" >= ${new Date(at.getTime() - audience.inactiveDays * DAY_MS)}::timestamp AND o."placedAt" < ${at}::timestamp)`);
+  }
+  if (audience.minOrders !== null) {
+    parts.push(Prisma.sql`(SELECT COUNT(*) FROM "Order" o WHERE o."customerId" = c."id" AND o."cancelledAt" IS NULL AND o."totalCents" > 0
+      AND o."placedAt" < ${at}::timestamp) >= ${audience.minOrders}`);
+  }
+  if (audience.birthdayMonth) parts.push(Prisma.sql`EXTRACT(MONTH FROM c."birthday") = ${at.getUTCMonth() + 1}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/** How many members an audience targets right now. */
+export async function countAudience(db: Tx | typeof prisma, programId: number, audience: Audience, at = new Date()): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>`
+    SELECT COUNT(*)::int AS "count" FROM "Customer" c WHERE c."programId" = ${programId} AND ${audienceSql(audience, at)}`;
+  return row.count;
+}
+
+/** Which of the audiences (by key) one member is in, in one query. */
+export async function matchAudiences(db: Tx | typeof prisma, customerId: number, audiences: { key: number; audience: Audience }[], at: Date): Promise<Set<number>> {
+  if (audiences.length === 0) return new Set();
+  const columns = audiences.map(({ key, audience }) => Prisma.sql`(${audienceSql(audience, at)}) AS ${Prisma.raw(`"a${key}"`)}`);
+  const rows = await db.$queryRaw<Record<string, boolean | null>[]>`SELECT ${Prisma.join(columns)} FROM "Customer" c WHERE c."id" = ${customerId}`;
+  const row = rows[0] ?? {};
+  return new Set(audiences.filter(({ key }) => row[`a${key}`] === true).map(({ key }) => key));
+}
+
+/**
+ * The promotions an order of this member may earn: those whose audience (member attributes
+ * beyond the tier) the member is in. Costs a query only when such a promotion could be open.
+ */
+export async function promotionsForMember(tx: Tx, config: EarningConfig, customerId: number, at: Date): Promise<PromotionDef[]> {
+  const maxEarly = Math.max(0, ...config.tiers.map((tier) => tier.earlyAccessHours ?? 0));
+  const conditional = config.promotions.filter((promo) => {
+    const audience = promo.audience ? parseAudience(promo.audience) : null;
+    if (!audience || !hasAttributeConditions(audience)) return false;
+    return isOpenFor({ status: promo.isActive ? "ACTIVE" : "PAUSED", startsAt: promo.startsAt ?? new Date(0), endsAt: promo.endsAt ?? new Date(8.64e15) }, at, maxEarly);
+  });
+  if (conditional.length === 0) return config.promotions.filter((promo) => !promo.audience || !hasAttributeConditions(parseAudience(promo.audience)));
+  const matched = await matchAudiences(tx, customerId, conditional.map((promo) => ({ key: promo.id, audience: parseAudience(promo.audience) })), at);
+  return config.promotions.filter((promo) => {
+    if (!promo.audience || !hasAttributeConditions(parseAudience(promo.audience))) return true;
+    return matched.has(promo.id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Console
+
+type OfferRow = Prisma.OfferGetPayload<object>;
+
+export type ConsoleOffer = {
+  id: number;
+  kind: OfferKind;
+  title: string;
+  description: string;
+  phase: OfferPhase;
+  startsAt: Date;
+  endsAt: Date;
+  endedAt: Date | null;
+  audience: Audience;
+  targetCount: number;
+  code: string | null;
+  percentOff: number | null;
+  valueCents: number | null;
+  minOrderCents: number;
+  hashtag: string | null;
+  multiplier: number | null;
+  categories: string[];
+  totalCapPoints: number | null;
+  pointsIssued: number;
+  ruleVersion: number | null;
+};
+
+async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): Promise<ConsoleOffer[]> {
+  const ruleIds = rows.map((row) => row.earnRuleId).filter((id): id is number => id !== null);
+  const rules = ruleIds.length ? await prisma.earnRule.findMany({ where: { id: { in: ruleIds }, programId } }) : [];
+  const issued = ruleIds.length
+    ? await prisma.$queryRaw<{ ruleId: number; points: number }[]>`
+        SELECT "ruleId", COALESCE(SUM("points"), 0)::int AS "points" FROM "LedgerTransaction"
+        WHERE "programId" = ${programId} AND "ruleId" = ANY(${ruleIds}::int[]) AND "kind" = 'BONUS' GROUP BY "ruleId"`
+    : [];
+  return Promise.all(
+    rows.map(async (row) => {
+      const rule = rules.find((candidate) => candidate.id === row.earnRuleId);
+      const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
+      const audience = parseAudience(row.audience);
+      return {
+        id: row.id,
+        kind: row.kind as OfferKind,
+        title: row.title,
+        description: row.description,
+        phase: consolePhase(row, at),
+        startsAt: row.startsAt,
+        endsAt: row.endsAt,
+        endedAt: row.endedAt,
+        audience,
+        targetCount: await countAudience(prisma, programId, audience, at),
+        code: row.code,
+        percentOff: row.percentOff,
+        valueCents: row.valueCents,
+        minOrderCents: row.minOrderCents,
+        hashtag: row.hashtag,
+        multiplier: config?.success ? config.data.multiplierBps / 10_000 : null,
+        categories: config?.success ? config.data.categories : [],
+        totalCapPoints: rule?.totalCapPoints ?? null,
+        pointsIssued: issued.find((entry) => entry.ruleId === row.earnRuleId)?.points ?? 0,
+        ruleVersion: rule?.version ?? null,
+      };
+    }),
+  );
+}
+
+/** Every offer of the program, newest first, with its phase and how many members it targets now. */
+export async function listConsoleOffers(programId: number, at = new Date()): Promise<ConsoleOffer[]> {
+  const rows = await prisma.offer.findMany({ where: { programId }, orderBy: [{ startsAt: "desc" }, { id: "desc" }] });
+  return toConsoleOffers(programId, rows, at);
+}
+
+export async function getConsoleOffer(programId: number, id: number, at = new Date()): Promise<ConsoleOffer | null> {
+  const row = await prisma.offer.findFirst({ where: { id, programId } });
+  return row ? (await toConsoleOffers(programId, [row], at))[0] : null;
+}
+
+async function checkTiers(programId: number, tierIds: number[]) {
+  const known = new Set((await prisma.tier.findMany({ where: { programId }, select: { id: true } })).map((tier) => tier.id));
+  const bad = tierIds.find((id) => !known.has(id));
+  if (bad !== undefined) throw new AppError("VALIDATION", `tier ${bad} is not in this program`);
+}
+
+function normaliseAudience(audience: Audience): Audience {
+  return { ...audience, tierIds: [...new Set(audience.tierIds)], preferredCategories: [...new Set(audience.preferredCategories)] };
+}
+
+/** Counts the members a draft audience would target, without saving anything. */
+export async function previewAudience({ programId, audience }: { programId: number; audience: Audience }) {
+  await checkTiers(programId, audience.tierIds);
+  return { targetCount: await countAudience(prisma, programId, normaliseAudience(audience)) };
+}
+
+function ruleData(input: SaveOfferInput, audience: Audience, isActive: boolean, endsAt: Date) {
+  return {
+    name: input.title,
+    config: {
+      multiplierBps: Math.round((input.multiplier ?? 1) * 10_000),
+      categories: [...new Set(input.categories)],
+      tierIds: audience.tierIds,
+      audience,
+    } as Prisma.InputJsonObject,
+    totalCapPoints: input.totalCapPoints,
+    startsAt: input.startsAt!,
+    endsAt,
+    isActive,
+  };
+}
+
+/**
+ * Creates or edits an offer. A points offer writes its promotion rule in the same transaction
+ * (a new rule version on every edit, so orders keep the version that paid them). Ended offers
+ * can't be edited; the kind can't change.
+ */
+export async function saveOffer({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: SaveOfferInput }) {
+  const audience = normaliseAudience(input.audience);
+  await checkTiers(programId, audience.tierIds);
+  const code = input.kind === "CODE" ? input.code!.toUpperCase() : null;
+  const data = {
+    title: input.title,
+    description: input.description,
+    code,
+    percentOff: input.kind === "CODE" ? (input.percentOff ?? null) : null,
+    valueCents: input.kind === "CODE" ? (input.valueCents ?? null) : null,
+    minOrderCents: input.kind === "CODE" ? input.minOrderCents : 0,
+    hashtag: normaliseHashtag(input.hashtag),
+    audience: audience as Prisma.InputJsonObject,
+    startsAt: input.startsAt!,
+    endsAt: input.endsAt!,
+  };
+  try {
+    const saved = await prisma.$transaction(async (tx) => {
+      if (input.id) {
+        const [existing] = await tx.$queryRaw<{ id: number; kind: string; earnRuleId: number | null; status: string; endedAt: Date | null; endsAt: Date }[]>`
+          SELECT "id", "kind", "earnRuleId", "status", "endedAt", "endsAt" FROM "Offer" WHERE "id" = ${input.id} AND "programId" = ${programId} FOR UPDATE`;
+        if (!existing) throw new AppError("NOT_FOUND", "offer not found");
+        if (existing.kind !== input.kind) throw new AppError("VALIDATION", "the kind of an offer can't change");
+        if (existing.endedAt || existing.endsAt <= new Date()) throw new AppError("OFFER_ENDED");
+        if (existing.earnRuleId) {
+          await tx.earnRule.update({ where: { id: existing.earnRuleId }, data: { ...ruleData(input, audience, existing.status === "ACTIVE", input.endsAt!), version: { increment: 1 } } });
+          await writeVersion(tx, existing.earnRuleId, actorUserId, "promotion.updated");
+        }
+        await tx.offer.update({ where: { id: existing.id }, data });
+        await writeAudit(tx, { actorUserId, action: "offer.updated", targetType: "offer", targetId: existing.id, data: { ...data, audience } });
+        return { id: existing.id };
+      }
+      let earnRuleId: number | null = null;
+      if (input.kind === "POINTS") {
+        const rule = await tx.earnRule.create({ data: { programId, kind: "MULTIPLIER", ...ruleData(input, audience, true, input.endsAt!) }, select: { id: true } });
+        await writeVersion(tx, rule.id, actorUserId, "promotion.created");
+        earnRuleId = rule.id;
+      }
+      const offer = await tx.offer.create({ data: { programId, kind: input.kind, earnRuleId, ...data }, select: { id: true } });
+      await writeAudit(tx, { actorUserId, action: "offer.created", targetType: "offer", targetId: offer.id, data: { kind: input.kind, ...data, audience } });
+      return { id: offer.id };
+    });
+    invalidateEarningConfig(programId);
+    return saved;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("CODE_TAKEN");
+    throw error;
+  }
+}
+
+/**
+ * Pause, resume or end an offer now. Pausing a points offer deactivates its rule; ending moves
+ * its end to now. Each change writes a rule version and an audit entry; ending is final.
+ */
+export async function setOfferStatus({ programId, actorUserId, input, at = new Date() }: { programId: number; actorUserId: number; input: SetOfferStatusInput; at?: Date }) {
+  const result = await prisma.$transaction(async (tx) => {
+    const [offer] = await tx.$queryRaw<{ id: number; earnRuleId: number | null; status: string; endedAt: Date | null; endsAt: Date; startsAt: Date }[]>`
+      SELECT "id", "earnRuleId", "status", "endedAt", "endsAt", "startsAt" FROM "Offer" WHERE "id" = ${input.id} AND "programId" = ${programId} FOR UPDATE`;
+    if (!offer) throw new AppError("NOT_FOUND", "offer not found");
+    if (offer.endedAt || offer.endsAt <= at) throw new AppError("OFFER_ENDED");
+    if (input.action === "end") {
+      // an offer that has not started yet ends before it starts (the window stays valid)
+      const endsAt = at > offer.startsAt ? at : new Date(offer.startsAt.getTime() + 1);
+      await tx.offer.update({ where: { id: offer.id }, data: { endedAt: at, endsAt } });
+      if (offer.earnRuleId) {
+        await tx.earnRule.update({ where: { id: offer.earnRuleId }, data: { endsAt, isActive: false, version: { increment: 1 } } });
+        await writeVersion(tx, offer.earnRuleId, actorUserId, "promotion.ended");
+      }
+    } else {
+      const status = input.action === "pause" ? "PAUSED" : "ACTIVE";
+      if (status === offer.status) return { id: offer.id, changed: false };
+      await tx.offer.update({ where: { id: offer.id }, data: { status } });
+      if (offer.earnRuleId) {
+        await tx.earnRule.update({ where: { id: offer.earnRuleId }, data: { isActive: status === "ACTIVE", version: { increment: 1 } } });
+        await writeVersion(tx, offer.earnRuleId, actorUserId, status === "ACTIVE" ? "promotion.resumed" : "promotion.paused");
+      }
+    }
+    await writeAudit(tx, { actorUserId, action: `offer.${input.action}`, targetType: "offer", targetId: offer.id });
+    return { id: offer.id, changed: true };
+  });
+  invalidateEarningConfig(programId);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members
+
+export type MemberOffer = {
+  id: number;
+  kind: OfferKind;
+  title: string;
+  description: string;
+  phase: "live" | "early" | "scheduled";
+  startsAt: Date;
+  endsAt: Date;
+  /** when it opens for this member (earlier with early access) */
+  opensAt: Date;
+  earlyAccess: boolean;
+  code: string | null;
+  percentOff: number | null;
+  valueCents: number | null;
+  minOrderCents: number;
+  hashtag: string | null;
+  multiplier: number | null;
+  categories: string[];
+  tierIds: number[];
+};
+
+/** How far ahead members see offers that have not opened for them yet. */
+const UPCOMING_DAYS = 14;
+
+/**
+ * The offers this member is targeted by: open now (live, or early for their tier) and those
+ * opening within two weeks; paused and ended offers are hidden. Open offers come first,
+ * soonest ending first.
+ */
+export async function getMemberOffers({ programId, customerId, at = new Date() }: { programId: number; customerId: number; at?: Date }): Promise<MemberOffer[]> {
+  const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { tier: { select: { earlyAccessHours: true } } } });
+  if (!customer) throw new AppError("MEMBER_NOT_FOUND");
+  const earlyAccessHours = customer.tier?.earlyAccessHours ?? 0;
+  const rows = await prisma.offer.findMany({
+    where: { programId, status: "ACTIVE", endedAt: null, endsAt: { gt: at }, startsAt: { lte: new Date(at.getTime() + UPCOMING_DAYS * DAY_MS + earlyAccessHours * 3_600_000) } },
+    orderBy: [{ endsAt: "asc" }, { id: "asc" }],
+  });
+  if (rows.length === 0) return [];
+  const matched = await matchAudiences(prisma, customerId, rows.map((row) => ({ key: row.id, audience: parseAudience(row.audience) })), at);
+  const ruleIds = rows.map((row) => row.earnRuleId).filter((id): id is number => id !== null);
+  const rules = ruleIds.length ? await prisma.earnRule.findMany({ where: { id: { in: ruleIds } }, select: { id: true, config: true, isActive: true } }) : [];
+  const offers = rows
+    .filter((row) => matched.has(row.id))
+    .map((row): MemberOffer => {
+      const rule = rules.find((candidate) => candidate.id === row.earnRuleId);
+      const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
+      const phase = offerPhase(row, at, earlyAccessHours) as MemberOffer["phase"];
+      const audience = parseAudience(row.audience);
+      return {
+        id: row.id,
+        kind: row.kind as OfferKind,
+        title: row.title,
+        description: row.description,
+        phase,
+        startsAt: row.startsAt,
+        endsAt: row.endsAt,
+        opensAt: opensAt(row, earlyAccessHours),
+        earlyAccess: earlyAccessHours > 0 && at < row.startsAt,
+        // a code is shown once the offer is open for the member
+        code: phase === "scheduled" ? null : row.code,
+        percentOff: row.percentOff,
+        valueCents: row.valueCents,
+        minOrderCents: row.minOrderCents,
+        hashtag: row.hashtag,
+        multiplier: config?.success ? config.data.multiplierBps / 10_000 : null,
+        categories: config?.success ? config.data.categories : [],
+        tierIds: audience.tierIds,
+      };
+    });
+  const rank = (offer: MemberOffer) => (offer.phase === "scheduled" ? 1 : 0);
+  return offers.sort((a, b) => rank(a) - rank(b) || a.endsAt.getTime() - b.endsAt.getTime() || a.id - b.id);
+}
+
+export type CodeCheck =
+  | { valid: true; offerId: number; code: string; percentOff: number | null; valueCents: number | null; minOrderCents: number; endsAt: Date }
+  | { valid: false; reason: "unknown_code" | "not_started" | "ended" | "paused" | "not_eligible" | "below_minimum" };
+
+/**
+ * The shop asks at checkout whether a member may use an offer code: the code exists, the offer
+ * is open for this member (early access counts), the member is in its audience and the order
+ * reaches the minimum. Read-only: the shop applies the discount.
+ */
+export async function checkOfferCode({ programId, customerId, code, orderCents, at = new Date() }: { programId: number; customerId: number; code: string; orderCents?: number; at?: Date }): Promise<CodeCheck> {
+  const offer = await prisma.offer.findFirst({ where: { programId, code: code.trim().toUpperCase() } });
+  if (!offer) return { valid: false, reason: "unknown_code" };
+  const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { tier: { select: { earlyAccessHours: true } } } });
+  if (!customer) throw new AppError("MEMBER_NOT_FOUND");
+  const phase = offerPhase(offer, at, customer.tier?.earlyAccessHours ?? 0);
+  if (phase === "ended") return { valid: false, reason: "ended" };
+  if (phase === "paused") return { valid: false, reason: "paused" };
+  if (phase === "scheduled") return { valid: false, reason: "not_started" };
+  const matched = await matchAudiences(prisma, customerId, [{ key: offer.id, audience: parseAudience(offer.audience) }], at);
+  if (!matched.has(offer.id)) return { valid: false, reason: "not_eligible" };
+  if (orderCents !== undefined && orderCents < offer.minOrderCents) return { valid: false, reason: "below_minimum" };
+  return { valid: true, offerId: offer.id, code: offer.code!, percentOff: offer.percentOff, valueCents: offer.valueCents, minOrderCents: offer.minOrderCents, endsAt: offer.endsAt };
+}
+
+export { emptyAudience };
