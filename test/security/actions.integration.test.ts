@@ -31,12 +31,14 @@ const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/ro
 const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import("@/lib/actions/tiers");
 const { markNotificationsReadAction } = await import("@/lib/actions/notifications");
 const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
+const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
 let alice: { user: CurrentUser; customerId: number };
 let bob: { user: CurrentUser; customerId: number };
 let rewardId: number;
+let offerId: number;
 
 async function makeUser(role: Role): Promise<CurrentUser> {
   const user = await prisma.user.create({ data: { email: `${uniqueId(role.toLowerCase())}@example.test`, name: role, role, passwordHash: "x" } });
@@ -71,6 +73,7 @@ beforeAll(async () => {
   alice = await makeMember("alice");
   bob = await makeMember("bob");
   rewardId = (await createReward(program.id, { costPoints: 100 })).id;
+  offerId = (await prisma.offer.create({ data: { programId: program.id, kind: "CODE", title: "Existing", code: uniqueId("SEC").toUpperCase(), percentOff: 10, startsAt: new Date(), endsAt: new Date(Date.now() + 86_400_000) } })).id;
 });
 
 beforeEach(() => {
@@ -91,7 +94,12 @@ const snapshot = () =>
     prisma.webhookDelivery.findMany({ select: { status: true, attempts: true } }), prisma.importJob.count(), prisma.ledgerEntry.count(),
     prisma.tier.findMany({ orderBy: { id: "asc" } }), prisma.customer.findMany({ select: { tierId: true, tierFloorId: true }, orderBy: { id: "asc" } }),
     prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true }, orderBy: { id: "asc" } }),
+    prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true }, orderBy: { id: "asc" } }),
   ]);
+const evilOffer = {
+  kind: "POINTS" as const, title: "Evil x10 for me", multiplier: 10, categories: [], startsAt: "2026-01-01T00:00", endsAt: "2030-01-01T00:00",
+  audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false },
+};
 const evilTiers = {
   basis: "POINTS" as const, window: "CALENDAR_YEAR" as const, graceDays: 0,
   tiers: [{ name: "Everyone is VIP", description: "", minSpend: 0, minPoints: 0, multiplier: 10, freeShipping: true, earlyAccessHours: 0, birthdayGiftPoints: 0 }],
@@ -115,6 +123,10 @@ describe("console actions refuse lower roles", () => {
     ["saveMessageSettings", () => saveMessageSettingsAction({ expiringSoonDays: 1 }), ["MEMBER", "MANAGER"]],
     ["saveTiers", () => saveTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["setTierFloor", () => setTierFloorAction({ customerId: alice.customerId, tierId: null, note: "" }), ["MEMBER", "MANAGER"]],
+    ["saveOffer", () => saveOfferAction(evilOffer), ["MEMBER", "MANAGER"]],
+    ["saveOffer (edit)", () => saveOfferAction({ ...evilOffer, id: offerId, kind: "CODE", multiplier: null, code: "EVIL100", percentOff: 100 }), ["MEMBER", "MANAGER"]],
+    ["setOfferStatus", () => setOfferStatusAction({ id: offerId, action: "end" }), ["MEMBER", "MANAGER"]],
+    ["previewAudience", () => previewAudienceAction({ audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false } }), ["MEMBER", "MANAGER"]],
     ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
   ];
 
@@ -237,6 +249,44 @@ describe("console actions refuse lower roles", () => {
     const withStranger = await snapshot();
     expect((await setTierFloorAction({ customerId: stranger.id, tierId: null, note: "" })).serverError?.code).toBe("MEMBER_NOT_FOUND");
     expect(await snapshot()).toEqual(withStranger);
+  });
+});
+
+describe("offers: bad input is a validation error and changes nothing", () => {
+  test("a marketer's bad offers are refused field by field; the happy path saves, pauses and ends", async () => {
+    sessionUser = staff.MARKETER!;
+    const before = await snapshot();
+    const results = await Promise.all([
+      saveOfferAction({ ...evilOffer, title: "" }),
+      saveOfferAction({ ...evilOffer, multiplier: null }),
+      saveOfferAction({ ...evilOffer, multiplier: 1000 }),
+      saveOfferAction({ ...evilOffer, endsAt: "2025-01-01T00:00" }),
+      saveOfferAction({ ...evilOffer, startsAt: "" }),
+      saveOfferAction({ ...evilOffer, kind: "CODE", code: "no spaces!" }),
+      saveOfferAction({ ...evilOffer, kind: "CODE", code: "BOTH", percentOff: 10, valueCents: 500 }),
+      saveOfferAction({ ...evilOffer, kind: "CODE", code: "NONE" }),
+      saveOfferAction({ ...evilOffer, kind: "GIFT" } as never),
+      saveOfferAction({ ...evilOffer, audience: { ...evilOffer.audience, inactiveDays: -5 } }),
+      saveOfferAction({ ...evilOffer, audience: { ...evilOffer.audience, evil: true } } as never),
+      saveOfferAction({ ...evilOffer, programId: 2 } as never),
+      setOfferStatusAction({ id: offerId, action: "delete" } as never),
+    ]);
+    for (const result of results) expect(result.validationErrors, JSON.stringify(result)).toBeTruthy();
+    expect(await snapshot()).toEqual(before);
+    // a tier of another program
+    const other = await prisma.program.create({ data: { slug: uniqueId("other"), name: "Other" } });
+    const foreignTier = await prisma.tier.create({ data: { programId: other.id, name: "X", rank: 1, minSpendCents: 0 } });
+    const withForeign = await snapshot();
+    expect((await saveOfferAction({ ...evilOffer, audience: { ...evilOffer.audience, tierIds: [foreignTier.id] } })).serverError?.code).toBe("VALIDATION");
+    expect((await previewAudienceAction({ audience: { ...evilOffer.audience, tierIds: [foreignTier.id] } })).serverError?.code).toBe("VALIDATION");
+    expect(await snapshot()).toEqual(withForeign);
+
+    const created = await saveOfferAction({ ...evilOffer, title: "Real offer", multiplier: 2 });
+    expect(created.data?.id).toBeGreaterThan(0);
+    expect((await setOfferStatusAction({ id: created.data!.id, action: "pause" })).data).toEqual({ id: created.data!.id, changed: true });
+    expect((await setOfferStatusAction({ id: created.data!.id, action: "end" })).data?.changed).toBe(true);
+    expect((await setOfferStatusAction({ id: created.data!.id, action: "resume" })).serverError?.code).toBe("OFFER_ENDED");
+    expect(typeof (await previewAudienceAction({ audience: evilOffer.audience })).data?.targetCount).toBe("number");
   });
 });
 
