@@ -25,6 +25,7 @@ export default async function MemberLayout({ children }: { children: ReactNode }
           <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
           <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
           <NavLink href="/offers">{t("nav.offers")}</NavLink>
+          <NavLink href="/challenges">{t("nav.challenges")}</NavLink>
           <NavLink href="/activity">{t("nav.activity")}</NavLink>
           <NavLink href="/inbox">
             {t("nav.inbox")}

@@ -4,6 +4,7 @@ import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
 import { getProgramById } from "@/lib/services/program";
+import { evaluateChallenges } from "@/lib/services/challenges";
 import { notifyFromEvents } from "@/lib/services/notify";
 import { sendPendingEmails } from "@/lib/services/send-emails";
 import { reviewTiers } from "@/lib/services/tiers";
@@ -13,7 +14,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -150,6 +151,18 @@ export async function runNotify(at = new Date()) {
   return { notifications, emails, ...delivery };
 }
 
+/** Completes challenges members have reached and pays their points (also done when a member opens the page). */
+export async function runCheckChallenges(at = new Date()) {
+  let completed = 0;
+  let points = 0;
+  for (const programId of await programIds()) {
+    const result = await evaluateChallenges({ programId, at });
+    completed += result.completed;
+    points += result.points;
+  }
+  return { completed, points };
+}
+
 export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; everySeconds: number }> = {
   "expire-points": { run: () => runExpirePoints(), cron: "5 * * * *", everySeconds: 3600 },
   "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
@@ -158,4 +171,5 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 10 },
   "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
   notify: { run: () => runNotify(), cron: "* * * * *", everySeconds: 20 },
+  "check-challenges": { run: () => runCheckChallenges(), cron: "*/5 * * * *", everySeconds: 300 },
 };

@@ -68,26 +68,44 @@ export async function awardActionInTx(
         AND (${since}::timestamp IS NULL OR "createdAt" >= ${since}::timestamp)`;
     if (used >= rule.config.limit) return { status: "skipped", reason: "limit_reached" };
   }
+  return creditBonusInTx(tx, {
+    program: args.program, accountId, customerId: args.customerId, points, source: args.source, key: args.key, requestHash,
+    reason: args.reason ?? args.kind.toLowerCase(), note: args.note ?? null, ruleId: rule.id, ruleVersion: rule.version, at: args.at,
+  });
+}
+
+/**
+ * Credits bonus points to a member whose account the caller has locked: one BONUS ledger
+ * transaction (idempotent by source + key), activity extends the lots under an inactivity
+ * policy, and a points.earned event goes out with the change.
+ */
+export async function creditBonusInTx(
+  tx: Tx,
+  args: {
+    program: ProgramSettings; accountId: number; customerId: number; points: number; source: string; key: string; requestHash: string;
+    reason: string; note: string | null; ruleId: number | null; ruleVersion: number | null; at: Date;
+  },
+): Promise<Extract<AwardResult, { status: "awarded" | "replayed" }>> {
   const opened = await openLedgerTransaction(tx, {
     programId: args.program.id,
     kind: "BONUS",
     source: args.source,
     idempotencyKey: args.key,
-    requestHash,
+    requestHash: args.requestHash,
     customerId: args.customerId,
-    reason: args.reason ?? args.kind.toLowerCase(),
-    note: args.note ?? null,
-    ruleId: rule.id,
-    ruleVersion: rule.version,
+    reason: args.reason,
+    note: args.note,
+    ruleId: args.ruleId,
+    ruleVersion: args.ruleVersion,
     at: args.at,
   });
-  if (opened.replay) return { status: "replayed", points, balance: opened.existing.balanceAfter ?? 0, transactionId: opened.existing.id };
-  await extendLotsOnActivity(tx, args.program, accountId, args.at);
+  if (opened.replay) return { status: "replayed", points: args.points, balance: opened.existing.balanceAfter ?? 0, transactionId: opened.existing.id };
+  await extendLotsOnActivity(tx, args.program, args.accountId, args.at);
   const credit = await creditPoints(tx, {
     programId: args.program.id,
-    accountId,
+    accountId: args.accountId,
     transactionId: opened.id,
-    points,
+    points: args.points,
     availableAt: args.at,
     expiresAt: lotExpiry(args.program, args.at),
     createdAt: args.at,
@@ -96,10 +114,10 @@ export async function awardActionInTx(
     programId: args.program.id,
     type: "points.earned",
     dedupeKey: `points.earned:${opened.id}`,
-    payload: { transactionId: opened.id, customerId: args.customerId, points, reason: args.reason ?? args.kind.toLowerCase(), balance: credit.balance },
+    payload: { transactionId: opened.id, customerId: args.customerId, points: args.points, reason: args.reason, balance: credit.balance },
     at: args.at,
   });
-  return { status: "awarded", points, balance: credit.balance, transactionId: opened.id };
+  return { status: "awarded", points: args.points, balance: credit.balance, transactionId: opened.id };
 }
 
 export type RecordEventInput = {
@@ -117,6 +135,11 @@ export async function recordEventInTx(tx: Tx, input: RecordEventInput): Promise<
   const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true } });
   if (!customer) throw new AppError("MEMBER_NOT_FOUND");
   if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
+  // every action counts towards challenges, whether or not its rule pays points this time
+  await tx.$executeRaw`
+    INSERT INTO "MemberEvent" ("programId", "customerId", "type", "externalId", "occurredAt")
+    VALUES (${input.program.id}, ${customer.id}, ${input.type}, ${input.externalId}, ${at})
+    ON CONFLICT ("programId", "type", "externalId") DO NOTHING`;
   return awardActionInTx(tx, {
     program: input.program,
     kind: eventTypes[input.type],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actionKinds, limitPeriods } from "@/lib/domain/earn-rules";
+import { badgeIconNames, challengeMetrics } from "@/lib/domain/challenges";
 import { audienceSchema, offerKinds } from "@/lib/domain/offers";
 import { tierBases, tierWindows } from "@/lib/domain/tiers";
 
@@ -278,3 +279,23 @@ export const setOfferStatusSchema = z
   .object({ id: z.number().int().positive(), action: z.enum(["pause", "resume", "end"]) })
   .strict();
 export type SetOfferStatusInput = z.infer<typeof setOfferStatusSchema>;
+
+export const saveChallengeSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).default(""),
+    metric: z.enum(challengeMetrics),
+    /** orders/reviews/shares/referrals: a count; SPEND: cents */
+    target: z.number().int().min(1).max(100_000_000),
+    windowDays: z.number().int().min(1).max(3650).nullable().default(null),
+    rewardPoints: z.number().int().min(0).max(1_000_000),
+    badgeName: z.string().trim().min(1).max(60),
+    badgeIcon: z.enum(badgeIconNames as [string, ...string[]]),
+    startsAt: optionalDate,
+    endsAt: optionalDate,
+    isActive: z.boolean(),
+  })
+  .strict()
+  .refine((challenge) => !(challenge.startsAt && challenge.endsAt && challenge.endsAt <= challenge.startsAt), { message: "WINDOW_ORDER", path: ["endsAt"] });
+export type SaveChallengeInput = z.infer<typeof saveChallengeSchema>;

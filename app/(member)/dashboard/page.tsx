@@ -11,6 +11,8 @@ import { ensureReferralCode, getReferralStats } from "@/lib/services/referrals";
 import { InviteLink } from "@/components/member/invite-card";
 import { TierCard } from "@/components/member/tier-card";
 import { OfferCard } from "@/components/member/offer-card";
+import { ChallengeCard } from "@/components/member/challenge-card";
+import { getMemberChallenges } from "@/lib/services/challenges";
 import { getMemberOffers } from "@/lib/services/offers";
 import { getProgram } from "@/lib/services/program";
 
@@ -20,7 +22,7 @@ export async function generateMetadata() {
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const { member } = await requireMember();
-  const [t, format, overview, activity, program, schedule, offers, { welcome }] = await Promise.all([
+  const [t, format, overview, activity, program, schedule, offers, challenges, { welcome }] = await Promise.all([
     getTranslations("dashboard"),
     getFormatter(),
     getMemberOverview(member.id),
@@ -28,6 +30,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     getProgram(),
     getExpirySchedule(member.id, new Date(), 4),
     getMemberOffers({ programId: member.programId, customerId: member.id }),
+    getMemberChallenges({ programId: member.programId, customerId: member.id }),
     searchParams,
   ]);
   const referral = await getReferralRule(member.programId);
@@ -82,6 +85,21 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             {offers.filter((offer) => offer.phase !== "scheduled").slice(0, 2).map((offer) => (
               <li key={offer.id}><OfferCard offer={offer} currency={program.currency} /></li>
             ))}
+          </ul>
+        </section>
+      ) : null}
+      {challenges.length > 0 ? (
+        <section aria-labelledby="challenges-heading" className="space-y-3">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="challenges-heading" className="text-lg font-semibold">{t("challengesTitle", { badges: challenges.filter((challenge) => challenge.completedAt).length })}</h2>
+            <Link href="/challenges" className="font-semibold text-brand-800 underline">{t("seeAllChallenges")}</Link>
+          </div>
+          <ul className="grid gap-4 md:grid-cols-2">
+            {challenges
+              .filter((challenge) => !challenge.completedAt)
+              .sort((a, b) => b.percent - a.percent)
+              .slice(0, 2)
+              .map((challenge) => <li key={challenge.id}><ChallengeCard challenge={challenge} currency={program.currency} /></li>)}
           </ul>
         </section>
       ) : null}

@@ -13,6 +13,7 @@ const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers
   { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
   { href: "/admin/rules", key: "rules", permission: "manageRules" },
   { href: "/admin/offers", key: "offers", permission: "manageRules" },
+  { href: "/admin/challenges", key: "challenges", permission: "manageRules" },
   { href: "/admin/tiers", key: "tiers", permission: "manageRules" },
   { href: "/admin/messages", key: "messages", permission: "manageRules" },
   { href: "/admin/members", key: "members", permission: "lookupMembers" },
