@@ -32,6 +32,7 @@ const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import
 const { markNotificationsReadAction } = await import("@/lib/actions/notifications");
 const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
 const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
+const { saveChallengeAction } = await import("@/lib/actions/challenges");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -95,11 +96,13 @@ const snapshot = () =>
     prisma.tier.findMany({ orderBy: { id: "asc" } }), prisma.customer.findMany({ select: { tierId: true, tierFloorId: true }, orderBy: { id: "asc" } }),
     prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true }, orderBy: { id: "asc" } }),
     prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true }, orderBy: { id: "asc" } }),
+    prisma.challenge.findMany({ orderBy: { id: "asc" } }),
   ]);
 const evilOffer = {
   kind: "POINTS" as const, title: "Evil x10 for me", multiplier: 10, categories: [], startsAt: "2026-01-01T00:00", endsAt: "2030-01-01T00:00",
   audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false },
 };
+const evilChallenge = { name: "Free points", metric: "ORDERS" as const, target: 1, rewardPoints: 1_000_000, badgeName: "Cheater", badgeIcon: "star", isActive: true };
 const evilTiers = {
   basis: "POINTS" as const, window: "CALENDAR_YEAR" as const, graceDays: 0,
   tiers: [{ name: "Everyone is VIP", description: "", minSpend: 0, minPoints: 0, multiplier: 10, freeShipping: true, earlyAccessHours: 0, birthdayGiftPoints: 0 }],
@@ -127,6 +130,7 @@ describe("console actions refuse lower roles", () => {
     ["saveOffer (edit)", () => saveOfferAction({ ...evilOffer, id: offerId, kind: "CODE", multiplier: null, code: "EVIL100", percentOff: 100 }), ["MEMBER", "MANAGER"]],
     ["setOfferStatus", () => setOfferStatusAction({ id: offerId, action: "end" }), ["MEMBER", "MANAGER"]],
     ["previewAudience", () => previewAudienceAction({ audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false } }), ["MEMBER", "MANAGER"]],
+    ["saveChallenge", () => saveChallengeAction(evilChallenge), ["MEMBER", "MANAGER"]],
     ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
   ];
 
@@ -287,6 +291,30 @@ describe("offers: bad input is a validation error and changes nothing", () => {
     expect((await setOfferStatusAction({ id: created.data!.id, action: "end" })).data?.changed).toBe(true);
     expect((await setOfferStatusAction({ id: created.data!.id, action: "resume" })).serverError?.code).toBe("OFFER_ENDED");
     expect(typeof (await previewAudienceAction({ audience: evilOffer.audience })).data?.targetCount).toBe("number");
+  });
+});
+
+describe("challenges: bad input is a validation error and changes nothing", () => {
+  test("a marketer's bad challenges are refused; the happy path saves", async () => {
+    sessionUser = staff.MARKETER!;
+    const before = await snapshot();
+    const results = await Promise.all([
+      saveChallengeAction({ ...evilChallenge, name: "" }),
+      saveChallengeAction({ ...evilChallenge, target: 0 }),
+      saveChallengeAction({ ...evilChallenge, target: 1.5 }),
+      saveChallengeAction({ ...evilChallenge, rewardPoints: -10 }),
+      saveChallengeAction({ ...evilChallenge, rewardPoints: 1_000_001 }),
+      saveChallengeAction({ ...evilChallenge, metric: "LOGINS" } as never),
+      saveChallengeAction({ ...evilChallenge, badgeIcon: "<script>" }),
+      saveChallengeAction({ ...evilChallenge, windowDays: 0 }),
+      saveChallengeAction({ ...evilChallenge, startsAt: "2026-02-01T00:00", endsAt: "2026-01-01T00:00" }),
+      saveChallengeAction({ ...evilChallenge, programId: 2 } as never),
+    ]);
+    for (const result of results) expect(result.validationErrors, JSON.stringify(result)).toBeTruthy();
+    expect(await snapshot()).toEqual(before);
+    expect((await saveChallengeAction({ ...evilChallenge, id: 999_999_999 })).serverError?.code).toBe("NOT_FOUND");
+    const saved = await saveChallengeAction({ ...evilChallenge, name: "Real challenge", rewardPoints: 100 });
+    expect(saved.data?.id).toBeGreaterThan(0);
   });
 });
 
