@@ -31,7 +31,7 @@ test.describe("public pages", () => {
 
 test.describe("member pages", () => {
   test.use({ storageState: storageStatePath("member") });
-  for (const path of ["/dashboard", "/rewards", "/activity", "/profile", "/inbox"]) {
+  for (const path of ["/dashboard", "/rewards", "/offers", "/challenges", "/activity", "/profile", "/inbox"]) {
     for (const viewport of viewports) {
       test(`${path} (${viewport.name})`, async ({ page }) => {
         await page.setViewportSize(viewport);

@@ -10,6 +10,10 @@ import { loadEarningConfig, recordOrderInTx, type EarningConfig, type OrderLineI
 import { recordReturnInTx } from "@/lib/services/record-return";
 import { redeemRewardInTx } from "@/lib/services/redeem-reward";
 import { reviewTiers } from "@/lib/services/tiers";
+import { recordEventInTx } from "@/lib/services/award-action";
+import { evaluateChallenges, saveChallenge } from "@/lib/services/challenges";
+import { emptyAudience } from "@/lib/domain/offers";
+import { saveOffer, setOfferStatus } from "@/lib/services/offers";
 import { signUpMember } from "@/lib/services/sign-up-member";
 
 // Demo data for a small online shop. Deterministic: the same seed gives the same shop,
@@ -212,6 +216,7 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   await createDemoMember(program, rewards.map((reward) => reward.id), now);
   // members whose older orders have left the 12 months start their grace period, as the daily job would
   await reviewTiers({ programId: program.id, at: now });
+  await createDemoOffersAndChallenges(program, now);
   log(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
@@ -298,4 +303,34 @@ async function createDemoMember(program: ProgramSettings, rewardIds: number[], n
     await recordReturnInTx(tx, { programId: program.id, orderExternalId: "demo-ord-009", returnExternalId: "demo-ret-1", lines: [{ sku: "KIT-005", quantity: 1 }], at: addDays(orders[8].at, 6) });
   }, { maxWait: 60_000, timeout: 600_000 });
   await expireAll(program.id, now);
+}
+
+/** Offers running now (and one ended), and challenges with badges already earned. */
+async function createDemoOffersAndChallenges(program: ProgramSettings, now: Date) {
+  const marketer = await prisma.user.findUniqueOrThrow({ where: { email: "marketer@hearth.test" }, select: { id: true } });
+  const hours = (value: number) => new Date(now.getTime() + value * 3_600_000);
+  const base = { description: "", multiplier: null, categories: [], totalCapPoints: null, code: null, percentOff: null, valueCents: null, minOrderCents: 0, hashtag: null, audience: emptyAudience };
+  const offers = [
+    { ...base, kind: "POINTS" as const, title: "Double points on accessories", description: "Bags, belts and scarves earn twice the points this week.", multiplier: 2, categories: ["accessories"], totalCapPoints: 100_000, startsAt: hours(-24), endsAt: hours(24 * 4) },
+    { ...base, kind: "CODE" as const, title: "Members' week: 15% off", description: "A thank-you for being a member. Share it with the hashtag.", code: "HEARTH15", percentOff: 15, minOrderCents: 5_000, hashtag: "HearthWeek", startsAt: hours(-48), endsAt: hours(24 * 12) },
+    { ...base, kind: "POINTS" as const, title: "Triple points on beauty", description: "Opens early for Silver and Gold members.", multiplier: 3, categories: ["beauty"], totalCapPoints: 50_000, startsAt: hours(10), endsAt: hours(24 * 3) },
+    { ...base, kind: "CODE" as const, title: "We miss you: $10 off", description: "Come back and take $10 off your next order.", code: "COMEBACK10", valueCents: 1_000, minOrderCents: 4_000, audience: { ...emptyAudience, inactiveDays: 90, minOrders: 1 }, startsAt: hours(-24 * 3), endsAt: hours(24 * 27) },
+    { ...base, kind: "POINTS" as const, title: "Gold birthday month: double points", multiplier: 2, audience: { ...emptyAudience, tierIds: (await prisma.tier.findMany({ where: { programId: program.id, name: "Gold" }, select: { id: true } })).map((tier) => tier.id), birthdayMonth: true }, startsAt: hours(-24 * 10), endsAt: hours(24 * 20) },
+    { ...base, kind: "POINTS" as const, title: "Spring double points", multiplier: 2, startsAt: hours(-24 * 200), endsAt: hours(-24 * 190) },
+  ];
+  for (const input of offers) await saveOffer({ programId: program.id, actorUserId: marketer.id, input });
+  const spring = await prisma.offer.findFirstOrThrow({ where: { programId: program.id, title: "Spring double points" } });
+  await prisma.offer.update({ where: { id: spring.id }, data: { endedAt: spring.endsAt } });
+
+  const challenge = { description: "", windowDays: null, startsAt: null, endsAt: null, isActive: true };
+  const challenges = [
+    { ...challenge, name: "Three in a month", description: "Place three orders within 30 days.", metric: "ORDERS" as const, target: 3, windowDays: 30, rewardPoints: 200, badgeName: "Regular", badgeIcon: "star" },
+    { ...challenge, name: "First review", description: "Tell others what you think of something you bought.", metric: "REVIEWS" as const, target: 1, rewardPoints: 50, badgeName: "Critic", badgeIcon: "heart" },
+    { ...challenge, name: "Big season", metric: "SPEND" as const, target: 50_000, windowDays: 90, rewardPoints: 300, badgeName: "Trendsetter", badgeIcon: "diamond" },
+    { ...challenge, name: "Bring a friend", description: "Invite a friend who places an order.", metric: "REFERRALS" as const, target: 1, rewardPoints: 100, badgeName: "Connector", badgeIcon: "sun" },
+  ];
+  for (const input of challenges) await saveChallenge({ programId: program.id, actorUserId: marketer.id, input });
+  // the demo member wrote a review last week (reported by the shop)
+  await prisma.$transaction((tx) => recordEventInTx(tx, { program, member: { externalId: DEMO_MEMBER_EXTERNAL_ID }, type: "review", externalId: "demo-review-1", at: addDays(now, -7) }));
+  await evaluateChallenges({ programId: program.id, at: now });
 }
