@@ -17,7 +17,7 @@ test("a customer joins, earns on an order, redeems a reward and sees it everywhe
   await expect(page.getByTestId("points-schedule").getByText(/^40 points become available on /)).toBeVisible();
   await expect(page.getByTestId("points-schedule").getByText(/points expire on /).first()).toBeVisible();
   await expect(page.getByTestId("tier-name")).toHaveText("Bronze");
-  await expect(page.getByRole("progressbar")).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: "Progress to Silver" })).toBeVisible();
 
   await page.getByRole("link", { name: "Rewards" }).first().click();
   await expect(page.getByTestId("rewards-available")).toContainText("350");

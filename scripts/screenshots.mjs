@@ -45,10 +45,14 @@ await shot(member.page, "/rewards", "member-rewards");
 await shot(member.page, "/activity", "member-activity");
 await shot(member.page, "/profile", "member-profile");
 await shot(member.page, "/inbox", "member-inbox");
+await shot(member.page, "/offers", "member-offers");
+await shot(member.page, "/challenges", "member-challenges");
 
 const memberKo = await session("member@hearth.test", { locale: "ko" });
 await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: "ko", url: base }]);
 await shot(memberKo.page, "/dashboard", "member-dashboard-ko");
+await shot(memberKo.page, "/offers", "member-offers-ko");
+await shot(memberKo.page, "/challenges", "member-challenges-ko");
 for (const locale of ["ja", "pt-BR"]) {
   await memberKo.context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: base }]);
   await shot(memberKo.page, "/dashboard", `member-dashboard-${locale}`);
@@ -61,6 +65,8 @@ const phone = await session("member@hearth.test", { width: 360, height: 780 });
 await shot(phone.page, "/dashboard", "member-dashboard-phone");
 await shot(phone.page, "/rewards", "member-rewards-phone");
 await shot(phone.page, "/inbox", "member-inbox-phone");
+await shot(phone.page, "/offers", "member-offers-phone");
+await shot(phone.page, "/challenges", "member-challenges-phone");
 
 const manager = await session("manager@hearth.test");
 await shot(manager.page, "/admin/analytics", "analytics");
@@ -70,6 +76,9 @@ const marketer = await session("marketer@hearth.test");
 await shot(marketer.page, "/admin/rewards", "admin-rewards");
 await shot(marketer.page, "/admin/rewards/1", "admin-reward-edit");
 await shot(marketer.page, "/admin/rules", "admin-rules");
+await shot(marketer.page, "/admin/offers", "admin-offers");
+await shot(marketer.page, "/admin/offers/1", "admin-offer-edit");
+await shot(marketer.page, "/admin/challenges", "admin-challenges");
 await shot(marketer.page, "/admin/tiers", "admin-tiers");
 await marketer.page.getByRole("button", { name: "Preview member moves" }).click();
 await marketer.page.getByTestId("tier-preview").waitFor();
