@@ -114,17 +114,19 @@ async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): P
       const rule = rules.find((candidate) => candidate.id === row.earnRuleId);
       const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
       const audience = parseAudience(row.audience);
+      const phase = consolePhase(row, at);
       return {
         id: row.id,
         kind: row.kind as OfferKind,
         title: row.title,
         description: row.description,
-        phase: consolePhase(row, at),
+        phase,
         startsAt: row.startsAt,
         endsAt: row.endsAt,
         endedAt: row.endedAt,
         audience,
-        targetCount: await countAudience(prisma, programId, audience, at),
+        // an ended offer targets nobody any more: not counted
+        targetCount: phase === "ended" ? 0 : await countAudience(prisma, programId, audience, at),
         code: row.code,
         percentOff: row.percentOff,
         valueCents: row.valueCents,

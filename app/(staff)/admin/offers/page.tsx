@@ -57,7 +57,7 @@ export default async function OffersPage() {
               <td className="p-3 align-top"><Badge tone={phaseTone[offer.phase]}>{t(`phases.${offer.phase}`)}</Badge></td>
               <td className="p-3 align-top whitespace-nowrap">{date(offer.startsAt)} –<br />{date(offer.endedAt ?? offer.endsAt)}</td>
               <td className="p-3 align-top">{audienceSummary(offer, tiers, t)}</td>
-              <td className="p-3 align-top text-right tabular-nums">{format.number(offer.targetCount)}</td>
+              <td className="p-3 align-top text-right tabular-nums">{offer.phase === "ended" ? <span aria-label={t("notCounted")}>—</span> : format.number(offer.targetCount)}</td>
               <td className="p-3 align-top"><OfferStatusButtons id={offer.id} phase={offer.phase} title={offer.title} /></td>
             </tr>
           ))}
