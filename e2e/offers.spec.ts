@@ -92,6 +92,11 @@ test.describe("marketer and member", () => {
     await expect(form.getByText("Challenge created.")).toBeVisible();
     await expect(page.getByRole("cell", { name: new RegExp(name) })).toBeVisible();
 
+    // the public program page lists it at once
+    await page.goto("/program");
+    await expect(page.getByTestId("program-challenges").getByText(`${name}: Spend $123 within 7 days. Reward: 77 points and the ${badge} badge`)).toBeVisible();
+    await page.goto("/admin/challenges");
+
     const member = await members.create(browser);
     await member.page.goto("/challenges");
     const card = member.page.getByTestId("challenge-card").filter({ hasText: name });

@@ -1,5 +1,7 @@
 import "server-only";
+import { isChallengeOpen } from "@/lib/domain/challenges";
 import { isRuleActive } from "@/lib/domain/earn-points";
+import { hasAttributeConditions } from "@/lib/domain/offers";
 import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionKind, type ActionConfig } from "@/lib/domain/earn-rules";
 import { loadTierSetup } from "@/lib/services/tiers";
 import { getRewardsCatalog } from "./member-reads";
@@ -12,10 +14,11 @@ export type PublicProgram = Awaited<ReturnType<typeof getPublicProgram>>;
  * can never disagree with what the engine does.
  */
 export async function getPublicProgram(programId: number, at = new Date()) {
-  const [rules, { tiers, policy: tierPolicy }, rewards] = await Promise.all([
+  const [rules, { tiers, policy: tierPolicy }, rewards, challengeRows] = await Promise.all([
     prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
     loadTierSetup(prisma, programId),
     getRewardsCatalog(programId, at),
+    prisma.challenge.findMany({ where: { programId, isActive: true }, orderBy: { id: "asc" } }),
   ]);
   const spendRule = rules.find((rule) => rule.kind === "SPEND" && isRuleActive({ rule, at })) ?? null;
   const spend = spendRule
@@ -36,12 +39,17 @@ export async function getPublicProgram(programId: number, at = new Date()) {
     .filter((rule) => rule.kind === "MULTIPLIER" && rule.isActive && (!rule.endsAt || rule.endsAt > at))
     .flatMap((rule) => {
       const parsed = multiplierConfigSchema.safeParse(rule.config);
-      return parsed.success ? [{ id: rule.id, name: rule.name, startsAt: rule.startsAt, endsAt: rule.endsAt, ...parsed.data }] : [];
+      if (!parsed.success) return [];
+      // offers for some members only (tiers or member attributes) are shown as such
+      const targeted = parsed.data.tierIds.length > 0 || (parsed.data.audience !== undefined && hasAttributeConditions(parsed.data.audience));
+      return [{ id: rule.id, name: rule.name, startsAt: rule.startsAt, endsAt: rule.endsAt, targeted, ...parsed.data }];
     });
+  const challenges = challengeRows.filter((challenge) => isChallengeOpen(challenge, at));
   return {
     spend,
     actions,
     promotions,
+    challenges,
     tierPolicy,
     tiers: tiers.map((tier) => ({
       ...tier,

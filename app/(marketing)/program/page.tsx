@@ -4,6 +4,7 @@ import { LanguageSwitcher } from "@/components/shared/language-switcher";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { getPublicProgram } from "@/lib/db/program-reads";
+import type { ChallengeMetric } from "@/lib/domain/challenges";
 import { getProgram } from "@/lib/services/program";
 
 export async function generateMetadata() {
@@ -15,12 +16,13 @@ export const dynamic = "force-dynamic";
 
 export default async function ProgramPage() {
   const program = await getProgram();
-  const [t, common, dash, format, info] = await Promise.all([
+  const [t, common, dash, format, info, challengesT] = await Promise.all([
     getTranslations("program"),
     getTranslations("common"),
     getTranslations("dashboard"),
     getFormatter(),
     getPublicProgram(program.id),
+    getTranslations("challenges"),
   ]);
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, maximumFractionDigits: cents % 100 === 0 ? 0 : 2 });
   const multiplier = (bps: number) => format.number(bps / 10_000, { maximumFractionDigits: 2 });
@@ -88,8 +90,28 @@ export default async function ProgramPage() {
                       from: promotion.startsAt ? date(promotion.startsAt) : "—",
                       until: promotion.endsAt ? date(promotion.endsAt) : "—",
                     })}
+                    {promotion.targeted ? ` ${t("forSomeMembers")}` : ""}
                   </li>
                 ))}
+              </ul>
+            </Card>
+          ) : null}
+          {info.challenges.length > 0 ? (
+            <Card>
+              <h3 className="font-semibold">{t("challengesTitle")}</h3>
+              <ul className="mt-2 list-disc space-y-1 pl-5" data-testid="program-challenges">
+                {info.challenges.map((challenge) => {
+                  const target = challenge.metric === "SPEND" ? format.number(challenge.target / 100, { style: "currency", currency: program.currency, maximumFractionDigits: 0 }) : format.number(challenge.target);
+                  const goal = challenge.windowDays === null
+                    ? challengesT(`goal.${challenge.metric as ChallengeMetric}`, { target, count: challenge.target })
+                    : challengesT(`goalWindow.${challenge.metric as ChallengeMetric}`, { target, count: challenge.target, days: challenge.windowDays });
+                  return (
+                    <li key={challenge.id}>
+                      {challenge.name}: {goal}.{" "}
+                      {challenge.rewardPoints > 0 ? challengesT("reward", { points: challenge.rewardPoints, badge: challenge.badgeName }) : challengesT("rewardBadge", { badge: challenge.badgeName })}
+                    </li>
+                  );
+                })}
               </ul>
             </Card>
           ) : null}
