@@ -120,7 +120,12 @@ export type MemberChallenge = {
 export async function getMemberChallenges({ programId, customerId, at = new Date() }: { programId: number; customerId: number; at?: Date }): Promise<MemberChallenge[]> {
   const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { enrolledAt: true } });
   if (!customer?.enrolledAt) throw new AppError("MEMBER_NOT_FOUND");
-  await evaluateChallenges({ programId, at, customerIds: [customerId] });
+  try {
+    await evaluateChallenges({ programId, at, customerIds: [customerId] });
+  } catch (error) {
+    // the page still shows progress; the check-challenges job completes it on its next run
+    console.error(`[challenges] completing for member ${customerId} failed`, error);
+  }
   const [challenges, completions] = await Promise.all([
     prisma.challenge.findMany({ where: { programId }, orderBy: { id: "asc" } }),
     prisma.challengeCompletion.findMany({ where: { customerId }, select: { challengeId: true, completedAt: true } }),
