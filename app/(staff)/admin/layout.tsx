@@ -1,12 +1,14 @@
 import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { getTranslations } from "next-intl/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getMessages, getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shared/language-switcher";
 import { NavLink } from "@/components/shared/nav-link";
 import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
+import { consoleClientNamespaces, pickMessages } from "@/lib/i18n/client-messages";
 
 const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers" | "challenges" | "tiers" | "messages" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
   { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
@@ -30,6 +32,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   if (!isStaffRole(user.role)) forbidden();
   const t = await getTranslations("admin");
   const common = await getTranslations("common");
+  const messages = await getMessages();
   return (
     <div className="min-h-dvh">
       <SkipLink />
@@ -56,7 +59,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        {children}
+        <NextIntlClientProvider messages={pickMessages(messages, consoleClientNamespaces)}>{children}</NextIntlClientProvider>
       </main>
     </div>
   );
