@@ -2,6 +2,8 @@
 // promotions (multipliers in a date window, by category/tier, with a budget) and member caps.
 // Pure: the service loads the rules and the caps' current usage and passes them in.
 
+import type { Audience } from "./offers";
+
 export type Rounding = "down" | "nearest" | "up";
 
 export type SpendConfig = {
@@ -44,7 +46,7 @@ export type Promotion = Windowed & {
   /** empty = every tier (and members without one) */
   tierIds: number[];
   /** member attributes the promotion is limited to (an offer's audience); checked by the service */
-  audience?: unknown;
+  audience?: Audience;
 };
 
 export type EarnLine = { sku?: string; category?: string | null; quantity: number; unitPriceCents: number };

@@ -2,9 +2,10 @@ import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
+import { isPromotionOpen } from "@/lib/domain/earn-points";
 import { multiplierConfigSchema } from "@/lib/domain/earn-rules";
 import {
-  consolePhase, emptyAudience, hasAttributeConditions, isOpenFor, normaliseHashtag, offerPhase, opensAt, parseAudience,
+  consolePhase, hasAttributeConditions, normaliseHashtag, offerPhase, opensAt, parseAudience,
   type Audience, type OfferKind, type OfferPhase,
 } from "@/lib/domain/offers";
 import type { SaveOfferInput, SetOfferStatusInput } from "@/lib/validations/console";
@@ -57,20 +58,15 @@ export async function matchAudiences(db: Tx | typeof prisma, customerId: number,
 /**
  * The promotions an order of this member may earn: those whose audience (member attributes
  * beyond the tier) the member is in. Costs a query only when such a promotion could be open.
+ * The audiences were parsed once with the rules (earning config); they are not parsed again.
  */
 export async function promotionsForMember(tx: Tx, config: EarningConfig, customerId: number, at: Date): Promise<PromotionDef[]> {
+  const conditional = config.promotions.filter((promo) => promo.audience !== undefined && hasAttributeConditions(promo.audience));
+  if (conditional.length === 0) return config.promotions;
   const maxEarly = Math.max(0, ...config.tiers.map((tier) => tier.earlyAccessHours ?? 0));
-  const conditional = config.promotions.filter((promo) => {
-    const audience = promo.audience ? parseAudience(promo.audience) : null;
-    if (!audience || !hasAttributeConditions(audience)) return false;
-    return isOpenFor({ status: promo.isActive ? "ACTIVE" : "PAUSED", startsAt: promo.startsAt ?? new Date(0), endsAt: promo.endsAt ?? new Date(8.64e15) }, at, maxEarly);
-  });
-  if (conditional.length === 0) return config.promotions.filter((promo) => !promo.audience || !hasAttributeConditions(parseAudience(promo.audience)));
-  const matched = await matchAudiences(tx, customerId, conditional.map((promo) => ({ key: promo.id, audience: parseAudience(promo.audience) })), at);
-  return config.promotions.filter((promo) => {
-    if (!promo.audience || !hasAttributeConditions(parseAudience(promo.audience))) return true;
-    return matched.has(promo.id);
-  });
+  const open = conditional.filter((promo) => isPromotionOpen({ promotion: promo, at, earlyAccessHours: maxEarly }));
+  const matched = await matchAudiences(tx, customerId, open.map((promo) => ({ key: promo.id, audience: promo.audience! })), at);
+  return config.promotions.filter((promo) => !conditional.includes(promo) || matched.has(promo.id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,9 +97,41 @@ export type ConsoleOffer = {
   ruleVersion: number | null;
 };
 
-async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): Promise<ConsoleOffer[]> {
+/** The promotion rule behind each points offer, with the multiplier and categories read from it. */
+async function loadOfferRules(programId: number, rows: OfferRow[]) {
   const ruleIds = rows.map((row) => row.earnRuleId).filter((id): id is number => id !== null);
   const rules = ruleIds.length ? await prisma.earnRule.findMany({ where: { id: { in: ruleIds }, programId } }) : [];
+  const byOffer = new Map(
+    rows.map((row) => {
+      const rule = rules.find((candidate) => candidate.id === row.earnRuleId) ?? null;
+      const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
+      return [row.id, { rule, multiplier: config?.success ? config.data.multiplierBps / 10_000 : null, categories: config?.success ? config.data.categories : [] }];
+    }),
+  );
+  return { ruleIds, byOffer };
+}
+
+/** What the console and members both see of an offer. */
+function offerFields(row: OfferRow, points: { multiplier: number | null; categories: string[] } | undefined) {
+  return {
+    id: row.id,
+    kind: row.kind as OfferKind,
+    title: row.title,
+    description: row.description,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    code: row.code,
+    percentOff: row.percentOff,
+    valueCents: row.valueCents,
+    minOrderCents: row.minOrderCents,
+    hashtag: row.hashtag,
+    multiplier: points?.multiplier ?? null,
+    categories: points?.categories ?? [],
+  };
+}
+
+async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): Promise<ConsoleOffer[]> {
+  const { ruleIds, byOffer } = await loadOfferRules(programId, rows);
   const issued = ruleIds.length
     ? await prisma.$queryRaw<{ ruleId: number; points: number }[]>`
         SELECT "ruleId", COALESCE(SUM("points"), 0)::int AS "points" FROM "LedgerTransaction"
@@ -111,32 +139,19 @@ async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): P
     : [];
   return Promise.all(
     rows.map(async (row) => {
-      const rule = rules.find((candidate) => candidate.id === row.earnRuleId);
-      const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
+      const points = byOffer.get(row.id);
       const audience = parseAudience(row.audience);
       const phase = consolePhase(row, at);
       return {
-        id: row.id,
-        kind: row.kind as OfferKind,
-        title: row.title,
-        description: row.description,
+        ...offerFields(row, points),
         phase,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
         endedAt: row.endedAt,
         audience,
         // an ended offer targets nobody any more: not counted
         targetCount: phase === "ended" ? 0 : await countAudience(prisma, programId, audience, at),
-        code: row.code,
-        percentOff: row.percentOff,
-        valueCents: row.valueCents,
-        minOrderCents: row.minOrderCents,
-        hashtag: row.hashtag,
-        multiplier: config?.success ? config.data.multiplierBps / 10_000 : null,
-        categories: config?.success ? config.data.categories : [],
-        totalCapPoints: rule?.totalCapPoints ?? null,
+        totalCapPoints: points?.rule?.totalCapPoints ?? null,
         pointsIssued: issued.find((entry) => entry.ruleId === row.earnRuleId)?.points ?? 0,
-        ruleVersion: rule?.version ?? null,
+        ruleVersion: points?.rule?.version ?? null,
       };
     }),
   );
@@ -315,35 +330,21 @@ export async function getMemberOffers({ programId, customerId, at = new Date() }
     orderBy: [{ endsAt: "asc" }, { id: "asc" }],
   });
   if (rows.length === 0) return [];
-  const matched = await matchAudiences(prisma, customerId, rows.map((row) => ({ key: row.id, audience: parseAudience(row.audience) })), at);
-  const ruleIds = rows.map((row) => row.earnRuleId).filter((id): id is number => id !== null);
-  const rules = ruleIds.length ? await prisma.earnRule.findMany({ where: { id: { in: ruleIds } }, select: { id: true, config: true, isActive: true } }) : [];
+  const audiences = new Map(rows.map((row) => [row.id, parseAudience(row.audience)]));
+  const matched = await matchAudiences(prisma, customerId, rows.map((row) => ({ key: row.id, audience: audiences.get(row.id)! })), at);
+  const { byOffer } = await loadOfferRules(programId, rows);
   const offers = rows
     .filter((row) => matched.has(row.id))
     .map((row): MemberOffer => {
-      const rule = rules.find((candidate) => candidate.id === row.earnRuleId);
-      const config = rule ? multiplierConfigSchema.safeParse(rule.config) : null;
       const phase = offerPhase(row, at, earlyAccessHours) as MemberOffer["phase"];
-      const audience = parseAudience(row.audience);
       return {
-        id: row.id,
-        kind: row.kind as OfferKind,
-        title: row.title,
-        description: row.description,
+        ...offerFields(row, byOffer.get(row.id)),
         phase,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
         opensAt: opensAt(row, earlyAccessHours),
         earlyAccess: earlyAccessHours > 0 && at < row.startsAt,
         // a code is shown once the offer is open for the member
         code: phase === "scheduled" ? null : row.code,
-        percentOff: row.percentOff,
-        valueCents: row.valueCents,
-        minOrderCents: row.minOrderCents,
-        hashtag: row.hashtag,
-        multiplier: config?.success ? config.data.multiplierBps / 10_000 : null,
-        categories: config?.success ? config.data.categories : [],
-        tierIds: audience.tierIds,
+        tierIds: audiences.get(row.id)!.tierIds,
       };
     });
   const rank = (offer: MemberOffer) => (offer.phase === "scheduled" ? 1 : 0);
@@ -373,5 +374,3 @@ export async function checkOfferCode({ programId, customerId, code, orderCents, 
   if (orderCents !== undefined && orderCents < offer.minOrderCents) return { valid: false, reason: "below_minimum" };
   return { valid: true, offerId: offer.id, code: offer.code!, percentOff: offer.percentOff, valueCents: offer.valueCents, minOrderCents: offer.minOrderCents, endsAt: offer.endsAt };
 }
-
-export { emptyAudience };
