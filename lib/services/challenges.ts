@@ -48,10 +48,11 @@ export function metricSql(challenge: Pick<ChallengeRow, "metric" | "startsAt" | 
  * transaction, and the completion is unique per member and challenge, so however many runs
  * race, each member completes a challenge once and is paid once.
  */
-export async function evaluateChallenges({ programId, at = new Date(), customerIds }: { programId: number; at?: Date; customerIds?: number[] }) {
-  const challenges = (await prisma.challenge.findMany({ where: { programId, isActive: true }, orderBy: { id: "asc" } })).filter((challenge) => isChallengeOpen(challenge, at));
+export async function evaluateChallenges({ programId, at = new Date(), customerIds, challenges: loaded }: { programId: number; at?: Date; customerIds?: number[]; challenges?: ChallengeRow[] }) {
+  const challenges = (loaded ?? (await prisma.challenge.findMany({ where: { programId, isActive: true }, orderBy: { id: "asc" } }))).filter((challenge) => isChallengeOpen(challenge, at));
   if (challenges.length === 0 || (customerIds && customerIds.length === 0)) return { completed: 0, points: 0 };
-  const program = await getProgramById(programId);
+  // read only when someone is paid (a member page usually completes nothing)
+  let program: Awaited<ReturnType<typeof getProgramById>> | undefined;
   const only = customerIds ? Prisma.sql`AND c."id" = ANY(${customerIds}::int[])` : Prisma.empty;
   let completed = 0;
   let points = 0;
@@ -76,6 +77,7 @@ export async function evaluateChallenges({ programId, at = new Date(), customerI
               account = await lockMemberAccount(tx, row.customerId);
             }
             const key = `challenge:${challenge.id}:${row.customerId}`;
+            program ??= await getProgramById(programId);
             const credit = await creditBonusInTx(tx, {
               program, accountId: account!.id, customerId: row.customerId, points: challenge.rewardPoints, source: "challenge", key,
               requestHash: hashRequest({ key, points: challenge.rewardPoints }), reason: "challenge", note: challenge.name, ruleId: null, ruleVersion: null, at,
@@ -120,16 +122,14 @@ export type MemberChallenge = {
 export async function getMemberChallenges({ programId, customerId, at = new Date() }: { programId: number; customerId: number; at?: Date }): Promise<MemberChallenge[]> {
   const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { enrolledAt: true } });
   if (!customer?.enrolledAt) throw new AppError("MEMBER_NOT_FOUND");
+  const challenges = await prisma.challenge.findMany({ where: { programId }, orderBy: { id: "asc" } });
   try {
-    await evaluateChallenges({ programId, at, customerIds: [customerId] });
+    await evaluateChallenges({ programId, at, customerIds: [customerId], challenges: challenges.filter((challenge) => challenge.isActive) });
   } catch (error) {
     // the page still shows progress; the check-challenges job completes it on its next run
     console.error(`[challenges] completing for member ${customerId} failed`, error);
   }
-  const [challenges, completions] = await Promise.all([
-    prisma.challenge.findMany({ where: { programId }, orderBy: { id: "asc" } }),
-    prisma.challengeCompletion.findMany({ where: { customerId }, select: { challengeId: true, completedAt: true } }),
-  ]);
+  const completions = await prisma.challengeCompletion.findMany({ where: { customerId }, select: { challengeId: true, completedAt: true } });
   const done = new Map(completions.map((row) => [row.challengeId, row.completedAt]));
   const shown = challenges.filter((challenge) => done.has(challenge.id) || isChallengeOpen(challenge, at));
   if (shown.length === 0) return [];
