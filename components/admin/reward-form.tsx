@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { TierCheckboxes } from "@/components/admin/tier-checkboxes";
 import { ActionError, useFieldError } from "@/components/shared/action-error";
 import { Button } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "@/components/ui/field";
@@ -91,15 +92,7 @@ export function RewardForm({ initial, currency, tiers }: { initial: RewardFormVa
         <legend className="text-sm font-medium text-stone-800">{t("tiers")}</legend>
         <p className="text-sm text-stone-600">{t("tiersHelp")}</p>
         <div className="flex flex-wrap gap-4">
-          {tiers.map((tier) => (
-            <CheckboxField
-              key={tier.id}
-              id={`tier-${tier.id}`}
-              label={tier.name}
-              checked={form.tierIds.includes(tier.id)}
-              onChange={(e) => set({ tierIds: e.target.checked ? [...form.tierIds, tier.id] : form.tierIds.filter((id) => id !== tier.id) })}
-            />
-          ))}
+          <TierCheckboxes idPrefix="tier" tiers={tiers} selected={form.tierIds} onChange={(tierIds) => set({ tierIds })} />
         </div>
         {fieldError("tierIds") ? <p className="text-sm font-medium text-red-700">{fieldError("tierIds")}</p> : null}
       </fieldset>

@@ -4,11 +4,13 @@ import { useTranslations } from "next-intl";
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { TierCheckboxes } from "@/components/admin/tier-checkboxes";
 import { ActionError, useFieldError } from "@/components/shared/action-error";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { previewAudienceAction, saveOfferAction } from "@/lib/actions/offers";
+import { splitList } from "../rules/earn-rule-form";
 
 export type OfferFormValues = {
   id?: number;
@@ -55,14 +57,13 @@ export const emptyOfferForm: OfferFormValues = {
   birthdayMonth: false,
 };
 
-const list = (value: string) => value.split(",").map((item) => item.trim()).filter(Boolean);
 const optionalInt = (value: string) => (value.trim() === "" ? null : Number(value));
 const cents = (value: string) => Math.round(Number(value) * 100);
 
 function audienceOf(form: OfferFormValues) {
   return {
     tierIds: form.tierIds,
-    preferredCategories: list(form.preferredCategories),
+    preferredCategories: splitList(form.preferredCategories),
     joinedWithinDays: optionalInt(form.joinedWithinDays),
     inactiveDays: optionalInt(form.inactiveDays),
     minOrders: optionalInt(form.minOrders),
@@ -100,7 +101,7 @@ export function OfferForm({ initial, tiers, currency }: { initial: OfferFormValu
       title: form.title,
       description: form.description,
       multiplier: form.kind === "POINTS" && form.multiplier.trim() !== "" ? Number(form.multiplier) : null,
-      categories: form.kind === "POINTS" ? list(form.categories) : [],
+      categories: form.kind === "POINTS" ? splitList(form.categories) : [],
       totalCapPoints: form.kind === "POINTS" ? optionalInt(form.totalCapPoints) : null,
       code: isCode ? form.code.trim() || null : null,
       percentOff: isCode && form.discountType === "percent" && form.discount.trim() !== "" ? Number(form.discount) : null,
@@ -154,15 +155,7 @@ export function OfferForm({ initial, tiers, currency }: { initial: OfferFormValu
         <p className="text-sm text-stone-600">{t("audienceHint")}</p>
         <fieldset className="flex flex-wrap gap-4">
           <legend className="mb-1 text-sm font-semibold">{t("tiers")}</legend>
-          {tiers.map((tier) => (
-            <CheckboxField
-              key={tier.id}
-              id={`${prefix}-tier-${tier.id}`}
-              label={tier.name}
-              checked={form.tierIds.includes(tier.id)}
-              onChange={(e) => set("tierIds", e.target.checked ? [...form.tierIds, tier.id] : form.tierIds.filter((id) => id !== tier.id))}
-            />
-          ))}
+          <TierCheckboxes idPrefix={`${prefix}-tier`} tiers={tiers} selected={form.tierIds} onChange={(tierIds) => set("tierIds", tierIds)} />
         </fieldset>
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <TextField id={`${prefix}-pref`} label={t("preferredCategories")} hint={t("categoriesHint")} value={form.preferredCategories} error={fieldError("audience.preferredCategories") ?? audienceError("audience.preferredCategories")} onChange={(e) => set("preferredCategories", e.target.value)} />

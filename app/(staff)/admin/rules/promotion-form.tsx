@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useAction } from "next-safe-action/hooks";
 import { useState, type FormEvent } from "react";
+import { TierCheckboxes } from "@/components/admin/tier-checkboxes";
 import { ActionError, useFieldError } from "@/components/shared/action-error";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
@@ -52,15 +53,7 @@ export function PromotionForm({ initial, tiers, onDone }: { initial: PromotionVa
       </div>
       <fieldset className="flex flex-wrap gap-4">
         <legend className="mb-1 text-sm font-semibold">{t("tiers")} <span className="font-normal text-stone-600">({t("allTiers")} = {common("none")})</span></legend>
-        {tiers.map((tier) => (
-          <CheckboxField
-            key={tier.id}
-            id={`${prefix}-tier-${tier.id}`}
-            label={tier.name}
-            checked={form.tierIds.includes(tier.id)}
-            onChange={(e) => setForm({ ...form, tierIds: e.target.checked ? [...form.tierIds, tier.id] : form.tierIds.filter((id) => id !== tier.id) })}
-          />
-        ))}
+        <TierCheckboxes idPrefix={`${prefix}-tier`} tiers={tiers} selected={form.tierIds} onChange={(tierIds) => setForm({ ...form, tierIds })} />
       </fieldset>
       <div className="flex flex-wrap items-center gap-4">
         <CheckboxField id={`${prefix}-active`} label={t("active")} checked={form.isActive} onChange={(e) => setForm({ ...form, isActive: e.target.checked })} />
