@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { prisma } from "@/lib/db/prisma";
+import type { Role } from "@/lib/db/generated/client";
+import { enrollCustomer } from "@/lib/services/enroll-customer";
 import type { ProgramSettings } from "@/lib/services/program";
 
 // Per-test data on the real database: every test makes its own program, so tests never
@@ -63,4 +65,16 @@ export async function createReward(programId: number, data: { costPoints: number
   return prisma.reward.create({
     data: { programId, name: uniqueId("reward"), kind: "FIXED_DISCOUNT", valueCents: 500, stock: null, ...data },
   });
+}
+
+/** A customer who joined the program at `enrolledAt`, through the enrollment service. */
+export async function createMember(program: ProgramSettings, enrolledAt?: Date) {
+  const customer = await createCustomer(program.id);
+  await enrollCustomer({ program, customerId: customer.id, at: enrolledAt });
+  return customer;
+}
+
+/** A staff user to act as in services that record who made a change. */
+export async function createStaffUser(role: Role = "MARKETER") {
+  return prisma.user.create({ data: { email: `${uniqueId(role.toLowerCase())}@example.test`, name: role, role, passwordHash: "x" } });
 }

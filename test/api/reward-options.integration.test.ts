@@ -10,7 +10,7 @@ import { cancelRedemption } from "@/lib/services/redemption-status";
 import { saveReward } from "@/lib/services/save-reward";
 import { GET as getRewards } from "@/app/api/v1/rewards/route";
 import { POST as postRedemption } from "@/app/api/v1/members/[externalId]/redemptions/route";
-import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
+import { createCustomer, createProgram, createReward, createStaffUser, uniqueId } from "@/test/fixtures";
 import { createApiKey, jsonRequest, ledgerChecksum } from "@/test/api-helpers";
 
 // Reward options on real PostgreSQL: tier-exclusive rewards, per-member limits under
@@ -22,9 +22,7 @@ afterAll(async () => {
 
 type Setup = Awaited<ReturnType<typeof createProgram>>;
 
-async function staff() {
-  return prisma.user.create({ data: { email: `${uniqueId("m")}@example.test`, name: "M", role: "MARKETER", passwordHash: "x" } });
-}
+const staff = () => createStaffUser();
 
 async function memberWith(setup: Setup, points: number, tierId: number | null = null) {
   const actor = await staff();

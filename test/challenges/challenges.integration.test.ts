@@ -9,7 +9,7 @@ import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { recordOrder } from "@/lib/services/record-order";
 import { recordReturnInTx } from "@/lib/services/record-return";
 import type { SaveChallengeInput } from "@/lib/validations/console";
-import { createCustomer, createProgram, uniqueId } from "@/test/fixtures";
+import { createCustomer, createMember, createProgram, createStaffUser, uniqueId } from "@/test/fixtures";
 
 // Challenges on real PostgreSQL: progress counts what the member did inside the window (and
 // only as a member), completion pays once however many runs race, badges stay after the
@@ -22,15 +22,8 @@ afterAll(async () => {
 type Setup = Awaited<ReturnType<typeof createProgram>>;
 const DAY = 86_400_000;
 
-async function marketer() {
-  return prisma.user.create({ data: { email: `${uniqueId("marketer")}@example.test`, name: "Marketer", role: "MARKETER", passwordHash: "x" } });
-}
-
-async function member(setup: Setup, enrolledAt = new Date(Date.now() - 400 * DAY)) {
-  const customer = await createCustomer(setup.program.id);
-  await enrollCustomer({ program: setup.program, customerId: customer.id, at: enrolledAt });
-  return customer;
-}
+const marketer = () => createStaffUser();
+const member = (setup: Setup, enrolledAt = new Date(Date.now() - 400 * DAY)) => createMember(setup.program, enrolledAt);
 
 async function order(setup: Setup, customer: { externalId: string }, dollars: number, placedAt: Date, externalId = uniqueId("o")) {
   return recordOrder({

@@ -13,7 +13,7 @@ import { recordOrder } from "@/lib/services/record-order";
 import { redeemReward } from "@/lib/services/redeem-reward";
 import { saveActionRule } from "@/lib/services/save-earn-rule";
 import { createWebhookEndpoint, resendDelivery, retryDelaySeconds } from "@/lib/services/webhooks";
-import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
+import { createCustomer, createProgram, createReward, createStaffUser, uniqueId } from "@/test/fixtures";
 
 // Background jobs on real PostgreSQL: each is safe to run twice or concurrently, and the
 // expiry job can race redemptions without losing or doubling a point.
@@ -22,9 +22,7 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-async function staffUser() {
-  return prisma.user.create({ data: { email: `${uniqueId("staff")}@example.test`, name: "Staff", role: "ADMIN", passwordHash: "x" } });
-}
+const staffUser = () => createStaffUser("ADMIN");
 
 async function memberWithOrders(setup: Awaited<ReturnType<typeof createProgram>>, orders: { at: Date; amount: number }[]) {
   const customer = await createCustomer(setup.program.id);

@@ -2,14 +2,13 @@ import { afterAll, describe, expect, test } from "vitest";
 import { prisma } from "@/lib/db/prisma";
 import { checkLedger } from "@/lib/db/check-ledger";
 import { emptyAudience, type Audience } from "@/lib/domain/offers";
-import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { checkOfferCode, countAudience, getMemberOffers, saveOffer, setOfferStatus } from "@/lib/services/offers";
 import { recordOrder } from "@/lib/services/record-order";
 import type { SaveOfferInput } from "@/lib/validations/console";
 import { GET as getOffers } from "@/app/api/v1/members/[externalId]/offers/route";
 import { GET as checkCode } from "@/app/api/v1/members/[externalId]/offers/check/route";
 import { createApiKey } from "@/test/api-helpers";
-import { createCustomer, createProgram, uniqueId } from "@/test/fixtures";
+import { createCustomer, createMember, createProgram, createStaffUser, uniqueId } from "@/test/fixtures";
 
 // Offers on real PostgreSQL: the audience (tier + member attributes) decides the console's
 // count, the member's offers and whether an order earns the extra points; early access by
@@ -24,13 +23,10 @@ type Setup = Awaited<ReturnType<typeof createProgram>>;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-async function marketer() {
-  return prisma.user.create({ data: { email: `${uniqueId("marketer")}@example.test`, name: "Marketer", role: "MARKETER", passwordHash: "x" } });
-}
+const marketer = () => createStaffUser();
 
 async function member(setup: Setup, { enrolledAt = new Date("2025-01-01T00:00:00Z"), tierId, preferences, birthday }: { enrolledAt?: Date; tierId?: number; preferences?: object; birthday?: Date } = {}) {
-  const customer = await createCustomer(setup.program.id);
-  await enrollCustomer({ program: setup.program, customerId: customer.id, at: enrolledAt });
+  const customer = await createMember(setup.program, enrolledAt);
   if (tierId || preferences || birthday) await prisma.customer.update({ where: { id: customer.id }, data: { ...(tierId ? { tierId } : {}), ...(preferences ? { preferences } : {}), ...(birthday ? { birthday } : {}) } });
   return customer;
 }

@@ -4,13 +4,12 @@ import { getMemberOverview } from "@/lib/db/member-reads";
 import { addDays, addMonths } from "@/lib/domain/dates";
 import { runBirthdayAwards, runReviewTiers } from "@/lib/jobs/tasks";
 import { invalidateEarningConfig } from "@/lib/services/earning-config";
-import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { recordOrder } from "@/lib/services/record-order";
 import { recordReturn } from "@/lib/services/record-return";
 import { previewTierConfig, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
 import { reviewTiers } from "@/lib/services/tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
-import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
+import { createMember, createProgram, createReward, createStaffUser, uniqueId } from "@/test/fixtures";
 
 // Tiers on real PostgreSQL: orders move members up at once (never down); the review job moves
 // them down only after the grace period; VIP floors; the preview counts exactly what a save
@@ -22,15 +21,8 @@ afterAll(async () => {
 
 type Setup = Awaited<ReturnType<typeof createProgram>>;
 
-async function staffUser() {
-  return prisma.user.create({ data: { email: `${uniqueId("marketer")}@example.test`, name: "Marketer", role: "MARKETER", passwordHash: "x" } });
-}
-
-async function member(setup: Setup, enrolledAt = new Date("2024-01-01T00:00:00Z")) {
-  const customer = await createCustomer(setup.program.id);
-  await enrollCustomer({ program: setup.program, customerId: customer.id, at: enrolledAt });
-  return customer;
-}
+const staffUser = () => createStaffUser();
+const member = (setup: Setup, enrolledAt = new Date("2024-01-01T00:00:00Z")) => createMember(setup.program, enrolledAt);
 
 async function order(setup: Setup, customer: { externalId: string }, dollars: number, placedAt: Date, externalId = uniqueId("o")) {
   return recordOrder({
