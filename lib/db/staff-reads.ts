@@ -127,9 +127,9 @@ export async function listImportJobs(programId: number, take = 20) {
 
 /** Everything the earning-rules page shows: rules of every kind, promotions' budgets, history. */
 export async function getRulesPage(programId: number) {
-  const [rules, tiers, used, versions] = await Promise.all([
-    // promotions that belong to an offer are managed on the offers page
-    prisma.earnRule.findMany({ where: { programId, NOT: { id: { in: (await prisma.offer.findMany({ where: { programId, earnRuleId: { not: null } }, select: { earnRuleId: true } })).map((offer) => offer.earnRuleId!) } } }, orderBy: { id: "asc" } }),
+  const [allRules, offerRules, tiers, used, versions] = await Promise.all([
+    prisma.earnRule.findMany({ where: { programId }, orderBy: { id: "asc" } }),
+    prisma.offer.findMany({ where: { programId, earnRuleId: { not: null } }, select: { earnRuleId: true } }),
     prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true, minSpendCents: true } }),
     prisma.$queryRaw<{ ruleId: number; issued: number }[]>`
       SELECT t."ruleId", COALESCE(SUM(t."points"), 0)::int AS "issued" FROM "LedgerTransaction" t
@@ -139,6 +139,9 @@ export async function getRulesPage(programId: number) {
       FROM "EarnRuleVersion" v JOIN "EarnRule" r ON r."id" = v."ruleId" LEFT JOIN "User" u ON u."id" = v."actorUserId"
       WHERE r."programId" = ${programId} ORDER BY v."id" DESC LIMIT 15`,
   ]);
+  // promotions that belong to an offer are managed on the offers page
+  const ofOffers = new Set(offerRules.map((offer) => offer.earnRuleId));
+  const rules = allRules.filter((rule) => !ofOffers.has(rule.id));
   return { rules, tiers, issuedByRule: new Map(used.map((row) => [row.ruleId, row.issued])), versions };
 }
 
