@@ -5,7 +5,7 @@ import { isRuleActive } from "@/lib/domain/earn-points";
 import { eventTypes, limitPeriodStart, type ActionKind, type EventType } from "@/lib/domain/earn-rules";
 import { loadEarningConfig, type ActionRuleDef, type EarningConfig } from "./earning-config";
 import {
-  creditPoints, ensureMemberAccount, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry, openLedgerTransaction,
+  creditPoints, extendLotsOnActivity, hashRequest, lockOrOpenMemberAccount, lotExpiry, openLedgerTransaction,
 } from "./ledger-core";
 import type { ProgramSettings } from "./program";
 import { emitWebhookEvent } from "./webhook-events";
@@ -45,12 +45,7 @@ export async function awardActionInTx(
   if (!isRuleActive({ rule, at: args.at })) return { status: "skipped", reason: "inactive" };
   const points = (args.points ?? rule.config.points) + (args.extraPoints ?? 0);
 
-  let account = await lockMemberAccount(tx, args.customerId);
-  if (!account) {
-    await ensureMemberAccount(tx, args.program.id, args.customerId);
-    account = await lockMemberAccount(tx, args.customerId);
-  }
-  const accountId = account!.id;
+  const accountId = (await lockOrOpenMemberAccount(tx, args.program.id, args.customerId)).id;
   const requestHash = hashRequest({ kind: args.kind, customerId: args.customerId, key: args.key });
   const previous = await tx.$queryRaw<{ id: number; requestHash: string; points: number; balanceAfter: number | null }[]>`
     SELECT "id", "requestHash", "points", "balanceAfter" FROM "LedgerTransaction"

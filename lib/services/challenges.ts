@@ -6,7 +6,7 @@ import { countingFrom, isChallengeOpen, progressOf, type ChallengeMetric } from 
 import type { SaveChallengeInput } from "@/lib/validations/console";
 import { creditBonusInTx } from "./award-action";
 import { writeAudit } from "./audit";
-import { ensureMemberAccount, hashRequest, lockMemberAccount } from "./ledger-core";
+import { hashRequest, lockOrOpenMemberAccount } from "./ledger-core";
 import { getProgramById } from "./program";
 
 type ChallengeRow = Prisma.ChallengeGetPayload<object>;
@@ -71,15 +71,11 @@ export async function evaluateChallenges({ programId, at = new Date(), customerI
           RETURNING "id", "customerId"`;
         if (challenge.rewardPoints > 0) {
           for (const row of rows) {
-            let account = await lockMemberAccount(tx, row.customerId);
-            if (!account) {
-              await ensureMemberAccount(tx, programId, row.customerId);
-              account = await lockMemberAccount(tx, row.customerId);
-            }
+            const account = await lockOrOpenMemberAccount(tx, programId, row.customerId);
             const key = `challenge:${challenge.id}:${row.customerId}`;
             program ??= await getProgramById(programId);
             const credit = await creditBonusInTx(tx, {
-              program, accountId: account!.id, customerId: row.customerId, points: challenge.rewardPoints, source: "challenge", key,
+              program, accountId: account.id, customerId: row.customerId, points: challenge.rewardPoints, source: "challenge", key,
               requestHash: hashRequest({ key, points: challenge.rewardPoints }), reason: "challenge", note: challenge.name, ruleId: null, ruleVersion: null, at,
             });
             await tx.$executeRaw`UPDATE "ChallengeCompletion" SET "transactionId" = ${credit.transactionId} WHERE "id" = ${row.id}`;

@@ -173,6 +173,14 @@ export async function lockMemberAccount(tx: Tx, customerId: number) {
   return rows[0] ?? null;
 }
 
+/** Locks the member account row, opening the account first if the member has none yet. */
+export async function lockOrOpenMemberAccount(tx: Tx, programId: number, customerId: number) {
+  const account = await lockMemberAccount(tx, customerId);
+  if (account) return account;
+  await ensureMemberAccount(tx, programId, customerId);
+  return (await lockMemberAccount(tx, customerId))!;
+}
+
 export type LotFilter = "spendable" | "expired" | "any";
 
 /** Locks the account's lots that still hold points, soonest expiry first. */
