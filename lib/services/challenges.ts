@@ -6,7 +6,7 @@ import { countingFrom, isChallengeOpen, progressOf, type ChallengeMetric } from 
 import type { SaveChallengeInput } from "@/lib/validations/console";
 import { creditBonusInTx } from "./award-action";
 import { writeAudit } from "./audit";
-import { hashRequest, lockOrOpenMemberAccount } from "./ledger-core";
+import { TX_OPTIONS, hashRequest, lockOrOpenMemberAccount } from "./ledger-core";
 import { getProgramById } from "./program";
 
 type ChallengeRow = Prisma.ChallengeGetPayload<object>;
@@ -51,8 +51,9 @@ export function metricSql(challenge: Pick<ChallengeRow, "metric" | "startsAt" | 
 export async function evaluateChallenges({ programId, at = new Date(), customerIds, challenges: loaded }: { programId: number; at?: Date; customerIds?: number[]; challenges?: ChallengeRow[] }) {
   const challenges = (loaded ?? (await prisma.challenge.findMany({ where: { programId, isActive: true }, orderBy: { id: "asc" } }))).filter((challenge) => isChallengeOpen(challenge, at));
   if (challenges.length === 0 || (customerIds && customerIds.length === 0)) return { completed: 0, points: 0 };
-  // read only when someone is paid (a member page usually completes nothing)
-  let program: Awaited<ReturnType<typeof getProgramById>> | undefined;
+  // read before any transaction opens (the embedded database has a single connection), and only
+  // when a challenge pays points
+  const program = challenges.some((challenge) => challenge.rewardPoints > 0) ? await getProgramById(programId) : null;
   const only = customerIds ? Prisma.sql`AND c."id" = ANY(${customerIds}::int[])` : Prisma.empty;
   let completed = 0;
   let points = 0;
@@ -73,16 +74,15 @@ export async function evaluateChallenges({ programId, at = new Date(), customerI
           for (const row of rows) {
             const account = await lockOrOpenMemberAccount(tx, programId, row.customerId);
             const key = `challenge:${challenge.id}:${row.customerId}`;
-            program ??= await getProgramById(programId);
             const credit = await creditBonusInTx(tx, {
-              program, accountId: account.id, customerId: row.customerId, points: challenge.rewardPoints, source: "challenge", key,
+              program: program!, accountId: account.id, customerId: row.customerId, points: challenge.rewardPoints, source: "challenge", key,
               requestHash: hashRequest({ key, points: challenge.rewardPoints }), reason: "challenge", note: challenge.name, ruleId: null, ruleVersion: null, at,
             });
             await tx.$executeRaw`UPDATE "ChallengeCompletion" SET "transactionId" = ${credit.transactionId} WHERE "id" = ${row.id}`;
           }
         }
         return rows.length;
-      });
+      }, TX_OPTIONS); // a batch pays up to BATCH members: more than the default 5 s on the embedded database
       completed += batch;
       points += batch * challenge.rewardPoints;
       if (batch < BATCH) break;
