@@ -1,6 +1,4 @@
 import "server-only";
-import { monthlyMetrics, monthRange, periodMetrics, type OrderFact } from "@/lib/domain/analytics";
-import { addMonths } from "@/lib/domain/dates";
 import { getMemberPoints } from "./member-points";
 import { prisma } from "./prisma";
 
@@ -71,40 +69,6 @@ export async function listApiKeys(programId: number) {
     select: { id: true, name: true, prefix: true, createdAt: true, revokedAt: true, createdBy: { select: { email: true } } },
     orderBy: { id: "desc" },
   });
-}
-
-export const ANALYTICS_MONTHS = 18;
-
-/** Monthly retention series over the last 18 months and headline figures for the last 12. */
-export async function getRetentionAnalytics(programId: number, now = new Date()) {
-  const from = addMonths(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), -(ANALYTICS_MONTHS - 1));
-  const orders = await prisma.$queryRaw<OrderFact[]>`
-    SELECT o."customerId", o."placedAt", (o."totalCents" - o."returnedCents")::int AS "netCents", (c."enrolledAt" IS NOT NULL) AS "isMember"
-    FROM "Order" o JOIN "Customer" c ON c."id" = o."customerId"
-    WHERE o."programId" = ${programId} AND o."placedAt" <= ${now}`;
-  const months = monthRange({ from, to: now });
-  const series = monthlyMetrics({ orders, months });
-  const headline = periodMetrics({ orders, from: addMonths(now, -12), to: now });
-  const [points] = await prisma.$queryRaw<{ issued: number; redeemed: number; expired: number; outstanding: number; pointValueMillis: number }[]>`
-    SELECT
-      COALESCE(-SUM(e."amount") FILTER (WHERE a."kind" = 'ISSUED' AND t."createdAt" > ${addMonths(now, -12)}), 0)::int AS "issued",
-      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'REDEEMED' AND t."createdAt" > ${addMonths(now, -12)}), 0)::int AS "redeemed",
-      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'EXPIRED' AND t."createdAt" > ${addMonths(now, -12)}), 0)::int AS "expired",
-      (SELECT COALESCE(SUM("balance"), 0) FROM "LedgerAccount" WHERE "programId" = ${programId} AND "kind" = 'MEMBER')::int AS "outstanding",
-      (SELECT "pointValueMillis" FROM "Program" WHERE "id" = ${programId}) AS "pointValueMillis"
-    FROM "LedgerEntry" e JOIN "LedgerAccount" a ON a."id" = e."accountId" JOIN "LedgerTransaction" t ON t."id" = e."transactionId"
-    WHERE a."programId" = ${programId} AND a."kind" <> 'MEMBER'`;
-  return {
-    series,
-    headline,
-    points: {
-      ...points,
-      redemptionRate: points.issued > 0 ? points.redeemed / points.issued : null,
-      breakage: points.issued > 0 ? points.expired / points.issued : null,
-      liabilityCents: Math.round((points.outstanding * points.pointValueMillis) / 10),
-    },
-    orderCount: orders.length,
-  };
 }
 
 /** An import job of the program, with its progress and the first row errors. */

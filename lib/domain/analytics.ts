@@ -1,118 +1,67 @@
-// Retention metrics, exactly as defined in docs/architecture.md ("Analytics definitions").
-export type OrderFact = { customerId: number; placedAt: Date; netCents: number; isMember: boolean };
-export type Segment = "members" | "nonMembers";
+// Overview figures and populations, exactly as docs/analytics.md defines them. The rollups in
+// PostgreSQL keep the counts; these functions turn counts into figures and, from raw facts,
+// give the reference the rollups are tested against.
 
-/** AOV = net revenue of orders in P / number of orders in P. Null when P has no orders. */
-export function averageOrderValue({ orders }: { orders: OrderFact[] }): number | null {
-  if (orders.length === 0) return null;
-  return orders.reduce((sum, order) => sum + order.netCents, 0) / orders.length;
+export const fixedSegments = ["all", "members", "nonMembers", "redeemers", "nonRedeemers"] as const;
+/** A population key: one of the fixed ones, or `tier:<id>` / `tier:none` (members without a tier). */
+export type Segment = (typeof fixedSegments)[number] | `tier:${string}`;
+
+/** What one counted order contributes: its local day, net revenue and populations (decided when it was placed). */
+export type OrderFact = { customerId: number; day: string; netCents: number; isMember: boolean; isRedeemer: boolean; tierId: number | null };
+
+/** The populations an order belongs to (same rule as the SQL function hearth_analytics_segments). */
+export function orderSegments(fact: Pick<OrderFact, "isMember" | "isRedeemer" | "tierId">): Segment[] {
+  if (!fact.isMember) return ["all", "nonMembers"];
+  return ["all", "members", fact.isRedeemer ? "redeemers" : "nonRedeemers", `tier:${fact.tierId ?? "none"}`];
 }
 
-/** Customers with >= 2 orders in P / customers with >= 1 order in P. */
-export function repeatPurchaseRate({ orders }: { orders: OrderFact[] }): number | null {
-  const counts = ordersPerCustomer(orders);
-  if (counts.size === 0) return null;
-  let repeaters = 0;
-  for (const count of counts.values()) if (count >= 2) repeaters += 1;
-  return repeaters / counts.size;
+/** Net revenue of an order: merchandise net of returns, without shipping, never below 0. */
+export function orderNetCents({ totalCents, shippingCents, returnedCents }: { totalCents: number; shippingCents: number; returnedCents: number }): number {
+  return Math.max(0, totalCents - shippingCents - returnedCents);
 }
 
-/** Orders in P / distinct customers ordering in P. */
-export function purchaseFrequency({ orders }: { orders: OrderFact[] }): number | null {
-  const customers = ordersPerCustomer(orders).size;
-  return customers === 0 ? null : orders.length / customers;
-}
+export type PeriodCounts = { orders: number; netCents: number; customers: number; repeatCustomers: number };
+export const emptyCounts: PeriodCounts = { orders: 0, netCents: 0, customers: 0, repeatCustomers: 0 };
 
-/** Historic LTV at `asOf`: cumulative net revenue per customer since their first order. */
-export function historicLtv({ orders, asOf }: { orders: OrderFact[]; asOf: Date }): number | null {
-  const upTo = orders.filter((order) => order.placedAt < asOf);
-  const customers = ordersPerCustomer(upTo).size;
-  if (customers === 0) return null;
-  return upTo.reduce((sum, order) => sum + order.netCents, 0) / customers;
-}
-
-function ordersPerCustomer(orders: OrderFact[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const order of orders) counts.set(order.customerId, (counts.get(order.customerId) ?? 0) + 1);
-  return counts;
-}
-
-export function monthKey(date: Date): string {
-  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
-/** Month keys (UTC) from the month of `from` to the month of `to`, inclusive. */
-export function monthRange({ from, to }: { from: Date; to: Date }): string[] {
-  const months: string[] = [];
-  const cursor = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
-  const end = Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1);
-  while (cursor.getTime() <= end) {
-    months.push(monthKey(cursor));
-    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
-  }
-  return months;
-}
-
-function monthEnd(key: string): Date {
-  const [year, month] = key.split("-").map(Number);
-  return new Date(Date.UTC(year, month, 1));
-}
-
-export type SegmentMetrics = {
-  orders: number;
-  customers: number;
+export type OverviewFigures = PeriodCounts & {
+  /** net revenue / orders */
   aovCents: number | null;
+  /** orders / active customers */
+  frequency: number | null;
+  /** customers with >= 2 orders / active customers */
   repeatRate: number | null;
-  ltvCents: number | null;
 };
 
-export type MonthlyMetrics = { month: string } & Record<Segment, SegmentMetrics>;
-
-function segmentMetrics({ inPeriod, cumulative, asOf }: { inPeriod: OrderFact[]; cumulative: OrderFact[]; asOf: Date }): SegmentMetrics {
+export function overviewFigures(counts: PeriodCounts): OverviewFigures {
   return {
-    orders: inPeriod.length,
-    customers: ordersPerCustomer(inPeriod).size,
-    aovCents: averageOrderValue({ orders: inPeriod }),
-    repeatRate: repeatPurchaseRate({ orders: inPeriod }),
-    ltvCents: historicLtv({ orders: cumulative, asOf }),
+    ...counts,
+    aovCents: counts.orders > 0 ? counts.netCents / counts.orders : null,
+    frequency: counts.customers > 0 ? counts.orders / counts.customers : null,
+    repeatRate: counts.customers > 0 ? counts.repeatCustomers / counts.customers : null,
   };
 }
 
-function split(orders: OrderFact[]): Record<Segment, OrderFact[]> {
-  return {
-    members: orders.filter((order) => order.isMember),
-    nonMembers: orders.filter((order) => !order.isMember),
-  };
+/** Relative change from `previous` to `current`; null when there is nothing to compare with. */
+export function relativeChange(current: number | null, previous: number | null): number | null {
+  if (current === null || previous === null || previous === 0) return null;
+  return (current - previous) / Math.abs(previous);
 }
 
-/** One row per calendar month: AOV and repeat rate within the month, LTV as of its end. */
-export function monthlyMetrics({ orders, months }: { orders: OrderFact[]; months: string[] }): MonthlyMetrics[] {
-  const bySegment = split(orders);
-  const byMonth = new Map<string, OrderFact[]>();
-  for (const order of orders) {
-    const key = monthKey(order.placedAt);
-    const list = byMonth.get(key);
-    if (list) list.push(order);
-    else byMonth.set(key, [order]);
+/**
+ * The reference computation from raw facts: counts of one population over [start, end) (local
+ * days). The rollups must always equal this.
+ */
+export function countsFromFacts({ facts, start, end, segment }: { facts: OrderFact[]; start: string; end: string; segment: Segment }): PeriodCounts {
+  const perCustomer = new Map<number, number>();
+  let orders = 0;
+  let netCents = 0;
+  for (const fact of facts) {
+    if (fact.day < start || fact.day >= end || !orderSegments(fact).includes(segment)) continue;
+    orders += 1;
+    netCents += fact.netCents;
+    perCustomer.set(fact.customerId, (perCustomer.get(fact.customerId) ?? 0) + 1);
   }
-  return months.map((month) => {
-    const inMonth = split(byMonth.get(month) ?? []);
-    const asOf = monthEnd(month);
-    return {
-      month,
-      members: segmentMetrics({ inPeriod: inMonth.members, cumulative: bySegment.members, asOf }),
-      nonMembers: segmentMetrics({ inPeriod: inMonth.nonMembers, cumulative: bySegment.nonMembers, asOf }),
-    };
-  });
-}
-
-/** Headline figures over a period [from, to): AOV, repeat rate, frequency; LTV as of `to`. */
-export function periodMetrics({ orders, from, to }: { orders: OrderFact[]; from: Date; to: Date }) {
-  const inPeriod = split(orders.filter((order) => order.placedAt >= from && order.placedAt < to));
-  const all = split(orders);
-  const metrics = (segment: Segment) => ({
-    ...segmentMetrics({ inPeriod: inPeriod[segment], cumulative: all[segment], asOf: to }),
-    frequency: purchaseFrequency({ orders: inPeriod[segment] }),
-  });
-  return { members: metrics("members"), nonMembers: metrics("nonMembers") };
+  let repeatCustomers = 0;
+  for (const count of perCustomer.values()) if (count >= 2) repeatCustomers += 1;
+  return { orders, netCents, customers: perCustomer.size, repeatCustomers };
 }

@@ -24,6 +24,7 @@ export const errorCodes = [
   "REWARD_LIMIT_REACHED",
   "CODE_TAKEN",
   "OFFER_ENDED",
+  "CURRENCY_MISMATCH",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -53,6 +54,7 @@ const httpStatus: Record<ErrorCode, number> = {
   REWARD_LIMIT_REACHED: 409,
   CODE_TAKEN: 409,
   OFFER_ENDED: 409,
+  CURRENCY_MISMATCH: 422,
 };
 
 // Default English messages for API consumers; people see translated messages keyed by code.
@@ -81,6 +83,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   REWARD_LIMIT_REACHED: "the member has redeemed this reward as often as allowed; nothing was deducted",
   CODE_TAKEN: "another offer already uses this code",
   OFFER_ENDED: "the offer has ended and can no longer be changed",
+  CURRENCY_MISMATCH: "the order is not in the program currency; nothing was recorded",
 };
 
 export class AppError extends Error {

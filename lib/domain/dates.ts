@@ -1,8 +1,11 @@
+import { UTCDate } from "@date-fns/utc";
+import { addMonths as addCalendarMonths } from "date-fns";
+
 // Calendar arithmetic in UTC, shared by services and reads.
+
+/** `months` calendar months later (or earlier), clamped to the month's last day: 31 March - 1 month = 28/29 February. */
 export function addMonths(date: Date, months: number): Date {
-  const next = new Date(date.getTime());
-  next.setUTCMonth(next.getUTCMonth() + months);
-  return next;
+  return new Date(addCalendarMonths(new UTCDate(date.getTime()), months).getTime());
 }
 
 export function addDays(date: Date, days: number): Date {

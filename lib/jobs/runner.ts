@@ -5,7 +5,8 @@ import { jobs, type JobName } from "./tasks";
 
 // Schedules the background jobs. On PostgreSQL, pg-boss keeps the schedule in the database
 // so each periodic job runs once per tick across all replicas; webhook delivery also polls
-// every few seconds in each process (deliveries are claimed with SKIP LOCKED, so that's safe).
+// every few seconds in each process (deliveries are claimed with SKIP LOCKED, so that's safe),
+// and so does the analytics fold (one process at a time per program, by an advisory lock).
 // On the embedded database (a single process) a plain in-process timer runs everything.
 
 const running = new Set<JobName>();
@@ -31,8 +32,9 @@ function every(name: JobName, seconds: number) {
 export async function startJobRunner() {
   if (started || env.HEARTH_JOBS === "off") return;
   started = true;
-  every("deliver-webhooks", jobs["deliver-webhooks"].everySeconds);
-  const periodic = (Object.keys(jobs) as JobName[]).filter((name) => name !== "deliver-webhooks");
+  const polled: JobName[] = ["deliver-webhooks", "fold-analytics"];
+  for (const name of polled) every(name, jobs[name].everySeconds);
+  const periodic = (Object.keys(jobs) as JobName[]).filter((name) => !polled.includes(name));
   if (isEmbeddedDatabase) {
     for (const name of periodic) every(name, jobs[name].everySeconds);
     return;

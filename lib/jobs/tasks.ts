@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/prisma";
+import { foldAnalytics } from "@/lib/services/analytics-rollups";
 import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
@@ -14,7 +15,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -115,6 +116,13 @@ export async function runPointsAvailable(at = new Date()) {
   return { lots: rows.length };
 }
 
+/** Folds queued order, redemption and tier changes into the analytics rollups (fresh within a minute). */
+export async function runFoldAnalytics(now = new Date()) {
+  let folded = 0;
+  for (const programId of await programIds()) folded += (await foldAnalytics({ programId, now })).folded;
+  return { folded };
+}
+
 export async function runDeliverWebhooks() {
   const fannedOut = await fanOutWebhookEvents();
   let sent = 0;
@@ -172,4 +180,6 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
   notify: { run: () => runNotify(), cron: "* * * * *", everySeconds: 20 },
   "check-challenges": { run: () => runCheckChallenges(), cron: "*/5 * * * *", everySeconds: 300 },
+  // like webhook delivery, every process polls (an advisory lock lets one fold a program at a time)
+  "fold-analytics": { run: () => runFoldAnalytics(), cron: "* * * * *", everySeconds: 10 },
 };

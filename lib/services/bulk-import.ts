@@ -128,6 +128,10 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
       outcomes[index] = { error: `order ${order.externalId}: no customer ${"externalId" in order.member ? order.member.externalId : order.member.email}` };
       return;
     }
+    if (order.currency !== program.currency) {
+      outcomes[index] = { error: `order ${order.externalId}: currency ${order.currency} is not the program currency ${program.currency}` };
+      return;
+    }
     if ((customer.debt ?? 0) > 0) {
       slow.push({ index, order });
       return;

@@ -69,9 +69,13 @@ async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput[
  */
 export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
   const { program } = input;
+  // revenue is summed in one currency (docs/analytics.md): another one is refused, never summed
+  if (input.currency !== program.currency) throw new AppError("CURRENCY_MISMATCH", `the order is in ${input.currency}; this program records ${program.currency} only; nothing was recorded`);
   const loaded = preloaded ?? (await loadEarningConfig(tx, program.id));
   const customer = await findCustomer(tx, program.id, input.member, input.placedAt, loaded.tierPolicy);
-  const isMember = customer.enrolledAt !== null;
+  // a member order is one placed at or after joining (docs/analytics.md): a guest's earlier
+  // orders stay non-member orders and earn nothing, whenever the shop reports them
+  const isMember = customer.enrolledAt !== null && customer.enrolledAt <= input.placedAt;
   const config = isMember ? loaded : null;
   // promotions limited to member attributes (an offer's audience) cost a query only when open
   const promotions = config && config.promotions.length > 0 ? await promotionsForMember(tx, config, customer.id, input.placedAt) : [];

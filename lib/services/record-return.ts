@@ -27,7 +27,7 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
   const at = input.at ?? new Date();
   const order = await tx.order.findFirst({
     where: { programId: input.programId, externalId: input.orderExternalId },
-    select: { id: true, customerId: true, isMemberOrder: true, totalCents: true, returnedCents: true },
+    select: { id: true, customerId: true, isMemberOrder: true, totalCents: true, shippingCents: true, returnedCents: true },
   });
   if (!order) throw new AppError("NOT_FOUND", "order not found");
 
@@ -63,7 +63,8 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
     }
     if (left > 0) throw new AppError("VALIDATION", `more units of ${requested.sku} returned than were bought`);
   }
-  amountCents = Math.min(amountCents, order.totalCents - order.returnedCents);
+  // returned merchandise never exceeds what the order charged for merchandise (shipping is not refunded here)
+  amountCents = Math.max(0, Math.min(amountCents, order.totalCents - order.shippingCents - order.returnedCents));
 
   for (const update of updates) {
     await tx.$executeRaw`

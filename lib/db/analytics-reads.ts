@@ -1,0 +1,122 @@
+import "server-only";
+import { prisma } from "@/lib/db/prisma";
+import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
+import { isPartialPeriod, localDay, previousPeriod, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
+
+// Reads of the analytics store (lib/services/analytics-rollups.ts). A preset period and a trend
+// read period rows by key: cost grows with the number of periods and populations, never with
+// orders. A custom range (or a trailing window whose rows are not anchored on today yet) is
+// counted from the per-order facts inside the range only.
+
+export type PopulationFigures = { segment: Segment; current: OverviewFigures; previous: OverviewFigures };
+export type TrendPoint = { period: Period; isPartial: boolean; figures: Partial<Record<Segment, OverviewFigures>> };
+
+type CountRow = { segment: string; orders: number; netCents: bigint | number; customers: number; repeatCustomers: number; restated: boolean };
+
+function toCounts(row: CountRow | undefined): PeriodCounts {
+  return row ? { orders: row.orders, netCents: Number(row.netCents), customers: row.customers, repeatCustomers: row.repeatCustomers } : emptyCounts;
+}
+
+/** Period rows of one grain at the given starts (a few rows per start: one per population). */
+async function periodRows(programId: number, grain: string, starts: string[]) {
+  if (starts.length === 0) return [];
+  return prisma.$queryRaw<(CountRow & { start: string })[]>`
+    SELECT "periodStart"::text AS "start", "segment", "orders", "netCents", "customers", "repeatCustomers", ("restatedAt" IS NOT NULL) AS "restated"
+    FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" = ${grain} AND "periodStart" = ANY(${starts}::date[])`;
+}
+
+/** Counts of every population over [start, end) from the facts in the range (custom ranges). */
+async function rangeCounts(programId: number, period: Period): Promise<CountRow[]> {
+  return prisma.$queryRaw<CountRow[]>`
+    SELECT segment, SUM(n)::int AS "orders", SUM(net)::bigint AS "netCents", COUNT(*)::int AS "customers",
+      (COUNT(*) FILTER (WHERE n >= 2))::int AS "repeatCustomers", FALSE AS "restated"
+    FROM (
+      SELECT s.segment, f."customerId", COUNT(*) AS n, SUM(f."netCents") AS net
+      FROM "AnalyticsOrderFact" f CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS s(segment)
+      WHERE f."programId" = ${programId} AND f."day" >= ${period.start}::date AND f."day" < ${period.end}::date
+      GROUP BY 1, 2
+    ) per_customer
+    GROUP BY segment`;
+}
+
+/** Whether the store keeps rows for this exact period (calendar periods always; trailing windows anchored on today). */
+function isStored(period: Period, anchor: string | null, today: string) {
+  if (period.grain === "custom") return false;
+  if (period.grain.startsWith("t")) return anchor === today;
+  return true;
+}
+
+async function countsFor(programId: number, period: Period, stored: boolean): Promise<CountRow[]> {
+  if (!stored) return rangeCounts(programId, period);
+  return periodRows(programId, period.grain, [period.start]);
+}
+
+/** The program's reporting time zone and currency. */
+export async function getProgramClock(programId: number) {
+  return prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { timeZone: true, currency: true } });
+}
+
+export type AnalyticsFreshness = { refreshedAt: Date | null; rebuiltAt: Date | null; pendingChanges: number; timeZone: string };
+
+/** When the rollups were last brought up to date, and how many changes wait to be folded. */
+export async function getAnalyticsFreshness(programId: number): Promise<AnalyticsFreshness & { anchor: string | null }> {
+  const [state, [pending]] = await Promise.all([
+    prisma.analyticsState.findUnique({ where: { programId }, select: { refreshedAt: true, rebuiltAt: true, trailingAnchor: true, timeZone: true } }),
+    // counting the queue is cheap: it holds at most a minute of changes
+    prisma.$queryRaw<{ count: number }[]>`SELECT COUNT(*)::int AS "count" FROM "AnalyticsChange" WHERE "programId" = ${programId}`,
+  ]);
+  return {
+    refreshedAt: state?.refreshedAt ?? null,
+    rebuiltAt: state?.rebuiltAt ?? null,
+    pendingChanges: pending.count,
+    timeZone: state?.timeZone ?? "UTC",
+    anchor: state?.trailingAnchor ? state.trailingAnchor.toISOString().slice(0, 10) : null,
+  };
+}
+
+/** Population keys in display order: fixed ones, then tiers by rank, then members without a tier. */
+function orderSegments(found: Set<string>, tierIds: number[]): Segment[] {
+  const ordered: Segment[] = ["all", "members", "nonMembers", "redeemers", "nonRedeemers"];
+  for (const id of tierIds) if (found.has(`tier:${id}`)) ordered.push(`tier:${id}`);
+  for (const key of found) if (key.startsWith("tier:") && !ordered.includes(key as Segment)) ordered.push(key as Segment);
+  return ordered;
+}
+
+/**
+ * The overview for a period: every population's figures in the period and the previous one,
+ * and a trend of calendar periods (docs/analytics.md "Overview figures").
+ */
+export async function getAnalyticsOverview({ programId, timeZone, period, now = new Date() }: { programId: number; timeZone: string; period: Period; now?: Date }) {
+  const today = localDay(now, timeZone);
+  const previous = previousPeriod(period);
+  const freshness = await getAnalyticsFreshness(programId);
+  const stored = isStored(period, freshness.anchor, today);
+  const trend = trendPeriods(period);
+  const [tiers, currentRows, previousRows, trendRows] = await Promise.all([
+    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true } }),
+    countsFor(programId, period, stored),
+    countsFor(programId, previous, stored),
+    periodRows(programId, trend[0].grain, trend.map((point) => point.start)),
+  ]);
+  const found = new Set<string>([...currentRows, ...previousRows].map((row) => row.segment));
+  const segments = orderSegments(found, tiers.map((tier) => tier.id));
+  const pick = (rows: CountRow[], segment: Segment) => overviewFigures(toCounts(rows.find((row) => row.segment === segment)));
+  const trendPoints: TrendPoint[] = trend.map((point) => {
+    const rows = trendRows.filter((row) => row.start === point.start);
+    return { period: point, isPartial: isPartialPeriod(point, today), figures: Object.fromEntries(rows.map((row) => [row.segment, overviewFigures(toCounts(row))])) };
+  });
+  return {
+    today,
+    period,
+    previous,
+    isPartial: isPartialPeriod(period, today),
+    isRestated: currentRows.some((row) => row.restated),
+    isPreviousRestated: previousRows.some((row) => row.restated),
+    populations: segments.map((segment): PopulationFigures => ({ segment, current: pick(currentRows, segment), previous: pick(previousRows, segment) })),
+    tierNames: Object.fromEntries(tiers.map((tier) => [`tier:${tier.id}`, tier.name])) as Record<string, string>,
+    trend: trendPoints,
+    freshness,
+  };
+}
+
+export type AnalyticsOverview = Awaited<ReturnType<typeof getAnalyticsOverview>>;

@@ -1,0 +1,242 @@
+import "server-only";
+import { Prisma } from "@/lib/db/generated/client";
+import { prisma, type Tx } from "@/lib/db/prisma";
+import { localDay, TRAILING_DAYS, trailingGrains, shiftDays } from "@/lib/domain/analytics-periods";
+
+// The analytics store (docs/analytics.md "Freshness and rebuilding"). Triggers queue every
+// change to an order, redemption or tier move in "AnalyticsChange"; the fold turns a batch of
+// queued changes into exact deltas of the period rollups:
+//   1. recompute the facts of the affected orders from the raw rows (new) and read what was
+//      folded before (old);
+//   2. for each customer, population and period touched, count that customer's folded orders in
+//      the period before the change (index on customerId, day), and after = before + change;
+//   3. active customers change by [after > 0] - [before > 0], repeat customers by
+//      [after >= 2] - [before >= 2]; orders and revenue by the sums of the change.
+// So a read never scans orders, and a fold costs what the changed customers' history costs.
+
+const FOLD_BATCH = 2_000;
+/** a fold call stops taking new batches after this long (the job runs again in 10 s) */
+const FOLD_BUDGET_MS = 8_000;
+const ROLLUP_TX = { timeout: 600_000, maxWait: 30_000 } as const;
+
+type ProgramClock = { programId: number; timeZone: string; currency: string };
+
+/** The trailing windows (current and previous) anchored on a local day, as SQL VALUES. */
+function trailingWindows(today: string) {
+  const end = shiftDays(today, 1);
+  return trailingGrains.flatMap((grain) => {
+    const days = TRAILING_DAYS[grain];
+    return [
+      { grain, start: shiftDays(end, -days), end },
+      { grain, start: shiftDays(end, -2 * days), end: shiftDays(end, -days) },
+    ];
+  });
+}
+
+function windowsSql(today: string) {
+  return Prisma.sql`(VALUES ${Prisma.join(
+    trailingWindows(today).map((window) => Prisma.sql`(${window.grain}::text, ${window.start}::date, ${window.end}::date)`),
+  )}) AS w(grain, period_start, period_end)`;
+}
+
+/** The facts of the orders `orderFilter` selects (an SQL condition on `o`), as folded now. */
+function factsSelect(clock: ProgramClock, orderFilter: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT o."id" AS "orderId", o."customerId", ((o."placedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${clock.timeZone})::date AS "day",
+      GREATEST(o."totalCents" - o."shippingCents" - o."returnedCents", 0)::int AS "netCents",
+      o."isMemberOrder" AS "isMember",
+      (o."isMemberOrder" AND EXISTS (SELECT 1 FROM "Redemption" r WHERE r."customerId" = o."customerId" AND r."createdAt" < o."placedAt")) AS "isRedeemer",
+      CASE WHEN o."isMemberOrder" THEN (
+        SELECT t."toTierId" FROM "TierChange" t WHERE t."customerId" = o."customerId" AND t."createdAt" <= o."placedAt" ORDER BY t."createdAt" DESC, t."id" DESC LIMIT 1
+      ) END AS "tierId"
+    FROM "Order" o
+    WHERE o."programId" = ${clock.programId} AND o."cancelledAt" IS NULL AND o."currency" = ${clock.currency} AND ${orderFilter}`;
+}
+
+/** Period rows recomputed from the folded facts: calendar periods, or the trailing windows of `today`. */
+async function insertPeriodsFromFacts(tx: Tx, programId: number, periods: { kind: "calendar" } | { kind: "trailing"; today: string }) {
+  const source = periods.kind === "calendar"
+    ? Prisma.sql`hearth_analytics_periods(f."day") AS x`
+    : Prisma.sql`(SELECT w.grain, w.period_start, w.period_end FROM ${windowsSql(periods.today)} WHERE f."day" >= w.period_start AND f."day" < w.period_end) AS x`;
+  const since = periods.kind === "trailing" ? Prisma.sql`AND f."day" >= ${shiftDays(periods.today, 1 - 2 * TRAILING_DAYS.t365)}::date` : Prisma.empty;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsPeriod" ("programId", "grain", "periodStart", "segment", "orders", "netCents", "customers", "repeatCustomers")
+    SELECT ${programId}, grain, period_start, segment, SUM(n)::int, SUM(net)::bigint, COUNT(*)::int, (COUNT(*) FILTER (WHERE n >= 2))::int
+    FROM (
+      SELECT x.grain, x.period_start, s.segment, f."customerId", COUNT(*) AS n, SUM(f."netCents") AS net
+      FROM "AnalyticsOrderFact" f
+      CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS s(segment)
+      CROSS JOIN LATERAL ${source}
+      WHERE f."programId" = ${programId} ${since}
+      GROUP BY 1, 2, 3, 4
+    ) per_customer
+    GROUP BY grain, period_start, segment`;
+}
+
+/** Recomputes every rollup of the program from the raw orders (the one command `analytics:rebuild` runs). */
+async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date) {
+  const { programId } = clock;
+  await tx.$executeRaw`DELETE FROM "AnalyticsChange" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsOrderFact" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsOrderFact" ("orderId", "customerId", "day", "netCents", "isMember", "isRedeemer", "tierId", "programId")
+    SELECT facts.*, ${programId} FROM (${factsSelect(clock, Prisma.sql`TRUE`)}) facts`;
+  await insertPeriodsFromFacts(tx, programId, { kind: "calendar" });
+  await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsState" ("programId", "timeZone", "trailingAnchor", "refreshedAt", "rebuiltAt")
+    VALUES (${programId}, ${clock.timeZone}, ${today}::date, ${now}, ${now})
+    ON CONFLICT ("programId") DO UPDATE SET "timeZone" = EXCLUDED."timeZone", "trailingAnchor" = EXCLUDED."trailingAnchor",
+      "refreshedAt" = EXCLUDED."refreshedAt", "rebuiltAt" = EXCLUDED."rebuiltAt"`;
+}
+
+/** Moves the trailing windows to a new day: they are recomputed from the folded facts. */
+async function reanchorInTx(tx: Tx, programId: number, today: string) {
+  await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" IN ('t30', 't90', 't365')`;
+  await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+  await tx.$executeRaw`UPDATE "AnalyticsState" SET "trailingAnchor" = ${today}::date WHERE "programId" = ${programId}`;
+}
+
+/** Folds one batch of queued changes; returns how many queue rows it took. */
+async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Date): Promise<number> {
+  const { programId } = clock;
+  await tx.$executeRaw`CREATE TEMP TABLE af_claim ("orderId" int, "customerId" int, "since" timestamp(3)) ON COMMIT DROP`;
+  const claimed = await tx.$executeRaw`
+    WITH taken AS (
+      DELETE FROM "AnalyticsChange" WHERE "id" IN (SELECT "id" FROM "AnalyticsChange" WHERE "programId" = ${programId} ORDER BY "id" LIMIT ${FOLD_BATCH})
+      RETURNING "orderId", "customerId", "since")
+    INSERT INTO af_claim SELECT * FROM taken`;
+  if (claimed === 0) {
+    await tx.$executeRaw`DROP TABLE af_claim`;
+    return 0;
+  }
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_orders ON COMMIT DROP AS
+    SELECT "orderId" AS "id" FROM af_claim WHERE "orderId" IS NOT NULL
+    UNION
+    SELECT o."id" FROM af_claim c JOIN "Order" o ON o."customerId" = c."customerId" AND o."placedAt" >= c."since" WHERE c."customerId" IS NOT NULL`;
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_new ON COMMIT DROP AS
+    SELECT facts.* FROM (${factsSelect(clock, Prisma.sql`o."id" IN (SELECT "id" FROM af_orders)`)}) facts`;
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_old ON COMMIT DROP AS
+    SELECT f."orderId", f."customerId", f."day", f."netCents", f."isMember", f."isRedeemer", f."tierId"
+    FROM "AnalyticsOrderFact" f WHERE f."orderId" IN (SELECT "id" FROM af_orders)`;
+  // per customer, population and period: the change, and that customer's count before it
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_delta ON COMMIT DROP AS
+    WITH changed AS (
+      SELECT n."customerId", n."day", n."netCents", n."isMember", n."isRedeemer", n."tierId", 1 AS sign,
+        EXISTS (SELECT 1 FROM af_old o WHERE o."orderId" = n."orderId") AS restates
+      FROM af_new n
+      UNION ALL
+      SELECT o."customerId", o."day", o."netCents", o."isMember", o."isRedeemer", o."tierId", -1, TRUE FROM af_old o
+    ),
+    keyed AS (
+      SELECT c."customerId", s.segment, p.grain, p.period_start, p.period_end,
+        SUM(c.sign)::int AS dn, SUM(c.sign * c."netCents")::bigint AS dnet, bool_or(c.restates) AS restates
+      FROM changed c
+      CROSS JOIN LATERAL unnest(hearth_analytics_segments(c."isMember", c."isRedeemer", c."tierId")) AS s(segment)
+      CROSS JOIN LATERAL (
+        SELECT d.grain, d.period_start, d.period_end FROM hearth_analytics_periods(c."day") d
+        UNION ALL
+        SELECT w.grain, w.period_start, w.period_end FROM ${windowsSql(today)} WHERE c."day" >= w.period_start AND c."day" < w.period_end
+      ) AS p
+      GROUP BY 1, 2, 3, 4, 5
+    ),
+    counted AS (
+      SELECT k.*, (
+        SELECT COUNT(*) FROM "AnalyticsOrderFact" f
+        WHERE f."customerId" = k."customerId" AND f."day" >= k.period_start AND f."day" < k.period_end
+          AND k.segment = ANY (hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId"))
+      )::int AS before
+      FROM keyed k
+    )
+    SELECT grain, period_start, period_end, segment, SUM(dn)::int AS orders, SUM(dnet)::bigint AS net,
+      SUM(((before + dn) > 0)::int - (before > 0)::int)::int AS customers,
+      SUM(((before + dn) >= 2)::int - (before >= 2)::int)::int AS repeaters,
+      bool_or(restates AND (dn <> 0 OR dnet <> 0)) AS restates
+    FROM counted GROUP BY grain, period_start, period_end, segment`;
+  await tx.$executeRaw`
+    DELETE FROM "AnalyticsOrderFact" f WHERE f."orderId" IN (SELECT "id" FROM af_orders) AND f."orderId" NOT IN (SELECT "orderId" FROM af_new)`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsOrderFact" ("orderId", "customerId", "day", "netCents", "isMember", "isRedeemer", "tierId", "programId")
+    SELECT n."orderId", n."customerId", n."day", n."netCents", n."isMember", n."isRedeemer", n."tierId", ${programId} FROM af_new n
+    ON CONFLICT ("orderId") DO UPDATE SET "customerId" = EXCLUDED."customerId", "day" = EXCLUDED."day", "netCents" = EXCLUDED."netCents",
+      "isMember" = EXCLUDED."isMember", "isRedeemer" = EXCLUDED."isRedeemer", "tierId" = EXCLUDED."tierId"`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsPeriod" ("programId", "grain", "periodStart", "segment", "orders", "netCents", "customers", "repeatCustomers", "restatedAt")
+    SELECT ${programId}, d.grain, d.period_start, d.segment, d.orders, d.net, d.customers, d.repeaters,
+      CASE WHEN d.restates AND d.period_end <= ${today}::date THEN ${now}::timestamp END
+    FROM af_delta d WHERE d.orders <> 0 OR d.net <> 0 OR d.customers <> 0 OR d.repeaters <> 0 OR d.restates
+    ON CONFLICT ("programId", "grain", "periodStart", "segment") DO UPDATE SET
+      "orders" = "AnalyticsPeriod"."orders" + EXCLUDED."orders",
+      "netCents" = "AnalyticsPeriod"."netCents" + EXCLUDED."netCents",
+      "customers" = "AnalyticsPeriod"."customers" + EXCLUDED."customers",
+      "repeatCustomers" = "AnalyticsPeriod"."repeatCustomers" + EXCLUDED."repeatCustomers",
+      "restatedAt" = COALESCE(EXCLUDED."restatedAt", "AnalyticsPeriod"."restatedAt")`;
+  // a population that no longer has any order in a period leaves no row behind
+  await tx.$executeRaw`
+    DELETE FROM "AnalyticsPeriod" p USING af_delta d
+    WHERE p."programId" = ${programId} AND p."grain" = d.grain AND p."periodStart" = d.period_start AND p."segment" = d.segment
+      AND p."orders" = 0 AND p."customers" = 0 AND p."restatedAt" IS NULL`;
+  await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta`;
+  return claimed;
+}
+
+async function programClock(programId: number): Promise<ProgramClock> {
+  const program = await prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { id: true, timeZone: true, currency: true } });
+  return { programId: program.id, timeZone: program.timeZone, currency: program.currency };
+}
+
+type FoldResult = { folded: number; rebuilt: boolean; reanchored: boolean; skipped: boolean };
+
+/**
+ * Brings the program's rollups up to date: a full rebuild when they were never built or the time
+ * zone changed, new trailing windows when the local day changed, then the queued changes in
+ * batches (each batch its own transaction). Only one process folds a program at a time
+ * (an advisory lock); another caller returns at once with `skipped`.
+ */
+export async function foldAnalytics({ programId, now = new Date(), budgetMs = FOLD_BUDGET_MS }: { programId: number; now?: Date; budgetMs?: number }): Promise<FoldResult> {
+  const clock = await programClock(programId);
+  const today = localDay(now, clock.timeZone);
+  const started = Date.now();
+  const result: FoldResult = { folded: 0, rebuilt: false, reanchored: false, skipped: false };
+  for (;;) {
+    const step = await prisma.$transaction(async (tx) => {
+      const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('hearth.analytics'), ${programId}) AS "locked"`;
+      if (!locked) return "skipped" as const;
+      const state = await tx.$queryRaw<{ timeZone: string; trailingAnchor: Date | null }[]>`
+        SELECT "timeZone", "trailingAnchor" FROM "AnalyticsState" WHERE "programId" = ${programId}`;
+      if (state.length === 0 || state[0].timeZone !== clock.timeZone) {
+        await rebuildInTx(tx, clock, today, now);
+        return "rebuilt" as const;
+      }
+      if (!state[0].trailingAnchor || state[0].trailingAnchor.toISOString().slice(0, 10) !== today) {
+        await reanchorInTx(tx, programId, today);
+        result.reanchored = true;
+      }
+      const folded = await foldBatchInTx(tx, clock, today, now);
+      await tx.$executeRaw`UPDATE "AnalyticsState" SET "refreshedAt" = ${now} WHERE "programId" = ${programId}`;
+      return folded;
+    }, ROLLUP_TX);
+    if (step === "skipped") return { ...result, skipped: true };
+    if (step === "rebuilt") {
+      result.rebuilt = true;
+      return result;
+    }
+    result.folded += step;
+    if (step < FOLD_BATCH || Date.now() - started > budgetMs) return result;
+  }
+}
+
+/** Recomputes every rollup of the program from the raw orders, whatever their state. */
+export async function rebuildAnalytics({ programId, now = new Date() }: { programId: number; now?: Date }) {
+  const clock = await programClock(programId);
+  const today = localDay(now, clock.timeZone);
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hearth.analytics'), ${programId})`;
+    await rebuildInTx(tx, clock, today, now);
+  }, ROLLUP_TX);
+}

@@ -1,0 +1,183 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, test } from "vitest";
+import { prisma } from "@/lib/db/prisma";
+import { countsFromFacts, orderNetCents, orderSegments, type OrderFact, type Segment } from "@/lib/domain/analytics";
+import { calendarGrains, calendarPeriod, localDay, previousPeriod, trailingGrains, trailingPeriod, type Period } from "@/lib/domain/analytics-periods";
+import { foldAnalytics, rebuildAnalytics } from "@/lib/services/analytics-rollups";
+import { enrollCustomer } from "@/lib/services/enroll-customer";
+import { recordOrder } from "@/lib/services/record-order";
+import { cancelOrderInTx, recordReturn } from "@/lib/services/record-return";
+import { redeemReward } from "@/lib/services/redeem-reward";
+import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
+
+// The analytics store on real PostgreSQL: after random orders (some reported late), returns,
+// cancellations, enrolments (guests who join later), redemptions and tier moves, the rollups
+// the fold maintained equal a full recomputation from the raw rows, computed here in
+// TypeScript by the definitions in docs/analytics.md, and equal what a rebuild produces.
+
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+const DAY = 86_400_000;
+
+type Raw = Awaited<ReturnType<typeof loadRaw>>;
+
+async function loadRaw(programId: number) {
+  const [program, orders, customers, redemptions, tierChanges] = await Promise.all([
+    prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { timeZone: true, currency: true } }),
+    prisma.order.findMany({ where: { programId }, select: { id: true, customerId: true, placedAt: true, totalCents: true, shippingCents: true, returnedCents: true, cancelledAt: true, currency: true, isMemberOrder: true } }),
+    prisma.customer.findMany({ where: { programId }, select: { id: true, enrolledAt: true } }),
+    prisma.redemption.findMany({ where: { customer: { programId } }, select: { customerId: true, createdAt: true } }),
+    prisma.tierChange.findMany({ where: { programId }, select: { id: true, customerId: true, createdAt: true, toTierId: true } }),
+  ]);
+  return { program, orders, customers, redemptions, tierChanges };
+}
+
+/** The facts by the definitions, from raw rows only. */
+function referenceFacts(raw: Raw): OrderFact[] {
+  const enrolled = new Map(raw.customers.map((customer) => [customer.id, customer.enrolledAt]));
+  return raw.orders
+    .filter((order) => order.cancelledAt === null && order.currency === raw.program.currency)
+    .map((order) => {
+      const joinedAt = enrolled.get(order.customerId) ?? null;
+      const isMember = joinedAt !== null && joinedAt <= order.placedAt;
+      expect(order.isMemberOrder, `order ${order.id}: stored member flag`).toBe(isMember);
+      const isRedeemer = isMember && raw.redemptions.some((r) => r.customerId === order.customerId && r.createdAt < order.placedAt);
+      const tier = raw.tierChanges
+        .filter((change) => change.customerId === order.customerId && change.createdAt <= order.placedAt)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id)
+        .at(-1);
+      return {
+        customerId: order.customerId,
+        day: localDay(order.placedAt, raw.program.timeZone),
+        netCents: orderNetCents(order),
+        isMember,
+        isRedeemer,
+        tierId: isMember ? (tier?.toTierId ?? null) : null,
+      };
+    });
+}
+
+function key(grain: string, start: string, segment: string) {
+  return `${grain}|${start}|${segment}`;
+}
+
+/** Every period row the definitions imply: calendar periods with orders, and today's trailing windows. */
+function expectedRows(facts: OrderFact[], today: string) {
+  const periods = new Map<string, Period>();
+  for (const fact of facts) for (const grain of calendarGrains) periods.set(key(grain, calendarPeriod(grain, fact.day).start, ""), calendarPeriod(grain, fact.day));
+  for (const grain of trailingGrains) {
+    const current = trailingPeriod(grain, today);
+    periods.set(key(grain, current.start, ""), current);
+    periods.set(key(grain, previousPeriod(current).start, ""), previousPeriod(current));
+  }
+  const segments = new Set<Segment>(facts.flatMap((fact) => orderSegments(fact)));
+  const rows = new Map<string, { orders: number; netCents: number; customers: number; repeatCustomers: number }>();
+  for (const period of periods.values()) {
+    for (const segment of segments) {
+      const counts = countsFromFacts({ facts, start: period.start, end: period.end, segment });
+      if (counts.orders > 0) rows.set(key(period.grain, period.start, segment), counts);
+    }
+  }
+  return rows;
+}
+
+async function actualRows(programId: number) {
+  const rows = await prisma.analyticsPeriod.findMany({ where: { programId } });
+  return new Map(
+    rows
+      .filter((row) => row.orders !== 0 || row.customers !== 0 || row.netCents !== 0n || row.repeatCustomers !== 0)
+      .map((row) => [key(row.grain, row.periodStart.toISOString().slice(0, 10), row.segment), { orders: row.orders, netCents: Number(row.netCents), customers: row.customers, repeatCustomers: row.repeatCustomers }]),
+  );
+}
+
+async function expectRollupsMatch(programId: number, now: Date, label: string) {
+  const raw = await loadRaw(programId);
+  const expected = expectedRows(referenceFacts(raw), localDay(now, raw.program.timeZone));
+  const actual = await actualRows(programId);
+  const diff: string[] = [];
+  for (const [rowKey, value] of expected) if (JSON.stringify(actual.get(rowKey)) !== JSON.stringify(value)) diff.push(`${rowKey}: expected ${JSON.stringify(value)} got ${JSON.stringify(actual.get(rowKey))}`);
+  for (const [rowKey, value] of actual) if (!expected.has(rowKey)) diff.push(`${rowKey}: unexpected ${JSON.stringify(value)}`);
+  expect(diff.slice(0, 10), `${label}: ${diff.length} rows differ`).toEqual([]);
+  const facts = await prisma.analyticsOrderFact.count({ where: { programId } });
+  expect(facts).toBe(referenceFacts(raw).length);
+}
+
+const opArb = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("customer" as const), joins: fc.constantFrom("now", "never", "later") }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("order" as const), who: fc.nat(), daysBack: fc.constantFrom(0, 0, 0, 1, 3, 20, 45), dollars: fc.integer({ min: 1, max: 900 }), shipping: fc.constantFrom(0, 0, 5) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), days: fc.integer({ min: 1, max: 40 }), hours: fc.integer({ min: 0, max: 23 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("return" as const), which: fc.nat(), quantity: fc.integer({ min: 1, max: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), which: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), who: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("fold" as const) }) },
+);
+
+describe("analytics rollups", () => {
+  test("equal a full recomputation after random orders, late reports, returns, cancellations, enrolments, redemptions and tier moves", async () => {
+    const runs = Number(process.env.FC_RUNS ?? 5);
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 20, maxLength: 70 }), fc.constantFrom("UTC", "America/Los_Angeles", "Pacific/Auckland", "Asia/Kolkata"), async (ops, timeZone) => {
+        const setup = await createProgram({ pendingDays: 0 });
+        await prisma.program.update({ where: { id: setup.program.id }, data: { timeZone } });
+        const reward = await createReward(setup.program.id, { costPoints: 5 });
+        const now = new Date();
+        let clock = now.getTime() - 400 * DAY;
+        const customers: { id: number; externalId: string; joins: string; enrolled: boolean }[] = [];
+        const orders: { externalId: string; quantity: number }[] = [];
+        for (const op of ops) {
+          const at = new Date(clock);
+          if (op.kind === "customer" || customers.length === 0) {
+            const customer = await createCustomer(setup.program.id);
+            const joins = op.kind === "customer" ? op.joins : "now";
+            if (joins === "now") await enrollCustomer({ program: setup.program, customerId: customer.id, at });
+            customers.push({ id: customer.id, externalId: customer.externalId, joins, enrolled: joins === "now" });
+          } else if (op.kind === "order") {
+            const customer = customers[op.who % customers.length];
+            const externalId = uniqueId("o");
+            const placedAt = new Date(Math.max(clock - op.daysBack * DAY, now.getTime() - 420 * DAY));
+            await recordOrder({
+              program: setup.program, externalId, member: { externalId: customer.externalId }, currency: "USD", totalCents: op.dollars * 200 + op.shipping * 100, shippingCents: op.shipping * 100,
+              placedAt, lines: [{ sku: "A", category: "home", quantity: 2, unitPriceCents: op.dollars * 100 }],
+            });
+            orders.push({ externalId, quantity: 2 });
+          } else if (op.kind === "advance") {
+            clock = Math.min(clock + op.days * DAY + op.hours * 3_600_000, now.getTime() - 60_000);
+          } else if (op.kind === "return" && orders.length > 0) {
+            const order = orders[op.which % orders.length];
+            if (order.quantity >= op.quantity) {
+              await recordReturn({ programId: setup.program.id, orderExternalId: order.externalId, returnExternalId: uniqueId("r"), lines: [{ sku: "A", quantity: op.quantity }], at }).catch(() => undefined);
+              order.quantity -= op.quantity;
+            }
+          } else if (op.kind === "cancel" && orders.length > 0) {
+            const order = orders[op.which % orders.length];
+            await prisma.$transaction((tx) => cancelOrderInTx(tx, { programId: setup.program.id, orderExternalId: order.externalId, at }));
+            order.quantity = 0;
+          } else if (op.kind === "join") {
+            const customer = customers[op.who % customers.length];
+            if (!customer.enrolled && customer.joins !== "never") {
+              // joining happens after the guest orders already reported (a minute later)
+              clock += 60_000;
+              await enrollCustomer({ program: setup.program, customerId: customer.id, at: new Date(clock) });
+              customer.enrolled = true;
+            }
+          } else if (op.kind === "redeem") {
+            const customer = customers[op.who % customers.length];
+            if (customer.enrolled) {
+              await redeemReward({ programId: setup.program.id, customerId: customer.id, rewardId: reward.id, idempotencyKey: uniqueId("k"), source: "api", at }).catch(() => undefined);
+            }
+          } else if (op.kind === "fold") {
+            await foldAnalytics({ programId: setup.program.id, now });
+          }
+        }
+        await foldAnalytics({ programId: setup.program.id, now });
+        await expectRollupsMatch(setup.program.id, now, "folded");
+        await rebuildAnalytics({ programId: setup.program.id, now });
+        await expectRollupsMatch(setup.program.id, now, "rebuilt");
+      }),
+      { numRuns: runs },
+    );
+  });
+});
