@@ -1,16 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { storageStatePath } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { seriousViolations, storageStatePath } from "./fixtures";
 
 // Automated accessibility checks (axe-core, WCAG 2.1 A/AA rules): no serious or critical
 // violation on any member page or public page, on a desktop and a 360 px wide screen.
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5) }));
-}
 
 const viewports = [
   { name: "desktop", width: 1280, height: 900 },

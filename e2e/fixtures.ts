@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import pg from "pg";
 
 export const DEMO_PASSWORD = "hearth-demo";
 export const DEMO_API_KEY = "hearth_demo_key";
@@ -38,8 +40,25 @@ export const members = {
   },
 };
 
+/**
+ * Test setup for "a member who joined before this order": a member who signs up in a test joins
+ * now, and an order placed before joining is a guest order that earns nothing (docs/analytics.md),
+ * so orders placed in the past need a member who joined earlier.
+ */
+export async function joinedBy(email: string, at: Date) {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`UPDATE "Customer" SET "enrolledAt" = LEAST("enrolledAt", $2) WHERE "email" = $1 AND "enrolledAt" IS NOT NULL`, [email.toLowerCase(), at]);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Posts an order through the REST API, placed long enough ago that its points are available. */
 export async function postOrder(request: APIRequestContext, email: string, total: number, daysAgo = 20) {
+  const placedAt = new Date(Date.now() - daysAgo * 86_400_000);
+  if (daysAgo > 0) await joinedBy(email, new Date(placedAt.getTime() - 60_000));
   const response = await request.post("/api/v1/orders", {
     headers: { authorization: `Bearer ${DEMO_API_KEY}`, "idempotency-key": uniqueId("idem") },
     data: {
@@ -47,10 +66,18 @@ export async function postOrder(request: APIRequestContext, email: string, total
       member: { email },
       currency: "USD",
       total,
-      placedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+      placedAt: placedAt.toISOString(),
       lines: [{ sku: "E2E-1", category: "home", quantity: 1, unitPrice: total }],
     },
   });
   expect(response.status()).toBe(201);
   return response.json();
+}
+
+/** axe-core (WCAG 2.1 A/AA rules): the serious and critical violations on the page. */
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(" ")).slice(0, 5) }));
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_API_KEY, members, storageStatePath, uniqueId } from "./fixtures";
+import { DEMO_API_KEY, joinedBy, members, storageStatePath, uniqueId } from "./fixtures";
 
 // The member is told about expiring points on the dashboard and in the inbox (written by the
 // notify job from the event outbox); the marketer sets the reminder window and reads the
@@ -12,6 +12,7 @@ test("an expiring-soon notice on the dashboard, and the inbox fills from the not
   const placedAt = new Date();
   placedAt.setUTCMonth(placedAt.getUTCMonth() - 12);
   placedAt.setUTCDate(placedAt.getUTCDate() + 5);
+  await joinedBy(email, new Date(placedAt.getTime() - 60_000));
   const response = await page.request.post("/api/v1/orders", {
     headers: { authorization: `Bearer ${DEMO_API_KEY}`, "idempotency-key": uniqueId("idem") },
     data: { externalId: uniqueId("order"), member: { email }, currency: "USD", total: 120, placedAt: placedAt.toISOString(), lines: [{ sku: "E2E-1", category: "home", quantity: 1, unitPrice: 120 }] },

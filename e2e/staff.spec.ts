@@ -85,19 +85,6 @@ test.describe("marketer", () => {
   });
 });
 
-test.describe("manager", () => {
-  test.use({ storageState: storageStatePath("manager") });
-
-  test("reads retention analytics: headline figures and three charts", async ({ page }) => {
-    await page.goto("/admin/analytics");
-    await expect(page.getByRole("heading", { name: "Retention analytics" })).toBeVisible();
-    await expect(page.getByTestId("headline-repeatRate")).toHaveText(/%/);
-    await expect(page.getByTestId("headline-ltv")).toHaveText(/\$/);
-    await expect(page.getByTestId("headline-aov")).toHaveText(/\$/);
-    await expect(page.locator(".recharts-line")).toHaveCount(6);
-  });
-});
-
 test.describe("admin", () => {
   test.use({ storageState: storageStatePath("admin") });
 

@@ -3,6 +3,7 @@ import { hashApiKey } from "@/lib/api/api-key";
 import { hashPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/domain/app-error";
 import { addDays, addMonths } from "@/lib/domain/dates";
+import { rebuildAnalytics } from "@/lib/services/analytics-rollups";
 import { enrollCustomerInTx } from "@/lib/services/enroll-customer";
 import { expireCustomerPointsInTx, findCustomersWithDueLots } from "@/lib/services/expire-points";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
@@ -70,6 +71,7 @@ export async function isDemoLoaded(): Promise<boolean> {
 
 export async function loadDemoData({ customers: customerCount = 2000, seed = 20261123, now = new Date(), log = () => {} }: DemoOptions = {}) {
   const random = mulberry32(seed);
+  const joinRandom = mulberry32(seed + 1);
   const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
   const start = addMonths(now, -18);
   const span = now.getTime() - start.getTime();
@@ -178,12 +180,16 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
     const firstOrderAt = new Date(start.getTime() + Math.pow(random(), 1.15) * span * 0.97);
     const created = await prisma.customer.create({ data: { ...data, createdAt: firstOrderAt }, select: { id: true } });
     customerIds.push(created.id);
-    if (isMember) events.push({ at: new Date(firstOrderAt.getTime() - 60_000), type: "enroll", customer: created.id });
+    // about a third of members shop once or twice as guests before joining (their own stream of
+    // random numbers, so the rest of the demo stays as it was)
+    const guestOrders = isMember && joinRandom() < 0.35 ? 1 + Math.floor(joinRandom() * 2) : 0;
+    if (isMember && guestOrders === 0) events.push({ at: new Date(firstOrderAt.getTime() - 60_000), type: "enroll", customer: created.id });
     const meanGapDays = isMember ? 19 : 36;
     const churn = isMember ? 0.035 : 0.12;
     let at = firstOrderAt;
     let orders = 0;
     while (at < now) {
+      if (guestOrders > 0 && orders === guestOrders) events.push({ at: new Date(at.getTime() - 60_000), type: "enroll", customer: created.id });
       const externalId = `ord-${String(++orderSeq).padStart(6, "0")}`;
       const lines = basket(isMember);
       events.push({ at, type: "order", customerExternalId: data.externalId, externalId, lines });
@@ -217,6 +223,8 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   // members whose older orders have left the 12 months start their grace period, as the daily job would
   await reviewTiers({ programId: program.id, at: now });
   await createDemoOffersAndChallenges(program, now);
+  // the analytics rollups, built once from the replayed history (the fold job keeps them fresh)
+  await rebuildAnalytics({ programId: program.id, now });
   log(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 

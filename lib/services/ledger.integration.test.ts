@@ -26,9 +26,9 @@ async function expectLedgerConsistent(customerIds?: number[]) {
   expect(check.entriesTotal).toBe(0);
 }
 
-async function member(programId: number, program: Awaited<ReturnType<typeof createProgram>>["program"]) {
+async function member(programId: number, program: Awaited<ReturnType<typeof createProgram>>["program"], joinedAt?: Date) {
   const customer = await createCustomer(programId);
-  await enrollCustomer({ program, customerId: customer.id });
+  await enrollCustomer({ program, customerId: customer.id, at: joinedAt });
   return customer;
 }
 
@@ -194,7 +194,8 @@ describe("redemption", () => {
 
   test("lots are consumed soonest expiry first", async () => {
     const { program } = await createProgram({ expiryMonths: 12 });
-    const customer = await member(program.id, program);
+    // joined before the orders below (orders placed before joining earn nothing)
+    const customer = await member(program.id, program, new Date(Date.now() - 320 * 86_400_000));
     const now = Date.now();
     await recordOrder({ program, ...order(customer.externalId, 10_000, { placedAt: new Date(now - 30 * 86_400_000) }) });
     await recordOrder({ program, ...order(customer.externalId, 10_000, { placedAt: new Date(now - 300 * 86_400_000) }) });
@@ -245,7 +246,7 @@ describe("returns and expiry", () => {
 
   test("expiry empties due lots once, however often it runs", async () => {
     const { program } = await createProgram({ expiryMonths: 12 });
-    const customer = await member(program.id, program);
+    const customer = await member(program.id, program, new Date(Date.now() - 420 * 86_400_000));
     await recordOrder({ program, ...order(customer.externalId, 10_000, { placedAt: new Date(Date.now() - 400 * 86_400_000) }) });
     await recordOrder({ program, ...order(customer.externalId, 5_000) });
     const first = await expireDuePoints({ programId: program.id });

@@ -20,10 +20,10 @@ afterAll(async () => {
 
 type Setup = Awaited<ReturnType<typeof createProgram>>;
 
-async function member(setup: Setup, { locale = "en", channels }: { locale?: string; channels?: string[] } = {}) {
+async function member(setup: Setup, { locale = "en", channels, joinedAt }: { locale?: string; channels?: string[]; joinedAt?: Date } = {}) {
   const customer = await createCustomer(setup.program.id);
   await prisma.customer.update({ where: { id: customer.id }, data: { locale, name: "Nora", ...(channels ? { preferences: { categories: [], channels } } : {}) } });
-  await enrollCustomer({ program: setup.program, customerId: customer.id });
+  await enrollCustomer({ program: setup.program, customerId: customer.id, at: joinedAt });
   return customer;
 }
 
@@ -80,15 +80,16 @@ describe("the notify job", () => {
     const setup = await createProgram();
     await prisma.program.update({ where: { id: setup.program.id }, data: { expiryMonths: 1, expiringSoonDays: 10 } });
     const program = { ...setup, program: { ...setup.program, expiryMonths: 1, expiringSoonDays: 10 } };
-    const customer = await member(program);
+    // joined 50 days ago (before both orders), so the welcome is history and not announced
+    const customer = await member(program, { joinedAt: addDays(new Date(), -50) });
     await order(program, customer, 40, addDays(new Date(), -40)); // old: no "earned" message; expires within 10 days? no: 1 month after
     const recent = addDays(new Date(), -25); // expires ~5 days from now
     await order(program, customer, 30, recent);
     await runExpiringSoon(new Date());
     await notifyFromEvents({ programId: setup.program.id });
     const notes = await prisma.notification.findMany({ where: { customerId: customer.id }, orderBy: { id: "asc" } });
-    expect(notes.map((n) => n.kind)).toEqual(["welcome", "expiring_soon"]);
-    expect(notes[1].data).toMatchObject({ points: 30 });
+    expect(notes.map((n) => n.kind)).toEqual(["expiring_soon"]);
+    expect(notes[0].data).toMatchObject({ points: 30 });
     const email = await prisma.emailMessage.findFirstOrThrow({ where: { customerId: customer.id, kind: "expiring_soon" } });
     expect(email.subject).toMatch(/^30 points expire on /);
   });

@@ -31,6 +31,7 @@ const { GET: getImportProgress } = await import("@/app/api/admin/imports/[id]/ro
 const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import("@/lib/actions/tiers");
 const { markNotificationsReadAction } = await import("@/lib/actions/notifications");
 const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
+const { saveTimeZoneAction } = await import("@/lib/actions/save-time-zone");
 const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 const { saveChallengeAction } = await import("@/lib/actions/challenges");
 
@@ -51,7 +52,8 @@ async function makeMember(name: string) {
   const customer = await createCustomer(program.id);
   const user = await prisma.user.create({ data: { email: `${uniqueId(name)}@example.test`, name, role: "MEMBER", passwordHash: "x" } });
   await prisma.customer.update({ where: { id: customer.id }, data: { userId: user.id } });
-  await enrollCustomer({ program, customerId: customer.id });
+  // joined 60 days ago, so the order 30 days ago is a member order whose points are available
+  await enrollCustomer({ program, customerId: customer.id, at: new Date(Date.now() - 60 * 86_400_000) });
   await recordOrder({ program, externalId: uniqueId("o"), member: { externalId: customer.externalId }, currency: "USD", totalCents: 50_000, placedAt: new Date(Date.now() - 30 * 86_400_000), lines: [{ sku: "A", quantity: 1, unitPriceCents: 50_000 }] });
   const enrolled = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
   return {
@@ -94,7 +96,7 @@ const snapshot = () =>
     prisma.earnRule.findMany({ select: { version: true }, orderBy: { id: "asc" } }), prisma.auditLog.count(), prisma.webhookEndpoint.count(),
     prisma.webhookDelivery.findMany({ select: { status: true, attempts: true } }), prisma.importJob.count(), prisma.ledgerEntry.count(),
     prisma.tier.findMany({ orderBy: { id: "asc" } }), prisma.customer.findMany({ select: { tierId: true, tierFloorId: true }, orderBy: { id: "asc" } }),
-    prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true }, orderBy: { id: "asc" } }),
+    prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true, timeZone: true }, orderBy: { id: "asc" } }),
     prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true }, orderBy: { id: "asc" } }),
     prisma.challenge.findMany({ orderBy: { id: "asc" } }),
   ]);
@@ -124,6 +126,7 @@ describe("console actions refuse lower roles", () => {
     ["resendDelivery", () => resendDeliveryAction({ deliveryId: 1 }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["previewTiers", () => previewTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["saveMessageSettings", () => saveMessageSettingsAction({ expiringSoonDays: 1 }), ["MEMBER", "MANAGER"]],
+    ["saveTimeZone", () => saveTimeZoneAction({ timeZone: "Pacific/Kiritimati" }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["saveTiers", () => saveTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["setTierFloor", () => setTierFloorAction({ customerId: alice.customerId, tierId: null, note: "" }), ["MEMBER", "MANAGER"]],
     ["saveOffer", () => saveOfferAction(evilOffer), ["MEMBER", "MANAGER"]],
@@ -151,6 +154,20 @@ describe("console actions refuse lower roles", () => {
       });
     }
   }
+
+  test("the reporting time zone: an admin sets a known IANA zone (audit-logged); anything else is a validation error that changes nothing", async () => {
+    sessionUser = staff.ADMIN!;
+    for (const timeZone of ["Mars/Olympus", "", "UTC+5", "x".repeat(80)]) {
+      const before = await snapshot();
+      const result = await saveTimeZoneAction({ timeZone });
+      expect(result.validationErrors, timeZone).toBeDefined();
+      expect(await snapshot()).toEqual(before);
+    }
+    const saved = await saveTimeZoneAction({ timeZone: "Asia/Seoul" });
+    expect(saved.data).toEqual({ timeZone: "Asia/Seoul" });
+    expect(await prisma.auditLog.count({ where: { action: "program.time_zone_updated" } })).toBeGreaterThan(0);
+    await saveTimeZoneAction({ timeZone: "UTC" });
+  });
 
   test("the allowed roles succeed and are audit-logged", async () => {
     sessionUser = staff.MARKETER!;

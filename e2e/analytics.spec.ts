@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { seriousViolations, storageStatePath } from "./fixtures";
+
+// A manager reads the overview: every population side by side, a period picker (presets and a
+// custom range) with the previous period, trend charts with a table alternative, the time the
+// figures were last brought up to date; an admin sets the reporting time zone.
+
+test.describe("manager", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("reads every population for this month against last month, then the last 90 days and a custom range", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await expect(page.getByRole("heading", { level: 1, name: "Analytics" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: /^This month:/ })).toBeVisible();
+    await expect(page.getByText("Partial", { exact: true }).first()).toBeVisible();
+    await expect(page.getByTestId("comparison")).toContainText("Compared with");
+    await expect(page.getByTestId("freshness")).toContainText("Figures up to date as of");
+    const table = page.getByRole("region", { name: "Figures by population" });
+    for (const population of ["All customers", "Members", "Non-members", "Redeemers", "Non-redeemers"]) {
+      await expect(table.getByRole("columnheader", { name: population, exact: true })).toBeVisible();
+    }
+    await expect(table.getByRole("columnheader", { name: /^Tier / }).first()).toBeVisible();
+    await expect(page.getByTestId("cell-netCents-all")).toContainText("$");
+    await expect(page.getByTestId("cell-repeatRate-members")).toContainText("%");
+    await expect(page.locator(".recharts-line")).toHaveCount(12); // 4 charts x 3 populations
+
+    await page.getByLabel("Period").selectOption("t90");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/period=t90/);
+    await expect(page.getByRole("heading", { level: 2, name: /^Last 90 days:/ })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Trend by week" })).toBeVisible();
+
+    await page.getByLabel("Period").selectOption("custom");
+    await page.getByLabel("From").fill("2026-03-10");
+    await page.getByLabel("To").fill("2026-03-01");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page.getByText("the last day is before the first")).toBeVisible();
+    await expect(page.getByRole("alert")).toContainText("could not be read");
+
+    await page.getByLabel("From").fill("2026-01-01");
+    await page.getByLabel("To").fill("2026-03-31");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: /^Custom range:/ })).toBeVisible();
+    await expect(page.getByTestId("comparison")).toContainText("Compared with");
+    await page.getByText("Trend as a table").click();
+    // January to March by week: 14 ISO weeks overlap it
+    await expect(page.getByRole("region", { name: "Trend as a table" }).getByRole("row")).toHaveCount(15);
+  });
+
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
+    test(`is accessible at ${viewport.width} px`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await page.goto("/admin/analytics?period=t30");
+      await expect(page.getByRole("region", { name: "Figures by population" })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+
+  test("a manager does not see the reporting settings", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await expect(page.getByRole("heading", { name: "Reporting settings" })).toHaveCount(0);
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ storageState: storageStatePath("admin") });
+
+  test("sets the reporting time zone; the page says which one the days are cut in", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await page.getByLabel("Time zone").selectOption("Europe/Budapest");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Time zone set to Europe/Budapest.")).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId("comparison")).toContainText("days in Europe/Budapest");
+    await page.getByLabel("Time zone").selectOption("UTC");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Time zone set to UTC.")).toBeVisible();
+  });
+});
