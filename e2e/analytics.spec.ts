@@ -24,21 +24,21 @@ test.describe("manager", () => {
     await expect(page.getByTestId("cell-repeatRate-members")).toContainText("%");
     await expect(page.locator(".recharts-line")).toHaveCount(12); // 4 charts x 3 populations
 
-    await page.getByLabel("Period").selectOption("t90");
+    await page.getByLabel("Period", { exact: true }).selectOption("t90");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page).toHaveURL(/period=t90/);
     await expect(page.getByRole("heading", { level: 2, name: /^Last 90 days:/ })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Trend by week" })).toBeVisible();
 
-    await page.getByLabel("Period").selectOption("custom");
-    await page.getByLabel("From").fill("2026-03-10");
-    await page.getByLabel("To").fill("2026-03-01");
+    await page.getByLabel("Period", { exact: true }).selectOption("custom");
+    await page.getByLabel("From", { exact: true }).fill("2026-03-10");
+    await page.getByLabel("To", { exact: true }).fill("2026-03-01");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page.getByText("the last day is before the first")).toBeVisible();
     await expect(page.getByRole("alert")).toContainText("could not be read");
 
-    await page.getByLabel("From").fill("2026-01-01");
-    await page.getByLabel("To").fill("2026-03-31");
+    await page.getByLabel("From", { exact: true }).fill("2026-01-01");
+    await page.getByLabel("To", { exact: true }).fill("2026-03-31");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page.getByRole("heading", { level: 2, name: /^Custom range:/ })).toBeVisible();
     await expect(page.getByTestId("comparison")).toContainText("Compared with");
@@ -67,12 +67,12 @@ test.describe("admin", () => {
 
   test("sets the reporting time zone; the page says which one the days are cut in", async ({ page }) => {
     await page.goto("/admin/analytics");
-    await page.getByLabel("Time zone").selectOption("Europe/Budapest");
+    await page.getByLabel("Time zone", { exact: true }).selectOption("Europe/Budapest");
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.getByText("Time zone set to Europe/Budapest.")).toBeVisible();
     await page.reload();
     await expect(page.getByTestId("comparison")).toContainText("days in Europe/Budapest");
-    await page.getByLabel("Time zone").selectOption("UTC");
+    await page.getByLabel("Time zone", { exact: true }).selectOption("UTC");
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.getByText("Time zone set to UTC.")).toBeVisible();
   });

@@ -12,14 +12,9 @@ function keys(value: unknown, prefix = ""): string[] {
   return Object.entries(value).flatMap(([key, child]) => keys(child, prefix ? `${prefix}.${key}` : key));
 }
 
-test.each([["ko", ko]])("%s has exactly the keys of en (portal and console)", (_locale, messages) => {
+// every locale covers everything a member, visitor or staff member reads (portal and console)
+test.each([["ko", ko], ["ja", ja], ["ru", ru], ["hu", hu], ["pt-BR", ptBR]])("%s has exactly the keys of en (portal and console)", (_locale, messages) => {
   expect(keys(messages).sort()).toEqual(keys(en).sort());
-});
-
-// ja, ru, hu and pt-BR cover everything a member or visitor reads; the staff console falls back to English
-const portalKeys = keys(en).filter((key) => !key.startsWith("admin."));
-test.each([["ja", ja], ["ru", ru], ["hu", hu], ["pt-BR", ptBR]])("%s has exactly the portal keys of en", (_locale, messages) => {
-  expect(keys(messages).sort()).toEqual([...portalKeys].sort());
 });
 
 type Element = { type: number; value?: unknown; options?: Record<string, { value: Element[] }>; children?: Element[] };

@@ -72,7 +72,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
       case "week":
         return format.dateTime(date, { timeZone: "UTC", month: "short", day: "numeric" });
       case "month":
-        return format.dateTime(date, { timeZone: "UTC", month: "short", year: "2-digit" });
+        return format.dateTime(date, { timeZone: "UTC", month: "short", year: "numeric" });
       case "quarter":
         return t("quarterLabel", { quarter: Math.floor(date.getUTCMonth() / 3) + 1, year: date.getUTCFullYear() });
       default:
