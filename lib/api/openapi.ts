@@ -159,6 +159,9 @@ export function buildOpenApiDocument() {
       "/orders": {
         post: {
           summary: "Record an order; members earn points",
+          description:
+            "The order must be in the program currency (otherwise 422 CURRENCY_MISMATCH, nothing recorded). It is a member order, and earns points, " +
+            "when placedAt is at or after the customer joined; a guest's earlier orders stay non-member orders (docs/analytics.md).",
           parameters: [idempotencyKey],
           requestBody: { required: true, ...json(createOrderSchema, "input") },
           responses: { "201": { description: "recorded", ...json(orderResultSchema) }, ...errors(400, 401, 404, 409, 422) },

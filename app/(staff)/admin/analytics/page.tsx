@@ -123,7 +123,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             <caption className="sr-only">{t("overviewCaption", { range: rangeLabel(overview.period), previous: rangeLabel(overview.previous) })}</caption>
             <thead className="bg-stone-50">
               <tr>
-                <th scope="col" className="sticky left-0 bg-stone-50 px-3 py-2 text-left">{t("figure")}</th>
+                <th scope="col" className="sticky left-0 min-w-40 bg-stone-50 px-3 py-2 text-left">{t("figure")}</th>
                 {overview.populations.map((population) => (
                   <th key={population.segment} scope="col" className="px-3 py-2 font-semibold">{segmentLabel(population.segment)}</th>
                 ))}
@@ -132,7 +132,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             <tbody>
               {FIGURES.map((figure) => (
                 <tr key={figure.key} className="border-t border-stone-200 align-top">
-                  <th scope="row" className="sticky left-0 bg-white px-3 py-2 text-left font-normal">
+                  <th scope="row" className="sticky left-0 min-w-40 bg-white px-3 py-2 text-left font-normal">
                     <span className="font-semibold">{t(`figures.${figure.key}`)}</span>
                     <span className="block max-w-64 text-xs text-stone-600">{t(`help.${figure.key}`)}</span>
                   </th>
