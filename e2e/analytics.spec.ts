@@ -77,3 +77,38 @@ test.describe("admin", () => {
     await expect(page.getByText("Time zone set to UTC.")).toBeVisible();
   });
 });
+
+test.describe("cohorts", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("a manager reads the retention heatmap, opens a cohort cell and the LTV table, then switches to join cohorts", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await page.getByRole("navigation", { name: "Analytics views" }).getByRole("link", { name: "Cohorts" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Cohorts" })).toBeVisible();
+    const heatmap = page.getByRole("region", { name: "Retention" });
+    await expect(heatmap.getByRole("columnheader", { name: "M0", exact: true })).toBeVisible();
+    // month 0 of a first-order cohort is 100% by definition
+    const firstCell = heatmap.getByRole("link", { name: /cohort, month 0: 100%/ }).first();
+    await expect(firstCell).toBeVisible();
+    const laterCell = heatmap.getByRole("link", { name: /cohort, month 1: / }).first();
+    await laterCell.click();
+    await expect(page.getByTestId("cell-detail")).toContainText(/\d+ of \d+ customers ordered/);
+    await page.getByText("Lifetime value as a table").click();
+    await expect(page.getByRole("region", { name: "Lifetime value as a table" }).getByRole("row", { name: /All cohorts/ })).toBeVisible();
+
+    await page.getByLabel("Group customers by").selectOption("join");
+    await page.getByLabel("Customers", { exact: true }).selectOption("members");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/kind=join/);
+    await expect(page.getByRole("region", { name: "Retention" }).getByRole("columnheader", { name: "Joined" })).toBeVisible();
+  });
+
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
+    test(`cohorts are accessible at ${viewport.width} px`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await page.goto("/admin/analytics/cohorts");
+      await expect(page.getByRole("region", { name: "Retention" })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+});

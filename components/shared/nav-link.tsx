@@ -4,9 +4,9 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-export function NavLink({ href, children, className = "" }: { href: string; children: ReactNode; className?: string }) {
+export function NavLink({ href, children, className = "", isExact = false }: { href: string; children: ReactNode; className?: string; isExact?: boolean }) {
   const pathname = usePathname();
-  const isActive = pathname === href || pathname.startsWith(`${href}/`);
+  const isActive = pathname === href || (!isExact && pathname.startsWith(`${href}/`));
   return (
     <Link
       href={href}

@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/prisma";
 import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
 import { isPartialPeriod, localDay, previousPeriod, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
+import { addMonthsToMonth, averageLtvCurve, cohortMatrix } from "@/lib/domain/cohorts";
 
 // Reads of the analytics store (lib/services/analytics-rollups.ts). A preset period and a trend
 // read period rows by key: cost grows with the number of periods and populations, never with
@@ -120,3 +121,23 @@ export async function getAnalyticsOverview({ programId, timeZone, period, now = 
 }
 
 export type AnalyticsOverview = Awaited<ReturnType<typeof getAnalyticsOverview>>;
+
+export const cohortKinds = ["first", "join"] as const;
+export type CohortKind = (typeof cohortKinds)[number];
+export const cohortSegments = { first: ["all", "joined", "neverJoined"], join: ["members"] } as const;
+export const COHORT_MONTHS = 12;
+
+/**
+ * The retention heatmap and LTV lines of the last 12 cohorts (by first-order or join month), read
+ * from the cohort rollup: at most 12 x 13 rows, whatever the number of orders.
+ */
+export async function getCohorts({ programId, timeZone, kind, segment, now = new Date() }: { programId: number; timeZone: string; kind: CohortKind; segment: string; now?: Date }) {
+  const current = `${localDay(now, timeZone).slice(0, 7)}-01`;
+  const first = addMonthsToMonth(current, -(COHORT_MONTHS - 1));
+  const rows = await prisma.$queryRaw<{ cohort: string; offset: number; customers: number; netCents: bigint }[]>`
+    SELECT "cohortMonth"::text AS "cohort", "monthOffset" AS "offset", "customers", "netCents"
+    FROM "AnalyticsCohort" WHERE "programId" = ${programId} AND "kind" = ${kind} AND "segment" = ${segment} AND "cohortMonth" >= ${first}::date
+      AND "monthOffset" < ${COHORT_MONTHS}`;
+  const lines = cohortMatrix({ rows: rows.map((row) => ({ ...row, netCents: Number(row.netCents) })), first, current, maxOffset: COHORT_MONTHS - 1 });
+  return { current, lines, averageLtv: averageLtvCurve(lines, COHORT_MONTHS - 1) };
+}

@@ -53,6 +53,48 @@ function factsSelect(clock: ProgramClock, orderFilter: Prisma.Sql) {
     WHERE o."programId" = ${clock.programId} AND o."cancelledAt" IS NULL AND o."currency" = ${clock.currency} AND ${orderFilter}`;
 }
 
+/**
+ * What a set of customers contributes to the cohort rollups, from their facts and cohort state
+ * (`state`: customerId, firstMonth, joinMonth). Kind "first": cohort = month of the first counted
+ * order, in populations all / joined (has joined the program) / neverJoined; kind "join": cohort =
+ * month of joining, counting member orders. Offset -1 is the cohort's size.
+ */
+function cohortContributions(facts: Prisma.Sql, state: Prisma.Sql) {
+  const offset = (month: string, cohort: string) => Prisma.raw(
+    `((EXTRACT(YEAR FROM ${month}) - EXTRACT(YEAR FROM ${cohort})) * 12 + EXTRACT(MONTH FROM ${month}) - EXTRACT(MONTH FROM ${cohort}))::int`,
+  );
+  return Prisma.sql`
+    WITH st AS (${state}),
+    months AS (
+      SELECT f."customerId", date_trunc('month', f."day"::timestamp)::date AS month, f."isMember", COUNT(*) AS n, SUM(f."netCents") AS net
+      FROM (${facts}) f GROUP BY 1, 2, 3
+    ),
+    per_month AS (SELECT "customerId", month, SUM(net) AS net FROM months GROUP BY 1, 2),
+    member_month AS (SELECT "customerId", month, SUM(net) AS net FROM months WHERE "isMember" GROUP BY 1, 2)
+    SELECT 'first' AS kind, seg.segment, st."firstMonth" AS cohort, -1 AS month_offset, 1 AS customers, 0::bigint AS net
+    FROM st CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN st."joinMonth" IS NULL THEN 'neverJoined' ELSE 'joined' END)) AS seg(segment)
+    WHERE st."firstMonth" IS NOT NULL
+    UNION ALL
+    SELECT 'first', seg.segment, st."firstMonth", ${offset("pm.month", 'st."firstMonth"')}, 1, pm.net::bigint
+    FROM per_month pm JOIN st ON st."customerId" = pm."customerId"
+    CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN st."joinMonth" IS NULL THEN 'neverJoined' ELSE 'joined' END)) AS seg(segment)
+    UNION ALL
+    SELECT 'join', 'members', st."joinMonth", -1, 1, 0::bigint FROM st WHERE st."joinMonth" IS NOT NULL
+    UNION ALL
+    SELECT 'join', 'members', st."joinMonth", ${offset("mm.month", 'st."joinMonth"')}, 1, mm.net::bigint
+    FROM member_month mm JOIN st ON st."customerId" = mm."customerId"
+    WHERE st."joinMonth" IS NOT NULL AND mm.month >= st."joinMonth"`;
+}
+
+/** The cohort state of customers as it is now: first counted order's month (from the folded facts) and month of joining. */
+function cohortStateNow(clock: ProgramClock, customers: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT c."id" AS "customerId",
+      (SELECT date_trunc('month', MIN(f."day")::timestamp)::date FROM "AnalyticsOrderFact" f WHERE f."customerId" = c."id") AS "firstMonth",
+      CASE WHEN c."enrolledAt" IS NOT NULL THEN date_trunc('month', (c."enrolledAt" AT TIME ZONE 'UTC') AT TIME ZONE ${clock.timeZone})::date END AS "joinMonth"
+    FROM "Customer" c WHERE c."programId" = ${clock.programId} AND ${customers}`;
+}
+
 /** Period rows recomputed from the folded facts: calendar periods, or the trailing windows of `today`. */
 async function insertPeriodsFromFacts(tx: Tx, programId: number, periods: { kind: "calendar" } | { kind: "trailing"; today: string }) {
   const source = periods.kind === "calendar"
@@ -84,6 +126,18 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
     SELECT facts.*, ${programId} FROM (${factsSelect(clock, Prisma.sql`TRUE`)}) facts`;
   await insertPeriodsFromFacts(tx, programId, { kind: "calendar" });
   await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+  await tx.$executeRaw`DELETE FROM "AnalyticsCohort" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCustomer" ("customerId", "firstMonth", "joinMonth", "programId")
+    SELECT st.*, ${programId} FROM (${cohortStateNow(clock, Prisma.sql`TRUE`)}) st WHERE st."firstMonth" IS NOT NULL OR st."joinMonth" IS NOT NULL`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCohort" ("programId", "kind", "segment", "cohortMonth", "monthOffset", "customers", "netCents")
+    SELECT ${programId}, kind, segment, cohort, month_offset, SUM(customers)::int, SUM(net)::bigint
+    FROM (${cohortContributions(
+      Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "programId" = ${programId}`,
+      Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`,
+    )}) c GROUP BY kind, segment, cohort, month_offset`;
   await tx.$executeRaw`
     INSERT INTO "AnalyticsState" ("programId", "timeZone", "trailingAnchor", "refreshedAt", "rebuiltAt")
     VALUES (${programId}, ${clock.timeZone}, ${today}::date, ${now}, ${now})
@@ -158,6 +212,17 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
       SUM(((before + dn) >= 2)::int - (before >= 2)::int)::int AS repeaters,
       bool_or(restates AND (dn <> 0 OR dnet <> 0)) AS restates
     FROM counted GROUP BY grain, period_start, period_end, segment`;
+  // cohorts: each affected customer's whole contribution is taken out as it was folded...
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_customers ON COMMIT DROP AS
+    SELECT "customerId" FROM af_new UNION SELECT "customerId" FROM af_old UNION SELECT "customerId" FROM af_claim WHERE "customerId" IS NOT NULL`;
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_cohort ON COMMIT DROP AS
+    SELECT kind, segment, cohort, month_offset, -customers AS customers, -net AS net
+    FROM (${cohortContributions(
+      Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
+      Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
+    )}) c`;
   await tx.$executeRaw`
     DELETE FROM "AnalyticsOrderFact" f WHERE f."orderId" IN (SELECT "id" FROM af_orders) AND f."orderId" NOT IN (SELECT "orderId" FROM af_new)`;
   await tx.$executeRaw`
@@ -165,6 +230,29 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
     SELECT n."orderId", n."customerId", n."day", n."netCents", n."isMember", n."isRedeemer", n."tierId", ${programId} FROM af_new n
     ON CONFLICT ("orderId") DO UPDATE SET "customerId" = EXCLUDED."customerId", "day" = EXCLUDED."day", "netCents" = EXCLUDED."netCents",
       "isMember" = EXCLUDED."isMember", "isRedeemer" = EXCLUDED."isRedeemer", "tierId" = EXCLUDED."tierId"`;
+  // ...and put back as it is now
+  await tx.$executeRaw`DELETE FROM "AnalyticsCustomer" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCustomer" ("customerId", "firstMonth", "joinMonth", "programId")
+    SELECT st.*, ${programId} FROM (${cohortStateNow(clock, Prisma.sql`c."id" IN (SELECT "customerId" FROM af_customers)`)}) st
+    WHERE st."firstMonth" IS NOT NULL OR st."joinMonth" IS NOT NULL`;
+  await tx.$executeRaw`
+    INSERT INTO af_cohort
+    SELECT kind, segment, cohort, month_offset, customers, net
+    FROM (${cohortContributions(
+      Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
+      Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
+    )}) c`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCohort" ("programId", "kind", "segment", "cohortMonth", "monthOffset", "customers", "netCents")
+    SELECT ${programId}, kind, segment, cohort, month_offset, SUM(customers)::int, SUM(net)::bigint FROM af_cohort
+    GROUP BY kind, segment, cohort, month_offset HAVING SUM(customers) <> 0 OR SUM(net) <> 0
+    ON CONFLICT ("programId", "kind", "segment", "cohortMonth", "monthOffset") DO UPDATE SET
+      "customers" = "AnalyticsCohort"."customers" + EXCLUDED."customers", "netCents" = "AnalyticsCohort"."netCents" + EXCLUDED."netCents"`;
+  await tx.$executeRaw`
+    DELETE FROM "AnalyticsCohort" c USING (SELECT DISTINCT kind, segment, cohort, month_offset FROM af_cohort) d
+    WHERE c."programId" = ${programId} AND c."kind" = d.kind AND c."segment" = d.segment AND c."cohortMonth" = d.cohort
+      AND c."monthOffset" = d.month_offset AND c."customers" = 0 AND c."netCents" = 0`;
   await tx.$executeRaw`
     INSERT INTO "AnalyticsPeriod" ("programId", "grain", "periodStart", "segment", "orders", "netCents", "customers", "repeatCustomers", "restatedAt")
     SELECT ${programId}, d.grain, d.period_start, d.segment, d.orders, d.net, d.customers, d.repeaters,
@@ -181,7 +269,7 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
     DELETE FROM "AnalyticsPeriod" p USING af_delta d
     WHERE p."programId" = ${programId} AND p."grain" = d.grain AND p."periodStart" = d.period_start AND p."segment" = d.segment
       AND p."orders" = 0 AND p."customers" = 0 AND p."restatedAt" IS NULL`;
-  await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta`;
+  await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta, af_customers, af_cohort`;
   return claimed;
 }
 

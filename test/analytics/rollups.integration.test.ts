@@ -11,7 +11,8 @@ import { redeemReward } from "@/lib/services/redeem-reward";
 import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
 
 // The analytics store on real PostgreSQL: after random orders (some reported late), returns,
-// cancellations, enrolments (guests who join later), redemptions and tier moves, the rollups
+// cancellations, enrolments (guests who join later), redemptions and tier moves, the period and
+// cohort rollups
 // the fold maintained equal a full recomputation from the raw rows, computed here in
 // TypeScript by the definitions in docs/analytics.md, and equal what a rebuild produces.
 
@@ -90,6 +91,55 @@ async function actualRows(programId: number) {
       .filter((row) => row.orders !== 0 || row.customers !== 0 || row.netCents !== 0n || row.repeatCustomers !== 0)
       .map((row) => [key(row.grain, row.periodStart.toISOString().slice(0, 10), row.segment), { orders: row.orders, netCents: Number(row.netCents), customers: row.customers, repeatCustomers: row.repeatCustomers }]),
   );
+}
+
+function monthOf(day: string) {
+  return `${day.slice(0, 7)}-01`;
+}
+function monthsBetween(from: string, to: string) {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
+/** Cohort rows by the definitions: size (offset -1), then customers ordering and their net revenue per month offset. */
+function expectedCohorts(raw: Raw) {
+  const facts = referenceFacts(raw);
+  const rows = new Map<string, { customers: number; netCents: number }>();
+  const add = (kind: string, segment: string, cohort: string, offset: number, customers: number, netCents: number) => {
+    const rowKey = `${kind}|${segment}|${cohort}|${offset}`;
+    const row = rows.get(rowKey) ?? { customers: 0, netCents: 0 };
+    rows.set(rowKey, { customers: row.customers + customers, netCents: row.netCents + netCents });
+  };
+  for (const customer of raw.customers) {
+    const own = facts.filter((fact) => fact.customerId === customer.id);
+    const joinMonth = customer.enrolledAt ? monthOf(localDay(customer.enrolledAt, raw.program.timeZone)) : null;
+    const byMonth = (list: OrderFact[]) => {
+      const months = new Map<string, number>();
+      for (const fact of list) months.set(monthOf(fact.day), (months.get(monthOf(fact.day)) ?? 0) + fact.netCents);
+      return months;
+    };
+    if (own.length > 0) {
+      const first = monthOf(own.map((fact) => fact.day).sort()[0]);
+      for (const segment of ["all", joinMonth ? "joined" : "neverJoined"]) {
+        add("first", segment, first, -1, 1, 0);
+        for (const [month, net] of byMonth(own)) add("first", segment, first, monthsBetween(first, month), 1, net);
+      }
+    }
+    if (joinMonth) {
+      add("join", "members", joinMonth, -1, 1, 0);
+      for (const [month, net] of byMonth(own.filter((fact) => fact.isMember))) if (month >= joinMonth) add("join", "members", joinMonth, monthsBetween(joinMonth, month), 1, net);
+    }
+  }
+  return rows;
+}
+
+async function expectCohortsMatch(programId: number, label: string) {
+  const expected = expectedCohorts(await loadRaw(programId));
+  const stored = await prisma.analyticsCohort.findMany({ where: { programId } });
+  const actual = new Map(stored.map((row) => [`${row.kind}|${row.segment}|${row.cohortMonth.toISOString().slice(0, 10)}|${row.monthOffset}`, { customers: row.customers, netCents: Number(row.netCents) }]));
+  const diff: string[] = [];
+  for (const [rowKey, value] of expected) if (JSON.stringify(actual.get(rowKey)) !== JSON.stringify(value)) diff.push(`${rowKey}: expected ${JSON.stringify(value)} got ${JSON.stringify(actual.get(rowKey))}`);
+  for (const [rowKey, value] of actual) if (!expected.has(rowKey)) diff.push(`${rowKey}: unexpected ${JSON.stringify(value)}`);
+  expect(diff.slice(0, 10), `${label}: ${diff.length} cohort rows differ`).toEqual([]);
 }
 
 async function expectRollupsMatch(programId: number, now: Date, label: string) {
@@ -174,8 +224,10 @@ describe("analytics rollups", () => {
         }
         await foldAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "folded");
+        await expectCohortsMatch(setup.program.id, "folded");
         await rebuildAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "rebuilt");
+        await expectCohortsMatch(setup.program.id, "rebuilt");
       }),
       { numRuns: runs },
     );

@@ -9,6 +9,7 @@ import { relativeChange } from "@/lib/domain/analytics";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
 import { getProgram } from "@/lib/services/program";
 import { analyticsPeriodQuerySchema, resolvePeriod, type AnalyticsPeriodQuery } from "@/lib/validations/analytics";
+import { AnalyticsNav } from "./_components/analytics-nav";
 import { PeriodPicker } from "./_components/period-picker";
 import { TimeZoneForm } from "./_components/time-zone-form";
 
@@ -90,8 +91,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="space-y-6">
-      <div className="space-y-1">
+      <div className="space-y-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <AnalyticsNav />
         <p className="text-stone-700">{t("intro")}</p>
       </div>
 

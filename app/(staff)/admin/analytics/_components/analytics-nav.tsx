@@ -1,0 +1,19 @@
+import { getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/shared/nav-link";
+
+const views = [
+  { href: "/admin/analytics", key: "overview", isExact: true },
+  { href: "/admin/analytics/cohorts", key: "cohorts", isExact: false },
+] as const;
+
+/** The analytics views; every one checks the analytics permission itself. */
+export async function AnalyticsNav() {
+  const t = await getTranslations("admin.analytics.views");
+  return (
+    <nav aria-label={t("label")} className="flex flex-wrap gap-1">
+      {views.map((view) => (
+        <NavLink key={view.href} href={view.href} isExact={view.isExact}>{t(view.key)}</NavLink>
+      ))}
+    </nav>
+  );
+}
