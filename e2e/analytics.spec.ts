@@ -85,7 +85,7 @@ test.describe("cohorts", () => {
     await page.goto("/admin/analytics");
     await page.getByRole("navigation", { name: "Analytics views" }).getByRole("link", { name: "Cohorts" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Cohorts" })).toBeVisible();
-    const heatmap = page.getByRole("region", { name: "Retention" });
+    const heatmap = page.getByRole("region", { name: /^Cohorts by month/ });
     await expect(heatmap.getByRole("columnheader", { name: "M0", exact: true })).toBeVisible();
     // month 0 of a first-order cohort is 100% by definition
     const firstCell = heatmap.getByRole("link", { name: /cohort, month 0: 100%/ }).first();
@@ -100,14 +100,43 @@ test.describe("cohorts", () => {
     await page.getByLabel("Customers", { exact: true }).selectOption("members");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page).toHaveURL(/kind=join/);
-    await expect(page.getByRole("region", { name: "Retention" }).getByRole("columnheader", { name: "Joined" })).toBeVisible();
+    await expect(page.getByRole("region", { name: /^Cohorts by month/ }).getByRole("columnheader", { name: "Joined" })).toBeVisible();
   });
 
   for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
     test(`cohorts are accessible at ${viewport.width} px`, async ({ page }) => {
       await page.setViewportSize(viewport);
       await page.goto("/admin/analytics/cohorts");
-      await expect(page.getByRole("region", { name: "Retention" })).toBeVisible();
+      await expect(page.getByRole("region", { name: /^Cohorts by month/ })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+});
+
+test.describe("program impact", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("a manager reads the naive gap beside the program effect with its interval, and recomputes it", async ({ page }) => {
+    await page.goto("/admin/analytics");
+    await page.getByRole("navigation", { name: "Analytics views" }).getByRole("link", { name: "Program impact" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Program impact" })).toBeVisible();
+    for (const key of ["orders", "revenue"]) {
+      const card = page.getByTestId(`impact-${key}`);
+      await expect(card.getByText("Naive gap", { exact: true })).toBeVisible();
+      await expect(page.getByTestId(`effect-${key}`)).not.toHaveText("—");
+      await expect(page.getByTestId(`interval-${key}`)).toContainText(" to ");
+    }
+    await expect(page.getByTestId("impact-freshness")).toContainText("had comparable non-members");
+    await page.getByRole("button", { name: "Recompute now" }).click();
+    await expect(page.getByRole("button", { name: "Recompute now" })).toBeEnabled();
+    await expect(page.getByTestId("impact-freshness")).toContainText("Estimated on");
+  });
+
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
+    test(`impact is accessible at ${viewport.width} px`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await page.goto("/admin/analytics/impact");
+      await expect(page.getByTestId("impact-orders")).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
     });
   }

@@ -3,6 +3,7 @@ import { hashApiKey } from "@/lib/api/api-key";
 import { hashPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/domain/app-error";
 import { addDays, addMonths } from "@/lib/domain/dates";
+import { refreshProgramImpact } from "@/lib/services/analytics-impact";
 import { rebuildAnalytics } from "@/lib/services/analytics-rollups";
 import { enrollCustomerInTx } from "@/lib/services/enroll-customer";
 import { expireCustomerPointsInTx, findCustomersWithDueLots } from "@/lib/services/expire-points";
@@ -180,16 +181,24 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
     const firstOrderAt = new Date(start.getTime() + Math.pow(random(), 1.15) * span * 0.97);
     const created = await prisma.customer.create({ data: { ...data, createdAt: firstOrderAt }, select: { id: true } });
     customerIds.push(created.id);
-    // about a third of members shop once or twice as guests before joining (their own stream of
-    // random numbers, so the rest of the demo stays as it was)
-    const guestOrders = isMember && joinRandom() < 0.35 ? 1 + Math.floor(joinRandom() * 2) : 0;
-    if (isMember && guestOrders === 0) events.push({ at: new Date(firstOrderAt.getTime() - 60_000), type: "enroll", customer: created.id });
-    const meanGapDays = isMember ? 19 : 36;
-    const churn = isMember ? 0.035 : 0.12;
+    // about a third of members shop as guests for 2 to 14 months before joining at a purchase (their
+    // own stream of random numbers, so the rest of the demo stays as it was)
+    const joinsLater = isMember && joinRandom() < 0.35;
+    const joinAfter = joinsLater ? firstOrderAt.getTime() + (60 + 360 * joinRandom()) * 86_400_000 : 0;
+    let joined = !joinsLater;
+    if (isMember && !joinsLater) events.push({ at: new Date(firstOrderAt.getTime() - 60_000), type: "enroll", customer: created.id });
+    // members order every 19 days on average and rarely lapse; guests who join later shop a little
+    // more than other guests (26 days) until they join, then like members: the demo has both who
+    // joins and what joining does, for the impact view to tell apart
+    const meanGapDays = () => (!isMember ? 36 : joined ? 19 : 26);
+    const churn = () => (!isMember ? 0.12 : joined ? 0.035 : 0.07);
     let at = firstOrderAt;
     let orders = 0;
     while (at < now) {
-      if (guestOrders > 0 && orders === guestOrders) events.push({ at: new Date(at.getTime() - 60_000), type: "enroll", customer: created.id });
+      if (!joined && at.getTime() >= joinAfter) {
+        events.push({ at: new Date(at.getTime() - 60_000), type: "enroll", customer: created.id });
+        joined = true;
+      }
       const externalId = `ord-${String(++orderSeq).padStart(6, "0")}`;
       const lines = basket(isMember);
       events.push({ at, type: "order", customerExternalId: data.externalId, externalId, lines });
@@ -198,8 +207,8 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
       if (isMember && orders % 3 === 0 && random() < 0.55) {
         events.push({ at: addDays(at, 15 + Math.floor(random() * 10)), type: "redeem", customer: created.id, rewardIndex: Math.floor(random() * 6) });
       }
-      if (random() < churn) break;
-      at = new Date(at.getTime() - Math.log(1 - random()) * meanGapDays * 86_400_000);
+      if (random() < churn()) break;
+      at = new Date(at.getTime() - Math.log(1 - random()) * meanGapDays() * 86_400_000);
     }
   }
   for (let month = 1; month <= 18; month += 1) events.push({ at: addMonths(start, month), type: "expire" });
@@ -225,6 +234,7 @@ export async function loadDemoData({ customers: customerCount = 2000, seed = 202
   await createDemoOffersAndChallenges(program, now);
   // the analytics rollups, built once from the replayed history (the fold job keeps them fresh)
   await rebuildAnalytics({ programId: program.id, now });
+  await refreshProgramImpact({ programId: program.id, now });
   log(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 

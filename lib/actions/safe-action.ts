@@ -44,3 +44,4 @@ export const adminActionClient = permissionActionClient("manageStaff");
 export const apiKeyActionClient = permissionActionClient("manageApiKeys");
 export const webhookActionClient = permissionActionClient("manageWebhooks");
 export const importActionClient = permissionActionClient("importData");
+export const analyticsActionClient = permissionActionClient("viewAnalytics");

@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/prisma";
+import { refreshProgramImpact } from "@/lib/services/analytics-impact";
 import { foldAnalytics } from "@/lib/services/analytics-rollups";
 import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
@@ -15,7 +16,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -123,6 +124,11 @@ export async function runFoldAnalytics(now = new Date()) {
   return { folded };
 }
 
+/** Recomputes each program's impact estimate (daily: it reads a year and a half of facts). */
+export async function runAnalyticsImpact(now = new Date()) {
+  for (const programId of await programIds()) await refreshProgramImpact({ programId, now });
+}
+
 export async function runDeliverWebhooks() {
   const fannedOut = await fanOutWebhookEvents();
   let sent = 0;
@@ -182,4 +188,5 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "check-challenges": { run: () => runCheckChallenges(), cron: "*/5 * * * *", everySeconds: 300 },
   // like webhook delivery, every process polls (an advisory lock lets one fold a program at a time)
   "fold-analytics": { run: () => runFoldAnalytics(), cron: "* * * * *", everySeconds: 10 },
+  "analytics-impact": { run: () => runAnalyticsImpact(), cron: "20 4 * * *", everySeconds: 6 * 3600 },
 };

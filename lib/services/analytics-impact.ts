@@ -18,6 +18,8 @@ export const IMPACT = { preMonths: 6, postMonths: 6, minPostMonths: 2, lookbackM
 
 /** the row holding, per metric, the sum over customers of their squared influence (in ordersSum / netSum) */
 const CLUSTERS = "*clusters";
+/** the row counting members whose first order was less than 6 months before the month they joined (not in the estimate) */
+const NEW_MEMBERS = "*new";
 
 type StratumRow = {
   stratum: string;
@@ -48,7 +50,10 @@ export type ProgramImpact = {
   computedAt: string;
   today: string;
   window: typeof IMPACT;
+  /** members who joined 3 to 14 months ago and had ordered before the month they joined (assessed) */
   members: number;
+  /** members who joined 3 to 14 months ago without a full "before" window of history (not assessed) */
+  newMembers: number;
   nonMembers: number;
   orders: ImpactMetric;
   revenue: ImpactMetric;
@@ -117,7 +122,8 @@ async function stratumRows(programId: number, timeZone: string, today: string) {
       -- itself: matching on the measured "before" would make each group regress to its own mean
       SELECT cid, is_treated,
         concat_ws('|', m,
-          CASE WHEN hist_orders = 0 THEN 'new' WHEN h0 - first_day < 90 THEN 't1' WHEN h0 - first_day < 365 THEN 't2' ELSE 't3' END,
+          -- tenure: how long before the "before" window the first order was
+          CASE WHEN h0 - first_day < 90 THEN 't1' WHEN h0 - first_day < 365 THEN 't2' ELSE 't3' END,
           CASE WHEN hist_orders <= 2 THEN hist_orders::text WHEN hist_orders <= 4 THEN '3-4' WHEN hist_orders <= 9 THEN '5-9' ELSE '10+' END,
           CASE WHEN hist_net = 0 THEN 's0' WHEN hist_net < 5000 THEN 's1' WHEN hist_net < 15000 THEN 's2' WHEN hist_net < 40000 THEN 's3' WHEN hist_net < 100000 THEN 's4' ELSE 's5' END,
           CASE WHEN last_day IS NULL THEN 'r0' WHEN h0 - last_day <= 30 THEN 'r1' WHEN h0 - last_day <= 90 THEN 'r2' WHEN h0 - last_day <= 180 THEN 'r3'
@@ -125,6 +131,10 @@ async function stratumRows(programId: number, timeZone: string, today: string) {
         post_orders::float8 / post_len AS post_o, pre_orders::float8 / ${preMonths}::int AS pre_o,
         post_net::float8 / post_len AS post_n, pre_net::float8 / ${preMonths}::int AS pre_n
       FROM measured
+      -- the "before" window must be a whole one: a customer whose first order is in it or later
+      -- (members who joined at or soon after their first purchase) has no full "before" to compare
+      -- with, can't be assessed this way and is counted apart
+      WHERE first_day IS NOT NULL AND first_day < h0
     ),
     arms AS (
       SELECT stratum, is_treated, COUNT(*)::float8 AS n, AVG(post_o - pre_o) AS mean_o, AVG(post_n - pre_n) AS mean_n FROM stratified GROUP BY 1, 2
@@ -148,12 +158,14 @@ async function stratumRows(programId: number, timeZone: string, today: string) {
       SUM(post_o)::float8 AS "postOrders", SUM(pre_o)::float8 AS "preOrders", SUM(post_n)::float8 AS "postNet", SUM(pre_n)::float8 AS "preNet"
     FROM stratified GROUP BY stratum, is_treated
     UNION ALL
-    SELECT '*clusters', FALSE, COUNT(*)::int, COALESCE(SUM(i_o ^ 2), 0)::float8, 0, COALESCE(SUM(i_n ^ 2), 0)::float8, 0, 0, 0, 0, 0 FROM influence`;
+    SELECT '*clusters', FALSE, COUNT(*)::int, COALESCE(SUM(i_o ^ 2), 0)::float8, 0, COALESCE(SUM(i_n ^ 2), 0)::float8, 0, 0, 0, 0, 0 FROM influence
+    UNION ALL
+    SELECT '*new', TRUE, COUNT(*)::int, 0, 0, 0, 0, 0, 0, 0, 0 FROM measured WHERE is_treated AND (first_day IS NULL OR first_day >= h0)`;
 }
 
 function metric(allRows: StratumRow[], pick: (row: StratumRow) => { sum: number; squares: number; post: number; pre: number }): ImpactMetric {
   const clusters = allRows.find((row) => row.stratum === CLUSTERS)!;
-  const rows = allRows.filter((row) => row.stratum !== CLUSTERS);
+  const rows = allRows.filter((row) => !row.stratum.startsWith("*"));
   const byStratum = new Map<string, StratumSums>();
   const empty = (): ArmSums => ({ n: 0, sum: 0, sumSquares: 0 });
   const totals = { members: { n: 0, post: 0, pre: 0 }, nonMembers: { n: 0, post: 0, pre: 0 } };
@@ -188,8 +200,9 @@ export async function computeProgramImpact({ programId, now = new Date() }: { pr
     computedAt: now.toISOString(),
     today,
     window: IMPACT,
-    members: rows.filter((row) => row.isTreated && row.stratum !== CLUSTERS).reduce((sum, row) => sum + row.n, 0),
-    nonMembers: rows.filter((row) => !row.isTreated && row.stratum !== CLUSTERS).reduce((sum, row) => sum + row.n, 0),
+    members: rows.filter((row) => row.isTreated && !row.stratum.startsWith("*")).reduce((sum, row) => sum + row.n, 0),
+    newMembers: rows.find((row) => row.stratum === NEW_MEMBERS)?.n ?? 0,
+    nonMembers: rows.filter((row) => !row.isTreated && !row.stratum.startsWith("*")).reduce((sum, row) => sum + row.n, 0),
     orders: metric(rows, (row) => ({ sum: row.ordersSum, squares: row.ordersSquares, post: row.postOrders, pre: row.preOrders })),
     revenue: metric(rows, (row) => ({ sum: row.netSum, squares: row.netSquares, post: row.postNet, pre: row.preNet })),
   };

@@ -32,6 +32,7 @@ const { previewTiersAction, saveTiersAction, setTierFloorAction } = await import
 const { markNotificationsReadAction } = await import("@/lib/actions/notifications");
 const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
 const { saveTimeZoneAction } = await import("@/lib/actions/save-time-zone");
+const { refreshImpactAction } = await import("@/lib/actions/refresh-impact");
 const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 const { saveChallengeAction } = await import("@/lib/actions/challenges");
 
@@ -127,6 +128,7 @@ describe("console actions refuse lower roles", () => {
     ["previewTiers", () => previewTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["saveMessageSettings", () => saveMessageSettingsAction({ expiringSoonDays: 1 }), ["MEMBER", "MANAGER"]],
     ["saveTimeZone", () => saveTimeZoneAction({ timeZone: "Pacific/Kiritimati" }), ["MEMBER", "MARKETER", "MANAGER"]],
+    ["refreshImpact", () => refreshImpactAction({}), ["MEMBER", "MARKETER"]],
     ["saveTiers", () => saveTiersAction(evilTiers), ["MEMBER", "MANAGER"]],
     ["setTierFloor", () => setTierFloorAction({ customerId: alice.customerId, tierId: null, note: "" }), ["MEMBER", "MANAGER"]],
     ["saveOffer", () => saveOfferAction(evilOffer), ["MEMBER", "MANAGER"]],

@@ -4,6 +4,7 @@ import { NavLink } from "@/components/shared/nav-link";
 const views = [
   { href: "/admin/analytics", key: "overview", isExact: true },
   { href: "/admin/analytics/cohorts", key: "cohorts", isExact: false },
+  { href: "/admin/analytics/impact", key: "impact", isExact: false },
 ] as const;
 
 /** The analytics views; every one checks the analytics permission itself. */

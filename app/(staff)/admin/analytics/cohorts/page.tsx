@@ -41,7 +41,8 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency });
   const offsets = Array.from({ length: COHORT_MONTHS }, (_, offset) => offset);
   const cellHref = (cohort: string, offset: number) => `/admin/analytics/cohorts?kind=${kind}&segment=${segment}&cell=${cohort}:${offset}#cell-detail`;
-  const recent = lines.filter((line) => line.size > 0).slice(-4);
+  // three cohorts a quarter apart (oldest first) beside the average, so the curves have length
+  const recent = lines.filter((line) => line.size > 0).filter((_, index) => index % 3 === 0).slice(0, 3);
   const ltvData: TrendRow[] = offsets.map((offset) => ({
     label: t("monthN", { month: offset }),
     average: averageLtv[offset],
@@ -82,7 +83,7 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
       <section aria-labelledby="retention-heading" className="space-y-2">
         <h2 id="retention-heading" className="text-xl font-semibold">{t("retention")}</h2>
         <p className="text-sm text-stone-600">{t("retentionHelp")}</p>
-        <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("retention")}>
+        <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("retentionCaption")}>
           <table className="w-full min-w-[56rem] text-center text-sm tabular-nums">
             <caption className="sr-only">{t("retentionCaption")}</caption>
             <thead className="bg-stone-50">

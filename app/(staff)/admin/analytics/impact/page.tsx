@@ -1,0 +1,84 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Badge, Card } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/current-user";
+import { getProgramClock } from "@/lib/db/analytics-reads";
+import { getStoredProgramImpact, refreshProgramImpact, type ImpactMetric } from "@/lib/services/analytics-impact";
+import { getProgram } from "@/lib/services/program";
+import { AnalyticsNav } from "../_components/analytics-nav";
+import { RefreshImpactButton } from "../_components/refresh-impact-button";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("admin.analytics.impact"))("title") };
+}
+
+export default async function ImpactPage() {
+  await requirePermission("viewAnalytics");
+  const program = await getProgram();
+  const [clock, t, format] = await Promise.all([getProgramClock(program.id), getTranslations("admin.analytics.impact"), getFormatter()]);
+  // computed daily by the analytics-impact job; the first visit computes it once
+  const impact = (await getStoredProgramImpact(program.id)) ?? (await refreshProgramImpact({ programId: program.id }));
+  const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, signDisplay: "auto" });
+  const signedMoney = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, signDisplay: "exceptZero" });
+  const count = (value: number) => format.number(value, { maximumFractionDigits: 2 });
+  const signedCount = (value: number) => format.number(value, { maximumFractionDigits: 2, signDisplay: "exceptZero" });
+  const blocks: { key: "orders" | "revenue"; metric: ImpactMetric; plain: (value: number) => string; signed: (value: number) => string }[] = [
+    { key: "orders", metric: impact.orders, plain: count, signed: signedCount },
+    { key: "revenue", metric: impact.revenue, plain: money, signed: signedMoney },
+  ];
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <AnalyticsNav />
+        <p className="text-stone-700">{t("intro")}</p>
+      </div>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <p className="text-sm text-stone-700" data-testid="impact-freshness">
+          {t("computedAt", { at: format.dateTime(new Date(impact.computedAt), { dateStyle: "medium", timeStyle: "short", timeZone: clock.timeZone }) })}{" "}
+          {t("coverage", { members: impact.members, matched: impact.orders.did?.matchedTreated ?? 0, nonMembers: impact.orders.did?.matchedControls ?? 0 })}
+        </p>
+        <RefreshImpactButton />
+      </div>
+      {impact.orders.did === null ? <Card><p>{t("notEnough")}</p></Card> : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        {blocks.map(({ key, metric, plain, signed }) => {
+          const did = metric.did;
+          const isClear = did !== null && (did.low > 0 || did.high < 0);
+          return (
+            <Card key={key} aria-labelledby={`impact-${key}`} data-testid={`impact-${key}`}>
+              <h2 id={`impact-${key}`} className="text-lg font-semibold">{t(`metrics.${key}`)}</h2>
+              <dl className="mt-3 grid grid-cols-[1fr_auto] gap-x-4 gap-y-2 text-sm tabular-nums">
+                <dt>{t("membersAfter")}</dt>
+                <dd className="text-right font-semibold">{metric.naive.members === null ? "—" : plain(metric.naive.members)}</dd>
+                <dt>{t("nonMembersAfter")}</dt>
+                <dd className="text-right font-semibold">{metric.naive.nonMembers === null ? "—" : plain(metric.naive.nonMembers)}</dd>
+                <dt className="font-semibold">{t("naiveGap")}</dt>
+                <dd className="text-right font-semibold" data-testid={`naive-${key}`}>{metric.naive.gap === null ? "—" : signed(metric.naive.gap)}</dd>
+                <dt className="font-semibold text-brand-800">{t("effect")}</dt>
+                <dd className="text-right text-lg font-bold text-brand-800" data-testid={`effect-${key}`}>{did ? signed(did.estimate) : "—"}</dd>
+                <dt>{t("interval")}</dt>
+                <dd className="text-right" data-testid={`interval-${key}`}>{did ? t("range", { low: signed(did.low), high: signed(did.high) }) : "—"}</dd>
+                <dt>{t("selection")}</dt>
+                <dd className="text-right">{metric.selection === null ? "—" : signed(metric.selection)}</dd>
+                <dt>{t("before")}</dt>
+                <dd className="text-right">
+                  {metric.before.members === null || metric.before.nonMembers === null ? "—" : t("beforeValues", { members: plain(metric.before.members), nonMembers: plain(metric.before.nonMembers) })}
+                </dd>
+              </dl>
+              <p className="mt-3 text-sm">
+                {did === null ? null : isClear ? <Badge tone={did.estimate > 0 ? "positive" : "danger"}>{t("clear")}</Badge> : <Badge>{t("unclear")}</Badge>}{" "}
+                {did === null ? null : isClear ? t(did.estimate > 0 ? `reading.up.${key}` : `reading.down.${key}`, { value: plain(Math.abs(did.estimate)), low: plain(Math.abs(did.estimate > 0 ? did.low : did.high)), high: plain(Math.abs(did.estimate > 0 ? did.high : did.low)) }) : t("readingUnclear")}
+              </p>
+            </Card>
+          );
+        })}
+      </div>
+      <Card>
+        <h2 className="text-lg font-semibold">{t("howTitle")}</h2>
+        <p className="mt-1 text-sm text-stone-700">{t("how", { pre: impact.window.preMonths, post: impact.window.postMonths })}</p>
+        <p className="mt-2 text-sm text-stone-700">{t("limits")}</p>
+      </Card>
+    </div>
+  );
+}
