@@ -35,7 +35,7 @@ test.describe("manager", () => {
     await page.getByLabel("To", { exact: true }).fill("2026-03-01");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page.getByText("the last day is before the first")).toBeVisible();
-    await expect(page.getByRole("alert")).toContainText("could not be read");
+    await expect(page.getByText("That period could not be read")).toBeVisible();
 
     await page.getByLabel("From", { exact: true }).fill("2026-01-01");
     await page.getByLabel("To", { exact: true }).fill("2026-03-31");
@@ -47,14 +47,6 @@ test.describe("manager", () => {
     await expect(page.getByRole("region", { name: "Trend as a table" }).getByRole("row")).toHaveCount(15);
   });
 
-  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
-    test(`is accessible at ${viewport.width} px`, async ({ page }) => {
-      await page.setViewportSize(viewport);
-      await page.goto("/admin/analytics?period=t30");
-      await expect(page.getByRole("region", { name: "Figures by population" })).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
-    });
-  }
 
   test("a manager does not see the reporting settings", async ({ page }) => {
     await page.goto("/admin/analytics");
@@ -103,14 +95,6 @@ test.describe("cohorts", () => {
     await expect(page.getByRole("region", { name: /^Cohorts by month/ }).getByRole("columnheader", { name: "Joined" })).toBeVisible();
   });
 
-  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
-    test(`cohorts are accessible at ${viewport.width} px`, async ({ page }) => {
-      await page.setViewportSize(viewport);
-      await page.goto("/admin/analytics/cohorts");
-      await expect(page.getByRole("region", { name: /^Cohorts by month/ })).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
-    });
-  }
 });
 
 test.describe("program impact", () => {
@@ -123,21 +107,54 @@ test.describe("program impact", () => {
     for (const key of ["orders", "revenue"]) {
       const card = page.getByTestId(`impact-${key}`);
       await expect(card.getByText("Naive gap", { exact: true })).toBeVisible();
-      await expect(page.getByTestId(`effect-${key}`)).not.toHaveText("—");
-      await expect(page.getByTestId(`interval-${key}`)).toContainText(" to ");
+      await expect(page.getByTestId(`naive-${key}`)).not.toHaveText("—");
     }
+    // the small e2e shop may have too few members with a full year of history to estimate the
+    // effect: then the page says so instead of showing a number
+    const effect = (await page.getByTestId("effect-orders").textContent())!;
+    if (effect === "—") await expect(page.getByText("Not enough members who joined 3 to 14 months ago")).toBeVisible();
+    else await expect(page.getByTestId("interval-orders")).toContainText(" to ");
     await expect(page.getByTestId("impact-freshness")).toContainText("had comparable non-members");
     await page.getByRole("button", { name: "Recompute now" }).click();
     await expect(page.getByRole("button", { name: "Recompute now" })).toBeEnabled();
     await expect(page.getByTestId("impact-freshness")).toContainText("Estimated on");
   });
 
-  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
-    test(`impact is accessible at ${viewport.width} px`, async ({ page }) => {
-      await page.setViewportSize(viewport);
-      await page.goto("/admin/analytics/impact");
-      await expect(page.getByTestId("impact-orders")).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
-    });
+});
+
+test.describe("points and liability", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("a manager reads the liability gross and net of breakage, points by month, ages, expiry months and curves", async ({ page }) => {
+    await page.goto("/admin/analytics/impact");
+    await page.getByRole("navigation", { name: "Analytics views" }).getByRole("link", { name: "Points and liability" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Points and liability" })).toBeVisible();
+    for (const key of ["available", "pending", "gross", "breakage", "net", "unswept"]) await expect(page.getByTestId(`money-${key}`)).toBeVisible();
+    await expect(page.getByTestId("money-gross")).toContainText("$");
+    await expect(page.getByTestId("money-breakage")).toContainText("%");
+    const flows = page.getByRole("region", { name: "Points by month as a table" });
+    await expect(flows.getByRole("row")).toHaveCount(13);
+    await expect(page.getByRole("region", { name: "Redemption curves by earning month" }).getByRole("columnheader", { name: "M0", exact: true })).toBeVisible();
+  });
+
+});
+
+test.describe("accessibility", () => {
+  test.use({ storageState: storageStatePath("manager") });
+  const views: [string, string][] = [
+    ["/admin/analytics?period=t30", "Figures by population"],
+    ["/admin/analytics/cohorts", "Cohorts by month with their size and the share ordering in each following month"],
+    ["/admin/analytics/impact", "How this is estimated"],
+    ["/admin/analytics/money", "Points by month as a table"],
+  ];
+  for (const [path, landmark] of views) {
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
+      test(`${path} is accessible at ${viewport.width} px (axe: no serious or critical violation)`, async ({ page }) => {
+        await page.setViewportSize(viewport);
+        await page.goto(path);
+        await expect(page.getByText(landmark, { exact: true }).or(page.getByRole("region", { name: landmark })).first()).toBeVisible();
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
   }
 });

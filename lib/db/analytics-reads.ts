@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/prisma";
 import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
 import { isPartialPeriod, localDay, previousPeriod, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
 import { addMonthsToMonth, averageLtvCurve, cohortMatrix } from "@/lib/domain/cohorts";
+import { liabilityEstimate, monthsBetween, redemptionCurves } from "@/lib/domain/points-money";
 
 // Reads of the analytics store (lib/services/analytics-rollups.ts). A preset period and a trend
 // read period rows by key: cost grows with the number of periods and populations, never with
@@ -140,4 +141,87 @@ export async function getCohorts({ programId, timeZone, kind, segment, now = new
       AND "monthOffset" < ${COHORT_MONTHS}`;
   const lines = cohortMatrix({ rows: rows.map((row) => ({ ...row, netCents: Number(row.netCents) })), first, current, maxOffset: COHORT_MONTHS - 1 });
   return { current, lines, averageLtv: averageLtvCurve(lines, COHORT_MONTHS - 1) };
+}
+
+const NEVER = "9999-12-31";
+
+/**
+ * The Money view: points posted by month, today's outstanding points (available, pending and
+ * expired-but-not-yet-swept apart), their age and expiry months, the redemption curves and the
+ * liability net of expected breakage. Reads the money rollups only (a few hundred rows).
+ */
+export async function getPointsMoney({ programId, timeZone, now = new Date() }: { programId: number; timeZone: string; now?: Date }) {
+  const today = localDay(now, timeZone);
+  const currentMonth = `${today.slice(0, 7)}-01`;
+  const firstMonth = addMonthsToMonth(currentMonth, -11);
+  const [program, flows, balances, lotFlows] = await Promise.all([
+    prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { pointValueMillis: true, currency: true, expiryMonths: true } }),
+    prisma.$queryRaw<{ month: string; account: string; points: bigint }[]>`
+      SELECT "month"::text AS "month", "account", "points" FROM "AnalyticsPointsFlow" WHERE "programId" = ${programId} AND "month" >= ${firstMonth}::date`,
+    prisma.$queryRaw<{ earnedOn: string; availableOn: string; expiresOn: string; points: bigint }[]>`
+      SELECT "earnedOn"::text AS "earnedOn", "availableOn"::text AS "availableOn", "expiresOn"::text AS "expiresOn", "points"
+      FROM "AnalyticsLotBalance" WHERE "programId" = ${programId}`,
+    prisma.$queryRaw<{ earnMonth: string; flowMonth: string; flow: string; points: bigint }[]>`
+      SELECT "earnMonth"::text AS "earnMonth", "flowMonth"::text AS "flowMonth", "flow", "points" FROM "AnalyticsLotFlow" WHERE "programId" = ${programId}`,
+  ]);
+  const months = Array.from({ length: 12 }, (_, index) => addMonthsToMonth(firstMonth, index));
+  const flowByMonth = months.map((month) => {
+    const pick = (account: string) => Number(flows.find((row) => row.month === month && row.account === account)?.points ?? 0n);
+    return { month, isPartial: month === currentMonth, issued: pick("ISSUED"), redeemed: pick("REDEEMED"), expired: pick("EXPIRED"), clawedBack: pick("CLAWBACK") };
+  });
+  let available = 0;
+  let pending = 0;
+  let expiredUnswept = 0;
+  const byEarnMonth = new Map<string, number>();
+  const expiring = new Map<string, number>();
+  for (const row of balances) {
+    const points = Number(row.points);
+    if (row.expiresOn <= today) {
+      expiredUnswept += points;
+      continue;
+    }
+    if (row.availableOn > today) pending += points;
+    else available += points;
+    const earnMonth = `${row.earnedOn.slice(0, 7)}-01`;
+    byEarnMonth.set(earnMonth, (byEarnMonth.get(earnMonth) ?? 0) + points);
+    if (row.expiresOn !== NEVER) {
+      const month = `${row.expiresOn.slice(0, 7)}-01`;
+      expiring.set(month, (expiring.get(month) ?? 0) + points);
+    }
+  }
+  const flowRows = lotFlows.map((row) => ({ ...row, points: Number(row.points) }));
+  const estimate = liabilityEstimate({ outstandingByEarnMonth: byEarnMonth, rows: flowRows, currentMonth });
+  const ageBands = [
+    { key: "0-3", from: 0, to: 3 },
+    { key: "3-6", from: 3, to: 6 },
+    { key: "6-9", from: 6, to: 9 },
+    { key: "9-12", from: 9, to: 12 },
+    { key: "12+", from: 12, to: Number.POSITIVE_INFINITY },
+  ].map((band) => ({
+    ...band,
+    points: [...byEarnMonth].filter(([month]) => monthsBetween(month, currentMonth) >= band.from && monthsBetween(month, currentMonth) < band.to).reduce((sum, [, points]) => sum + points, 0),
+  }));
+  const centsPerPoint = program.pointValueMillis / 10;
+  return {
+    today,
+    currentMonth,
+    pointValueMillis: program.pointValueMillis,
+    expiryMonths: program.expiryMonths,
+    flowByMonth,
+    available,
+    pending,
+    expiredUnswept,
+    outstanding: available + pending,
+    grossLiabilityCents: (available + pending) * centsPerPoint,
+    netLiabilityCents: estimate.expectedRedeemed * centsPerPoint,
+    expectedRedeemed: estimate.expectedRedeemed,
+    breakage: estimate.breakage,
+    ageBands,
+    expiringByMonth: Array.from({ length: 12 }, (_, index) => {
+      const month = addMonthsToMonth(currentMonth, index);
+      return { month, points: expiring.get(month) ?? 0 };
+    }),
+    neverExpiring: [...balances].filter((row) => row.expiresOn === NEVER).reduce((sum, row) => sum + Number(row.points), 0),
+    curves: redemptionCurves({ rows: flowRows, months, currentMonth, maxAge: 12 }),
+  };
 }

@@ -85,10 +85,11 @@ async function stratumRows(programId: number, timeZone: string, today: string) {
       -- and the interval is not too narrow
       SELECT x.cid, x.m, FALSE AS is_treated, x.joined FROM (
         SELECT y.*, row_number() OVER (PARTITION BY y.m ORDER BY y.h, y.cid) AS pick FROM (
-          SELECT DISTINCT ON (cand.cid) cand.cid, cand.m, mem.m AS joined, hashtext(cand.cid::text || ':' || cand.m::text) AS h
-          FROM candidates cand LEFT JOIN members mem ON mem.cid = cand.cid
+          -- hashed on the shop's customer id, so the same data always gives the same estimate
+          SELECT DISTINCT ON (cand.cid) cand.cid, cand.m, mem.m AS joined, hashtext(c."externalId" || ':' || cand.m::text) AS h
+          FROM candidates cand JOIN "Customer" c ON c."id" = cand.cid LEFT JOIN members mem ON mem.cid = cand.cid
           WHERE mem.cid IS NULL OR mem.m > cand.m
-          ORDER BY cand.cid, hashtext(cand.cid::text || ':' || cand.m::text), cand.m
+          ORDER BY cand.cid, hashtext(c."externalId" || ':' || cand.m::text), cand.m
         ) y
       ) x WHERE x.pick <= ${controlsPerMonth}
     ),

@@ -138,6 +138,7 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
       Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "programId" = ${programId}`,
       Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`,
     )}) c GROUP BY kind, segment, cohort, month_offset`;
+  await rebuildPointsInTx(tx, clock);
   await tx.$executeRaw`
     INSERT INTO "AnalyticsState" ("programId", "timeZone", "trailingAnchor", "refreshedAt", "rebuiltAt")
     VALUES (${programId}, ${clock.timeZone}, ${today}::date, ${now}, ${now})
@@ -273,6 +274,82 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
   return claimed;
 }
 
+/** The local day of a timestamp column in the program's time zone, as SQL. */
+function localDaySql(column: Prisma.Sql, timeZone: string) {
+  return Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
+}
+
+function localMonthSql(column: Prisma.Sql, timeZone: string) {
+  return Prisma.sql`date_trunc('month', (${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
+}
+
+const NEVER = "9999-12-31";
+
+/**
+ * Money rollups from a set of point changes (`changes`: kind, detail, earnedAt, availableAt,
+ * expiresAt, at, points): outstanding points by (earned, available, expires) day, system-account
+ * postings by month, and what was earned and later left the lots by earning month.
+ */
+async function applyPointChanges(tx: Tx, clock: ProgramClock, changes: Prisma.Sql) {
+  const { programId, timeZone } = clock;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsLotBalance" ("programId", "earnedOn", "availableOn", "expiresOn", "points")
+    SELECT ${programId}, ${localDaySql(Prisma.sql`c."earnedAt"`, timeZone)}, ${localDaySql(Prisma.sql`c."availableAt"`, timeZone)},
+      COALESCE(${localDaySql(Prisma.sql`c."expiresAt"`, timeZone)}, ${NEVER}::date), SUM(c."points")
+    FROM (${changes}) c WHERE c."kind" = 'BALANCE' GROUP BY 2, 3, 4
+    ON CONFLICT ("programId", "earnedOn", "availableOn", "expiresOn") DO UPDATE SET "points" = "AnalyticsLotBalance"."points" + EXCLUDED."points"`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsLotBalance" WHERE "programId" = ${programId} AND "points" = 0`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsPointsFlow" ("programId", "month", "account", "points")
+    SELECT ${programId}, ${localMonthSql(Prisma.sql`c."at"`, timeZone)}, c."detail", SUM(c."points")
+    FROM (${changes}) c WHERE c."kind" = 'POSTING' GROUP BY 2, 3
+    ON CONFLICT ("programId", "month", "account") DO UPDATE SET "points" = "AnalyticsPointsFlow"."points" + EXCLUDED."points"`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsLotFlow" ("programId", "earnMonth", "flowMonth", "flow", "points")
+    SELECT ${programId}, ${localMonthSql(Prisma.sql`c."earnedAt"`, timeZone)},
+      CASE WHEN c."kind" = 'EARNED' THEN ${localMonthSql(Prisma.sql`c."earnedAt"`, timeZone)} ELSE ${localMonthSql(Prisma.sql`c."at"`, timeZone)} END,
+      CASE WHEN c."kind" = 'EARNED' THEN 'EARNED' ELSE c."detail" END, SUM(c."points")
+    FROM (${changes}) c WHERE c."kind" IN ('EARNED', 'OUTFLOW') GROUP BY 2, 3, 4
+    ON CONFLICT ("programId", "earnMonth", "flowMonth", "flow") DO UPDATE SET "points" = "AnalyticsLotFlow"."points" + EXCLUDED."points"`;
+}
+
+/** The money rollups recomputed from the ledger itself (lots, consumptions, system-account entries). */
+async function rebuildPointsInTx(tx: Tx, clock: ProgramClock) {
+  const { programId } = clock;
+  await tx.$executeRaw`DELETE FROM "AnalyticsPointsChange" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsLotBalance" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsPointsFlow" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsLotFlow" WHERE "programId" = ${programId}`;
+  await applyPointChanges(tx, clock, Prisma.sql`
+    SELECT 'BALANCE' AS "kind", NULL::text AS "detail", l."createdAt" AS "earnedAt", l."availableAt", l."expiresAt", NULL::timestamp AS "at", l."remaining" AS "points"
+    FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" WHERE a."programId" = ${programId} AND l."remaining" <> 0
+    UNION ALL
+    SELECT 'EARNED', NULL, l."createdAt", NULL, NULL, NULL, l."amount"
+    FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" WHERE a."programId" = ${programId} AND l."amount" <> 0
+    UNION ALL
+    SELECT 'OUTFLOW', t."kind"::text, l."createdAt", NULL, NULL, t."createdAt", c."amount"
+    FROM "LotConsumption" c JOIN "PointLot" l ON l."id" = c."lotId" JOIN "LedgerTransaction" t ON t."id" = c."transactionId"
+    WHERE t."programId" = ${programId} AND c."amount" <> 0
+    UNION ALL
+    SELECT 'POSTING', a."kind"::text, NULL, NULL, NULL, t."createdAt", CASE WHEN a."kind" = 'ISSUED' THEN -e."amount" ELSE e."amount" END
+    FROM "LedgerEntry" e JOIN "LedgerAccount" a ON a."id" = e."accountId" JOIN "LedgerTransaction" t ON t."id" = e."transactionId"
+    WHERE a."programId" = ${programId} AND a."kind" <> 'MEMBER' AND e."amount" <> 0`);
+}
+
+/** Folds one batch of queued point changes into the money rollups; returns how many it took. */
+async function foldPointsBatchInTx(tx: Tx, clock: ProgramClock): Promise<number> {
+  await tx.$executeRaw`
+    CREATE TEMP TABLE ap_claim ("kind" text, "detail" text, "earnedAt" timestamp(3), "availableAt" timestamp(3), "expiresAt" timestamp(3), "at" timestamp(3), "points" int) ON COMMIT DROP`;
+  const claimed = await tx.$executeRaw`
+    WITH taken AS (
+      DELETE FROM "AnalyticsPointsChange" WHERE "id" IN (SELECT "id" FROM "AnalyticsPointsChange" WHERE "programId" = ${clock.programId} ORDER BY "id" LIMIT ${FOLD_BATCH * 5})
+      RETURNING "kind", "detail", "earnedAt", "availableAt", "expiresAt", "at", "points")
+    INSERT INTO ap_claim SELECT * FROM taken`;
+  if (claimed > 0) await applyPointChanges(tx, clock, Prisma.sql`SELECT * FROM ap_claim`);
+  await tx.$executeRaw`DROP TABLE ap_claim`;
+  return claimed;
+}
+
 async function programClock(programId: number): Promise<ProgramClock> {
   const program = await prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { id: true, timeZone: true, currency: true } });
   return { programId: program.id, timeZone: program.timeZone, currency: program.currency };
@@ -306,16 +383,17 @@ export async function foldAnalytics({ programId, now = new Date(), budgetMs = FO
         result.reanchored = true;
       }
       const folded = await foldBatchInTx(tx, clock, today, now);
+      const points = await foldPointsBatchInTx(tx, clock);
       await tx.$executeRaw`UPDATE "AnalyticsState" SET "refreshedAt" = ${now} WHERE "programId" = ${programId}`;
-      return folded;
+      return { folded, more: folded === FOLD_BATCH || points === FOLD_BATCH * 5 };
     }, ROLLUP_TX);
     if (step === "skipped") return { ...result, skipped: true };
     if (step === "rebuilt") {
       result.rebuilt = true;
       return result;
     }
-    result.folded += step;
-    if (step < FOLD_BATCH || Date.now() - started > budgetMs) return result;
+    result.folded += step.folded;
+    if (!step.more || Date.now() - started > budgetMs) return result;
   }
 }
 

@@ -87,6 +87,8 @@ async function generateShop({ seed, customers, factor, joinChance }: { seed: num
     const joinMonth = `${localDay(person.joinedAt, "UTC").slice(0, 7)}-01`;
     const elapsed = (Number(currentMonth.slice(0, 4)) - Number(joinMonth.slice(0, 4))) * 12 + Number(currentMonth.slice(5, 7)) - Number(joinMonth.slice(5, 7));
     if (elapsed < IMPACT.minPostMonths + 1 || elapsed > IMPACT.minPostMonths + IMPACT.lookbackMonths) return [];
+    // assessed only with a whole "before" window of history: a first order before it
+    if (person.orders.length === 0 || localDay(person.orders[0], "UTC") >= addMonthsToMonth(joinMonth, -IMPACT.preMonths)) return [];
     const postMonths = Math.min(IMPACT.postMonths, elapsed - 1);
     let days = 0;
     for (let k = 1; k <= postMonths; k += 1) days += (new Date(addMonthsToMonth(joinMonth, k + 1)).getTime() - new Date(addMonthsToMonth(joinMonth, k)).getTime()) / DAY;

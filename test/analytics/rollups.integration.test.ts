@@ -1,10 +1,12 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
+import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { countsFromFacts, orderNetCents, orderSegments, type OrderFact, type Segment } from "@/lib/domain/analytics";
 import { calendarGrains, calendarPeriod, localDay, previousPeriod, trailingGrains, trailingPeriod, type Period } from "@/lib/domain/analytics-periods";
 import { foldAnalytics, rebuildAnalytics } from "@/lib/services/analytics-rollups";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
+import { expireDuePoints } from "@/lib/services/expire-points";
 import { recordOrder } from "@/lib/services/record-order";
 import { cancelOrderInTx, recordReturn } from "@/lib/services/record-return";
 import { redeemReward } from "@/lib/services/redeem-reward";
@@ -142,6 +144,41 @@ async function expectCohortsMatch(programId: number, label: string) {
   expect(diff.slice(0, 10), `${label}: ${diff.length} cohort rows differ`).toEqual([]);
 }
 
+/** The money rollups against the same groupings computed straight from the ledger's tables. */
+async function expectPointsMatch(programId: number, label: string) {
+  const { timeZone } = await prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { timeZone: true } });
+  const local = (column: string) => Prisma.raw(`((${column} AT TIME ZONE 'UTC') AT TIME ZONE '${timeZone}')`);
+  const compare = async (name: string, expected: { key: string; points: bigint }[], actual: { key: string; points: bigint }[]) => {
+    const e = new Map(expected.filter((row) => row.points !== 0n).map((row) => [row.key, row.points]));
+    const a = new Map(actual.map((row) => [row.key, row.points]));
+    const diff = [...new Set([...e.keys(), ...a.keys()])].filter((key) => e.get(key) !== a.get(key)).map((key) => `${key}: expected ${e.get(key)} got ${a.get(key)}`);
+    expect(diff.slice(0, 8), `${label}: ${name}`).toEqual([]);
+  };
+  await compare(
+    "outstanding lots",
+    await prisma.$queryRaw`SELECT ${local('l."createdAt"')}::date::text || '|' || ${local('l."availableAt"')}::date::text || '|' || COALESCE(${local('l."expiresAt"')}::date::text, '9999-12-31') AS "key", SUM(l."remaining")::bigint AS "points"
+      FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" WHERE a."programId" = ${programId} GROUP BY 1`,
+    await prisma.$queryRaw`SELECT "earnedOn"::text || '|' || "availableOn"::text || '|' || "expiresOn"::text AS "key", "points" FROM "AnalyticsLotBalance" WHERE "programId" = ${programId}`,
+  );
+  await compare(
+    "system-account postings by month",
+    await prisma.$queryRaw`SELECT date_trunc('month', ${local('t."createdAt"')})::date::text || '|' || a."kind"::text AS "key", SUM(CASE WHEN a."kind" = 'ISSUED' THEN -e."amount" ELSE e."amount" END)::bigint AS "points"
+      FROM "LedgerEntry" e JOIN "LedgerAccount" a ON a."id" = e."accountId" JOIN "LedgerTransaction" t ON t."id" = e."transactionId"
+      WHERE a."programId" = ${programId} AND a."kind" <> 'MEMBER' GROUP BY 1`,
+    await prisma.$queryRaw`SELECT "month"::text || '|' || "account" AS "key", "points" FROM "AnalyticsPointsFlow" WHERE "programId" = ${programId}`,
+  );
+  await compare(
+    "lot flows by earning month",
+    await prisma.$queryRaw`
+      SELECT date_trunc('month', ${local('l."createdAt"')})::date::text || '|' || date_trunc('month', ${local('l."createdAt"')})::date::text || '|EARNED' AS "key", SUM(l."amount")::bigint AS "points"
+      FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" WHERE a."programId" = ${programId} GROUP BY 1
+      UNION ALL
+      SELECT date_trunc('month', ${local('l."createdAt"')})::date::text || '|' || date_trunc('month', ${local('t."createdAt"')})::date::text || '|' || t."kind"::text, SUM(c."amount")::bigint
+      FROM "LotConsumption" c JOIN "PointLot" l ON l."id" = c."lotId" JOIN "LedgerTransaction" t ON t."id" = c."transactionId" WHERE t."programId" = ${programId} GROUP BY 1`,
+    await prisma.$queryRaw`SELECT "earnMonth"::text || '|' || "flowMonth"::text || '|' || "flow" AS "key", "points" FROM "AnalyticsLotFlow" WHERE "programId" = ${programId}`,
+  );
+}
+
 async function expectRollupsMatch(programId: number, now: Date, label: string) {
   const raw = await loadRaw(programId);
   const expected = expectedRows(referenceFacts(raw), localDay(now, raw.program.timeZone));
@@ -163,6 +200,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), who: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("fold" as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("expire" as const) }) },
 );
 
 describe("analytics rollups", () => {
@@ -218,6 +256,8 @@ describe("analytics rollups", () => {
             if (customer.enrolled) {
               await redeemReward({ programId: setup.program.id, customerId: customer.id, rewardId: reward.id, idempotencyKey: uniqueId("k"), source: "api", at }).catch(() => undefined);
             }
+          } else if (op.kind === "expire") {
+            await expireDuePoints({ programId: setup.program.id, at });
           } else if (op.kind === "fold") {
             await foldAnalytics({ programId: setup.program.id, now });
           }
@@ -225,9 +265,11 @@ describe("analytics rollups", () => {
         await foldAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "folded");
         await expectCohortsMatch(setup.program.id, "folded");
+        await expectPointsMatch(setup.program.id, "folded");
         await rebuildAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "rebuilt");
         await expectCohortsMatch(setup.program.id, "rebuilt");
+        await expectPointsMatch(setup.program.id, "rebuilt");
       }),
       { numRuns: runs },
     );

@@ -5,6 +5,7 @@ const views = [
   { href: "/admin/analytics", key: "overview", isExact: true },
   { href: "/admin/analytics/cohorts", key: "cohorts", isExact: false },
   { href: "/admin/analytics/impact", key: "impact", isExact: false },
+  { href: "/admin/analytics/money", key: "money", isExact: false },
 ] as const;
 
 /** The analytics views; every one checks the analytics permission itself. */
