@@ -142,6 +142,21 @@ try {
   const results = [];
   const earn = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(index, memberIds[index % memberIds.length]), `${run}-e-${index}`));
   results.push(summarize(`earn: POST /api/v1/orders x${CONCURRENCY}`, earn.durations, earn.wallMs));
+  // the same load with the analytics rollups' queue triggers switched off: what rollup maintenance
+  // costs the earn path (the fold itself runs in a background job, off here)
+  const analyticsTriggers = [
+    ["Order", "Order_analytics_insert"], ["Order", "Order_analytics_update"], ["PointLot", "PointLot_analytics_insert"], ["PointLot", "PointLot_analytics_update"],
+    ["LedgerEntry", "LedgerEntry_analytics_insert"], ["LotConsumption", "LotConsumption_analytics_insert"], ["TierChange", "TierChange_analytics_insert"],
+  ];
+  const setAnalyticsTriggers = async (state) => {
+    for (const [table, trigger] of analyticsTriggers) await db.query(`ALTER TABLE "${table}" ${state} TRIGGER "${trigger}"`);
+  };
+  await setAnalyticsTriggers("DISABLE");
+  const earnBare = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(`bare-${index}`, memberIds[index % memberIds.length]), `${run}-eb-${index}`));
+  await setAnalyticsTriggers("ENABLE");
+  results.push(summarize(`earn without analytics triggers x${CONCURRENCY}`, earnBare.durations, earnBare.wallMs));
+  const earnAgain = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(`again-${index}`, memberIds[index % memberIds.length]), `${run}-ea-${index}`));
+  results.push(summarize(`earn with analytics triggers again x${CONCURRENCY}`, earnAgain.durations, earnAgain.wallMs));
   const redeemSingle = await load(300, 1, (index) => post(`/api/v1/members/${whales[0]}/redemptions`, { rewardId }, `${run}-r1-${index}`));
   results.push(summarize("redeem: POST .../redemptions x1", redeemSingle.durations, redeemSingle.wallMs));
   const redeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => post(`/api/v1/members/${whales[worker]}/redemptions`, { rewardId }, `${run}-r16-${index}`));
