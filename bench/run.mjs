@@ -131,6 +131,8 @@ try {
   for (let worker = 0; worker < CONCURRENCY; worker += 1) {
     const externalId = `${run}-whale-${worker}`;
     await post("/api/v1/members", { externalId, email: `${externalId}@bench.test` }, `${externalId}-m`);
+    // a member who joined before the order below (orders placed before joining earn nothing)
+    await db.query(`UPDATE "Customer" SET "enrolledAt" = now() - interval '60 days' WHERE "externalId" = $1`, [externalId]);
     await post("/api/v1/orders", order(`whale-${worker}`, externalId, new Date(Date.now() - 30 * 86_400_000).toISOString(), 1_000_000), `${externalId}-o`);
     whales.push(externalId);
   }

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import Papa from "papaparse";
 import { seriousViolations, storageStatePath } from "./fixtures";
 
 // A manager reads the overview: every population side by side, a period picker (presets and a
@@ -137,6 +139,41 @@ test.describe("points and liability", () => {
     await expect(page.getByRole("region", { name: "Redemption curves by earning month" }).getByRole("columnheader", { name: "M0", exact: true })).toBeVisible();
   });
 
+});
+
+test.describe("CSV", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("the overview's CSV download has the rows of the table", async ({ page }) => {
+    await page.goto("/admin/analytics?period=t90");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+    const rows = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    const headers = await page.getByRole("region", { name: "Figures by population" }).getByRole("columnheader").allTextContents();
+    expect(rows.filter((row) => row.period === "current")).toHaveLength(headers.length - 1);
+    for (const [population, figure] of [["all", "orders"], ["members", "orders"], ["nonMembers", "active_customers"]] as const) {
+      const row = rows.find((candidate) => candidate.population === population && candidate.period === "current")!;
+      const cell = (await page.getByTestId(`cell-${figure === "orders" ? "orders" : "customers"}-${population}`).locator("span").first().textContent())!;
+      expect(Number(cell.replace(/[^0-9.]/g, ""))).toBe(Number(row[figure]));
+    }
+    const revenue = rows.find((row) => row.population === "all" && row.period === "current")!.net_revenue;
+    const shown = (await page.getByTestId("cell-netCents-all").locator("span").first().textContent())!;
+    expect(Number(shown.replace(/[^0-9.]/g, ""))).toBeCloseTo(Number(revenue), 2);
+  });
+
+  test("every other view offers its CSV", async ({ page, browser }) => {
+    for (const [path, file] of [["/admin/analytics/cohorts", "cohorts.csv"], ["/admin/analytics/impact", "impact.csv"], ["/admin/analytics/money", "points.csv"]]) {
+      await page.goto(path);
+      const href = (await page.getByRole("link", { name: "Download CSV" }).getAttribute("href"))!;
+      expect(href).toContain(file);
+      const response = await page.request.get(href);
+      expect(response.status()).toBe(200);
+      expect(response.headers()["content-type"]).toContain("text/csv");
+    }
+    // signed out, the downloads answer 401, never data
+    const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    expect((await anonymous.request.get("/admin/analytics/export/points.csv")).status()).toBe(401);
+    await anonymous.close();
+  });
 });
 
 test.describe("accessibility", () => {

@@ -111,6 +111,65 @@ const codeCheckSchema = z.object({
   endsAt: z.string().optional(),
 });
 
+const figuresSchema = z.object({
+  netRevenue: z.number().describe("merchandise net of returns, without shipping, in the program currency"),
+  orders: z.number().int(),
+  activeCustomers: z.number().int(),
+  repeatCustomers: z.number().int().describe("customers with 2 or more orders in the period"),
+  averageOrderValue: z.number().nullable(),
+  purchaseFrequency: z.number().nullable(),
+  repeatPurchaseRate: z.number().nullable(),
+});
+const analyticsPeriodSchema = z.object({ kind: z.string(), first: z.iso.date(), last: z.iso.date(), isPartial: z.boolean(), isRestated: z.boolean() });
+const overviewSchema = z.object({
+  currency: z.string(),
+  timeZone: z.string(),
+  refreshedAt: z.iso.datetime().nullable(),
+  period: analyticsPeriodSchema,
+  previous: analyticsPeriodSchema,
+  populations: z.array(z.object({
+    population: z.string().describe("all, members, nonMembers, redeemers, nonRedeemers, tier:<id> or tier:none (docs/analytics.md)"),
+    label: z.string().nullable().describe("the tier's name"),
+    current: figuresSchema,
+    previous: figuresSchema,
+  })),
+});
+const cohortsSchema = z.object({
+  currency: z.string(),
+  timeZone: z.string(),
+  kind: z.enum(["first", "join"]),
+  segment: z.string(),
+  cohorts: z.array(z.object({
+    cohort: z.string().describe("YYYY-MM"),
+    size: z.number().int(),
+    months: z.array(z.object({ month: z.number().int(), customers: z.number().int(), share: z.number(), netRevenue: z.number(), lifetimeValue: z.number(), isPartial: z.boolean() })),
+  })),
+  averageLifetimeValue: z.array(z.number().nullable()),
+});
+const pointsReportSchema = z.object({
+  currency: z.string(),
+  timeZone: z.string(),
+  pointValue: z.number(),
+  outstanding: z.object({ available: z.number().int(), pending: z.number().int(), expiredNotRemoved: z.number().int() }),
+  liability: z.object({ gross: z.number(), expectedBreakage: z.number().nullable(), netOfBreakage: z.number(), expectedRedeemedPoints: z.number().int() }),
+  byMonth: z.array(z.object({ month: z.string(), issued: z.number().int(), redeemed: z.number().int(), expired: z.number().int(), clawedBack: z.number().int(), isPartial: z.boolean() })),
+  ageOfOutstanding: z.array(z.object({ monthsAgo: z.string(), points: z.number().int() })),
+  expiringByMonth: z.array(z.object({ month: z.string(), points: z.number().int() })),
+});
+const impactEstimateSchema = z.object({
+  metric: z.enum(["orders_per_customer_month", "net_revenue_per_customer_month"]),
+  members_after: z.number().nullable(), non_members_after: z.number().nullable(), naive_gap: z.number().nullable(),
+  effect: z.number().nullable(), effect_low_95: z.number().nullable(), effect_high_95: z.number().nullable(), selection: z.number().nullable(),
+  matched_members: z.number().int(), compared_non_members: z.number().int(),
+});
+const impactReportSchema = z.object({
+  computedAt: z.iso.datetime(),
+  members: z.number().int(),
+  membersWithoutHistory: z.number().int(),
+  window: z.record(z.string(), z.number()),
+  estimates: z.array(impactEstimateSchema),
+});
+
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
@@ -129,6 +188,12 @@ const idempotencyKey = {
   description: "A retry with the same key returns the stored response; the same key with another body is a 409.",
   schema: { type: "string", minLength: 1, maxLength: 255 },
 };
+
+const formatParam = { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" }, description: "csv: the same rows as the console's CSV download" };
+
+const jsonOrCsv = (schema: z.ZodType) => ({
+  content: { ...json(schema).content, "text/csv": { schema: { type: "string" } } },
+});
 
 const codeParam = { name: "code", in: "path", required: true, schema: { type: "string" } };
 const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string" } };
@@ -213,6 +278,43 @@ export function buildOpenApiDocument() {
           parameters: [idempotencyKey],
           requestBody: { required: true, ...json(createEventSchema, "input") },
           responses: { "201": { description: "processed (awarded or not, with the reason)", ...json(eventResultSchema) }, ...errors(400, 401, 404, 409, 422, 429) },
+        },
+      },
+      "/analytics/overview": {
+        get: {
+          summary: "Every population's figures over a period and the one before (docs/analytics.md)",
+          parameters: [
+            { name: "period", in: "query", schema: { type: "string", enum: ["day", "week", "month", "quarter", "year", "t30", "t90", "t365", "custom"], default: "month" } },
+            { name: "from", in: "query", schema: { type: "string", format: "date" }, description: "first day of a custom range" },
+            { name: "to", in: "query", schema: { type: "string", format: "date" }, description: "last day of a custom range (included)" },
+            formatParam,
+          ],
+          responses: { "200": { description: "the overview", ...jsonOrCsv(overviewSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/cohorts": {
+        get: {
+          summary: "Retention and lifetime value of the last 12 cohorts",
+          parameters: [
+            { name: "kind", in: "query", schema: { type: "string", enum: ["first", "join"], default: "first" } },
+            { name: "segment", in: "query", schema: { type: "string", enum: ["all", "joined", "neverJoined", "members"] }, description: "first: all, joined or neverJoined; join: members" },
+            formatParam,
+          ],
+          responses: { "200": { description: "the cohorts", ...jsonOrCsv(cohortsSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/points": {
+        get: {
+          summary: "Points by month, outstanding points and the liability gross and net of expected breakage",
+          parameters: [formatParam],
+          responses: { "200": { description: "the points report", ...jsonOrCsv(pointsReportSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/impact": {
+        get: {
+          summary: "The latest program-impact estimate: naive gap, matched difference in differences, 95% interval",
+          parameters: [formatParam],
+          responses: { "200": { description: "the estimate", ...jsonOrCsv(impactReportSchema) }, ...errors(401, 422, 429) },
         },
       },
       "/rewards": {

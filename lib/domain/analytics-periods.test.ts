@@ -107,3 +107,19 @@ describe("trends", () => {
     expect(long.at(-1)!.start).toBe("2026-03-01");
   });
 });
+
+describe("the period query", () => {
+  test.each([
+    [{ period: "custom", from: "2026-02-30", to: "2026-03-01" }, "from"],
+    [{ period: "custom", from: "2026-03-01", to: "2026-13-01" }, "to"],
+    [{ period: "custom", from: "2026-03-10", to: "2026-03-01" }, "to"],
+    [{ period: "custom", from: "2026-03-10" }, "to"],
+    [{ period: "fortnight" }, "period"],
+    [{ period: "custom", from: "2000-01-01", to: "2026-01-01" }, "to"],
+  ])("%o is refused on %s, never thrown", async (query, field) => {
+    const { analyticsPeriodQuerySchema } = await import("@/lib/validations/analytics");
+    const result = analyticsPeriodQuerySchema.safeParse(query);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((issue) => issue.path[0])).toContain(field);
+  });
+});

@@ -20,7 +20,8 @@ export const analyticsPeriodQuerySchema = z
     if (query.period !== "custom") return;
     if (!query.from) ctx.addIssue({ code: "custom", path: ["from"], message: "a custom range needs its first day" });
     if (!query.to) ctx.addIssue({ code: "custom", path: ["to"], message: "a custom range needs its last day" });
-    if (query.from && query.to) {
+    // (a day that failed its own check, e.g. 2026-02-30, has already been reported)
+    if (query.from && query.to && isIsoDay(query.from) && isIsoDay(query.to)) {
       const days = daysBetween(query.from, query.to);
       if (days < 0) ctx.addIssue({ code: "custom", path: ["to"], message: "the last day is before the first" });
       else if (days + 1 > MAX_CUSTOM_DAYS) ctx.addIssue({ code: "custom", path: ["to"], message: `a custom range covers at most ${MAX_CUSTOM_DAYS} days` });

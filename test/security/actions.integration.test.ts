@@ -33,6 +33,7 @@ const { markNotificationsReadAction } = await import("@/lib/actions/notification
 const { saveMessageSettingsAction } = await import("@/lib/actions/message-settings");
 const { saveTimeZoneAction } = await import("@/lib/actions/save-time-zone");
 const { refreshImpactAction } = await import("@/lib/actions/refresh-impact");
+const { GET: exportAnalytics } = await import("@/app/(staff)/admin/analytics/export/[view]/route");
 const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 const { saveChallengeAction } = await import("@/lib/actions/challenges");
 
@@ -156,6 +157,27 @@ describe("console actions refuse lower roles", () => {
       });
     }
   }
+
+  test("analytics CSV downloads: signed out 401, member and marketer 403 with no data; manager and admin get the CSV; unknown views 404", async () => {
+    const download = (view: string) => exportAnalytics(new Request(`http://localhost/admin/analytics/export/${view}?period=month`), { params: Promise.resolve({ view }) });
+    sessionUser = null;
+    expect((await download("points.csv")).status).toBe(401);
+    for (const role of ["MEMBER", "MARKETER"] as const) {
+      sessionUser = role === "MEMBER" ? alice.user : staff[role]!;
+      for (const view of ["overview.csv", "cohorts.csv", "points.csv", "impact.csv"]) {
+        const response = await download(view);
+        expect(response.status, `${role} ${view}`).toBe(403);
+        expect(await response.text()).not.toContain("net_revenue");
+      }
+    }
+    for (const role of ["MANAGER", "ADMIN"] as const) {
+      sessionUser = staff[role]!;
+      const response = await download("overview.csv");
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("net_revenue");
+      expect((await download("secrets.csv")).status).toBe(404);
+    }
+  });
 
   test("the reporting time zone: an admin sets a known IANA zone (audit-logged); anything else is a validation error that changes nothing", async () => {
     sessionUser = staff.ADMIN!;

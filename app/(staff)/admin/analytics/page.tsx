@@ -9,7 +9,7 @@ import { relativeChange } from "@/lib/domain/analytics";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
 import { getProgram } from "@/lib/services/program";
 import { analyticsPeriodQuerySchema, resolvePeriod, type AnalyticsPeriodQuery } from "@/lib/validations/analytics";
-import { AnalyticsNav } from "./_components/analytics-nav";
+import { AnalyticsNav, CsvLink } from "./_components/analytics-nav";
 import { PeriodPicker } from "./_components/period-picker";
 import { TimeZoneForm } from "./_components/time-zone-form";
 
@@ -115,6 +115,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           {overview.isPreviousRestated ? ` (${t("restated")})` : ""} · {t("timeZoneNote", { timeZone: clock.timeZone })}
           {overview.isPartial ? ` · ${t("partialHelp")}` : ""}
         </p>
+        {parsed.success ? <CsvLink href={`/admin/analytics/export/overview.csv?${new URLSearchParams(Object.entries(parsed.data).filter((entry): entry is [string, string] => typeof entry[1] === "string"))}`} /> : null}
         <p className="text-sm text-stone-700" data-testid="freshness">
           {freshness.refreshedAt
             ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }), pending: freshness.pendingChanges })

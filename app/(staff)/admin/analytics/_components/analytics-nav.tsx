@@ -8,6 +8,16 @@ const views = [
   { href: "/admin/analytics/money", key: "money", isExact: false },
 ] as const;
 
+/** A view's data as CSV (the same as GET /api/v1/analytics/*). */
+export async function CsvLink({ href }: { href: string }) {
+  const t = await getTranslations("admin.analytics");
+  return (
+    <a href={href} download className="inline-flex min-h-11 items-center rounded-lg border border-stone-300 bg-white px-4 text-sm font-semibold text-stone-900 hover:bg-stone-100">
+      {t("downloadCsv")}
+    </a>
+  );
+}
+
 /** The analytics views; every one checks the analytics permission itself. */
 export async function AnalyticsNav() {
   const t = await getTranslations("admin.analytics.views");

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
 import { cohortKinds, cohortSegments, COHORT_MONTHS, getAnalyticsFreshness, getCohorts, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav } from "../_components/analytics-nav";
+import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.cohorts"))("title") };
@@ -81,7 +81,10 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
       </p>
 
       <section aria-labelledby="retention-heading" className="space-y-2">
-        <h2 id="retention-heading" className="text-xl font-semibold">{t("retention")}</h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="retention-heading" className="text-xl font-semibold">{t("retention")}</h2>
+          <CsvLink href={`/admin/analytics/export/cohorts.csv?kind=${kind}&segment=${segment}`} />
+        </div>
         <p className="text-sm text-stone-600">{t("retentionHelp")}</p>
         <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("retentionCaption")}>
           <table className="w-full min-w-[56rem] text-center text-sm tabular-nums">

@@ -4,7 +4,7 @@ import { requirePermission } from "@/lib/auth/current-user";
 import { getProgramClock } from "@/lib/db/analytics-reads";
 import { getStoredProgramImpact, refreshProgramImpact, type ImpactMetric } from "@/lib/services/analytics-impact";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav } from "../_components/analytics-nav";
+import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
 import { RefreshImpactButton } from "../_components/refresh-impact-button";
 
 export async function generateMetadata() {
@@ -38,7 +38,10 @@ export default async function ImpactPage() {
           {t("computedAt", { at: format.dateTime(new Date(impact.computedAt), { dateStyle: "medium", timeStyle: "short", timeZone: clock.timeZone }) })}{" "}
           {t("coverage", { members: impact.members, matched: impact.orders.did?.matchedTreated ?? 0, nonMembers: impact.orders.did?.matchedControls ?? 0 })}
         </p>
-        <RefreshImpactButton />
+        <div className="flex flex-wrap items-start gap-3">
+          <CsvLink href="/admin/analytics/export/impact.csv" />
+          <RefreshImpactButton />
+        </div>
       </div>
       {impact.orders.did === null ? <Card><p>{t("notEnough")}</p></Card> : null}
       <div className="grid gap-4 lg:grid-cols-2">

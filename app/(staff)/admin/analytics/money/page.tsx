@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getAnalyticsFreshness, getPointsMoney, getProgramClock } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav } from "../_components/analytics-nav";
+import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.money"))("title") };
@@ -63,7 +63,10 @@ export default async function MoneyPage() {
       </section>
 
       <section aria-labelledby="flows-heading" className="space-y-2">
-        <h2 id="flows-heading" className="text-xl font-semibold">{t("flows")}</h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="flows-heading" className="text-xl font-semibold">{t("flows")}</h2>
+          <CsvLink href="/admin/analytics/export/points.csv" />
+        </div>
         <p className="text-sm text-stone-600">{t("flowsHelp")}</p>
         <Card>
           <SegmentLineChart data={chart} series={FLOWS.map((flow) => ({ key: flow, label: t(`flow.${flow}`) }))} kind="count" currency={program.currency} title={t("flows")} />

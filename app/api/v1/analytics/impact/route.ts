@@ -1,0 +1,10 @@
+import { authenticateApiKey } from "@/lib/api/api-key";
+import { handleApi } from "@/lib/api/handle-api";
+import { exportResponse, impactExport } from "@/lib/services/analytics-export";
+
+/** The latest program-impact estimate: naive gap, matched difference in differences, 95% interval (?format=csv). */
+export const GET = handleApi(async (request: Request) => {
+  const caller = await authenticateApiKey(request);
+  const url = new URL(request.url);
+  return exportResponse(url, await impactExport(caller.programId));
+});

@@ -1,0 +1,157 @@
+import "server-only";
+import Papa from "papaparse";
+import { z } from "zod";
+import { cohortKinds, cohortSegments, getAnalyticsOverview, getCohorts, getPointsMoney, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
+import type { OverviewFigures } from "@/lib/domain/analytics";
+import { AppError } from "@/lib/domain/app-error";
+import { localDay, type Period } from "@/lib/domain/analytics-periods";
+import { analyticsPeriodQuerySchema, resolvePeriod } from "@/lib/validations/analytics";
+import { getStoredProgramImpact, refreshProgramImpact } from "./analytics-impact";
+
+// The analytics views as data: the same figures the console shows, for GET /api/v1/analytics/*
+// (JSON, or CSV with ?format=csv) and the console's CSV downloads. Amounts are decimal currency
+// units, like the rest of the API.
+
+export type AnalyticsExport = { json: unknown; csv: Record<string, string | number | boolean | null>[]; filename: string };
+
+const units = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
+
+function figures(value: OverviewFigures) {
+  return {
+    netRevenue: units(value.netCents),
+    orders: value.orders,
+    activeCustomers: value.customers,
+    repeatCustomers: value.repeatCustomers,
+    averageOrderValue: value.aovCents === null ? null : Math.round(value.aovCents) / 100,
+    purchaseFrequency: value.frequency,
+    repeatPurchaseRate: value.repeatRate,
+  };
+}
+
+function periodJson(period: Period, today: string) {
+  return { kind: period.grain, first: period.start, last: lastDayOf(period), isPartial: period.end > today };
+}
+
+function lastDayOf(period: Period) {
+  const end = new Date(`${period.end}T00:00:00Z`);
+  return new Date(end.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+function queryOf(url: URL) {
+  return Object.fromEntries([...url.searchParams.entries()].filter(([key]) => key !== "format"));
+}
+
+/** The overview: every population over a period and the one before. */
+export async function overviewExport(programId: number, url: URL): Promise<AnalyticsExport> {
+  const parsed = analyticsPeriodQuerySchema.safeParse(queryOf(url));
+  if (!parsed.success) throw new AppError("VALIDATION", parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+  const clock = await getProgramClock(programId);
+  const today = localDay(new Date(), clock.timeZone);
+  const overview = await getAnalyticsOverview({ programId, timeZone: clock.timeZone, period: resolvePeriod(parsed.data, today) });
+  const populations = overview.populations.map((population) => ({
+    population: population.segment,
+    label: overview.tierNames[population.segment] ?? null,
+    current: figures(population.current),
+    previous: figures(population.previous),
+  }));
+  return {
+    filename: `overview-${overview.period.start}-${lastDayOf(overview.period)}.csv`,
+    json: {
+      currency: clock.currency,
+      timeZone: clock.timeZone,
+      refreshedAt: overview.freshness.refreshedAt?.toISOString() ?? null,
+      period: { ...periodJson(overview.period, today), isRestated: overview.isRestated },
+      previous: { ...periodJson(overview.previous, today), isRestated: overview.isPreviousRestated },
+      populations,
+    },
+    csv: populations.flatMap((population) =>
+      (["current", "previous"] as const).map((which) => ({
+        population: population.population,
+        tier: population.label,
+        period: which,
+        first_day: which === "current" ? overview.period.start : overview.previous.start,
+        last_day: lastDayOf(which === "current" ? overview.period : overview.previous),
+        net_revenue: population[which].netRevenue,
+        orders: population[which].orders,
+        active_customers: population[which].activeCustomers,
+        repeat_customers: population[which].repeatCustomers,
+        average_order_value: population[which].averageOrderValue,
+        purchase_frequency: population[which].purchaseFrequency,
+        repeat_purchase_rate: population[which].repeatPurchaseRate,
+      })),
+    ),
+  };
+}
+
+export const cohortsQuerySchema = z.object({ kind: z.enum(cohortKinds).default("first"), segment: z.string().optional() }).strict();
+
+/** The retention heatmap and LTV of the last 12 cohorts. */
+export async function cohortsExport(programId: number, url: URL): Promise<AnalyticsExport> {
+  const parsed = cohortsQuerySchema.safeParse(queryOf(url));
+  if (!parsed.success) throw new AppError("VALIDATION", parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+  const kind: CohortKind = parsed.data.kind;
+  const segments: readonly string[] = cohortSegments[kind];
+  const segment = parsed.data.segment ?? segments[0];
+  if (!segments.includes(segment)) throw new AppError("VALIDATION", `segment: one of ${segments.join(", ")} for kind ${kind}`);
+  const clock = await getProgramClock(programId);
+  const { lines, averageLtv } = await getCohorts({ programId, timeZone: clock.timeZone, kind, segment });
+  const cohorts = lines.map((line) => ({
+    cohort: line.cohort.slice(0, 7),
+    size: line.size,
+    months: line.cells.flatMap((cell) => (cell ? [{ month: cell.offset, customers: cell.customers, share: cell.share, netRevenue: units(cell.netCents), lifetimeValue: units(cell.ltvCents), isPartial: cell.isPartial }] : [])),
+  }));
+  return {
+    filename: `cohorts-${kind}-${segment}.csv`,
+    json: { currency: clock.currency, timeZone: clock.timeZone, kind, segment, cohorts, averageLifetimeValue: averageLtv.map((value) => units(value)) },
+    csv: cohorts.flatMap((cohort) => cohort.months.map((month) => ({
+      cohort: cohort.cohort, size: cohort.size, month: month.month, customers: month.customers, share: month.share, net_revenue: month.netRevenue, lifetime_value: month.lifetimeValue, partial: month.isPartial,
+    }))),
+  };
+}
+
+/** Points by month and today's liability. */
+export async function pointsExport(programId: number): Promise<AnalyticsExport> {
+  const clock = await getProgramClock(programId);
+  const money = await getPointsMoney({ programId, timeZone: clock.timeZone });
+  return {
+    filename: `points-${money.today}.csv`,
+    json: {
+      currency: clock.currency,
+      timeZone: clock.timeZone,
+      pointValue: money.pointValueMillis / 1000,
+      outstanding: { available: money.available, pending: money.pending, expiredNotRemoved: money.expiredUnswept },
+      liability: { gross: units(money.grossLiabilityCents), expectedBreakage: money.breakage, netOfBreakage: units(money.netLiabilityCents), expectedRedeemedPoints: Math.round(money.expectedRedeemed) },
+      byMonth: money.flowByMonth.map((row) => ({ month: row.month.slice(0, 7), issued: row.issued, redeemed: row.redeemed, expired: row.expired, clawedBack: row.clawedBack, isPartial: row.isPartial })),
+      ageOfOutstanding: money.ageBands.map((band) => ({ monthsAgo: band.key, points: band.points })),
+      expiringByMonth: money.expiringByMonth.map((row) => ({ month: row.month.slice(0, 7), points: row.points })),
+    },
+    csv: money.flowByMonth.map((row) => ({ month: row.month.slice(0, 7), issued: row.issued, redeemed: row.redeemed, expired: row.expired, clawed_back: row.clawedBack, partial: row.isPartial })),
+  };
+}
+
+/** The latest program-impact estimate. */
+export async function impactExport(programId: number): Promise<AnalyticsExport> {
+  const impact = (await getStoredProgramImpact(programId)) ?? (await refreshProgramImpact({ programId }));
+  const metricRow = (metric: "orders" | "revenue") => {
+    const value = impact[metric];
+    const scale = (number: number | null | undefined) => (number === null || number === undefined ? null : metric === "revenue" ? Math.round(number) / 100 : number);
+    return {
+      metric: metric === "orders" ? "orders_per_customer_month" : "net_revenue_per_customer_month",
+      members_after: scale(value.naive.members), non_members_after: scale(value.naive.nonMembers), naive_gap: scale(value.naive.gap),
+      effect: scale(value.did?.estimate), effect_low_95: scale(value.did?.low), effect_high_95: scale(value.did?.high), selection: scale(value.selection),
+      matched_members: value.did?.matchedTreated ?? 0, compared_non_members: value.did?.matchedControls ?? 0,
+    };
+  };
+  const rows = [metricRow("orders"), metricRow("revenue")];
+  return { filename: `impact-${impact.today}.csv`, json: { computedAt: impact.computedAt, members: impact.members, membersWithoutHistory: impact.newMembers ?? 0, window: impact.window, estimates: rows }, csv: rows };
+}
+
+/** JSON, or CSV (papaparse) when `?format=csv`. */
+export function exportResponse(url: URL, data: AnalyticsExport): Response {
+  const format = url.searchParams.get("format");
+  if (format && format !== "csv" && format !== "json") throw new AppError("VALIDATION", "format: csv or json");
+  if (format !== "csv") return Response.json(data.json);
+  return new Response(`\uFEFF${Papa.unparse(data.csv)}\r\n`, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${data.filename}"`, "cache-control": "no-store" },
+  });
+}
