@@ -115,7 +115,11 @@ test.describe("program impact", () => {
     // effect: then the page says so instead of showing a number
     const effect = (await page.getByTestId("effect-orders").textContent())!;
     if (effect === "—") await expect(page.getByText("Not enough members who joined 3 to 14 months ago")).toBeVisible();
-    else await expect(page.getByTestId("interval-orders")).toContainText(" to ");
+    else {
+      await expect(page.getByTestId("interval-orders")).toContainText(" to ");
+      await expect(page.getByTestId("impact-return")).toContainText("Points issued (average of the last 6 complete months)");
+      await expect(page.getByTestId("return-ratio")).toContainText("$");
+    }
     await expect(page.getByTestId("impact-freshness")).toContainText("had comparable non-members");
     await page.getByRole("button", { name: "Recompute now" }).click();
     await expect(page.getByRole("button", { name: "Recompute now" })).toBeEnabled();

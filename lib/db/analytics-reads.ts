@@ -225,3 +225,18 @@ export async function getPointsMoney({ programId, timeZone, now = new Date() }: 
     curves: redemptionCurves({ rows: flowRows, months, currentMonth, maxAge: 12 }),
   };
 }
+
+/** Points issued and redeemed per month, averaged over the last `months` complete months, and the number of members (from the rollups). */
+export async function getPointsPerMonth({ programId, timeZone, months = 6, now = new Date() }: { programId: number; timeZone: string; months?: number; now?: Date }) {
+  const currentMonth = `${localDay(now, timeZone).slice(0, 7)}-01`;
+  const first = addMonthsToMonth(currentMonth, -months);
+  const rows = await prisma.$queryRaw<{ account: string; points: bigint }[]>`
+    SELECT "account", SUM("points")::bigint AS "points" FROM "AnalyticsPointsFlow"
+    WHERE "programId" = ${programId} AND "month" >= ${first}::date AND "month" < ${currentMonth}::date AND "account" IN ('ISSUED', 'REDEEMED')
+    GROUP BY "account"`;
+  const total = (account: string) => Number(rows.find((row) => row.account === account)?.points ?? 0n);
+  // members = the join cohorts' sizes (a rollup), not a count over customers
+  const [members] = await prisma.$queryRaw<{ count: bigint | null }[]>`
+    SELECT SUM("customers")::bigint AS "count" FROM "AnalyticsCohort" WHERE "programId" = ${programId} AND "kind" = 'join' AND "monthOffset" = -1`;
+  return { months, issuedPerMonth: total("ISSUED") / months, redeemedPerMonth: total("REDEEMED") / months, members: Number(members?.count ?? 0n) };
+}

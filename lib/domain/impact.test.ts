@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { armMean, stratifiedDid, type ArmSums } from "./impact";
+import { armMean, programReturn, stratifiedDid, type ArmSums } from "./impact";
 
 const arm = (values: number[]): ArmSums => ({ n: values.length, sum: values.reduce((a, b) => a + b, 0), sumSquares: values.reduce((a, b) => a + b * b, 0) });
 
@@ -51,5 +51,21 @@ describe("cluster-robust variance", () => {
     const result = stratifiedDid({ strata, clustered: { clusters: 4, sumOfSquares: 0.5 } })!;
     expect(result.estimate).toBe(2);
     expect(result.standardError ** 2).toBeCloseTo((0.5 * 4) / 3, 12);
+  });
+});
+
+describe("program cost against incremental revenue", () => {
+  test("hand-computed: $4.00 more per member per month; 60,000 points a month at 1 cent for 1,000 members", () => {
+    const result = programReturn({ effect: { estimate: 400, low: 100, high: 700 }, members: 1_000, issuedPerMonth: 60_000, redeemedPerMonth: 30_000, pointValueMillis: 10 });
+    expect(result).toEqual({
+      incrementalCents: 400,
+      incrementalLowCents: 100,
+      incrementalHighCents: 700,
+      issuedCostCents: 60, // $600 of points a month / 1,000 members = $0.60 each
+      redeemedCostCents: 30,
+      revenuePerCostUnit: 400 / 60,
+    });
+    expect(programReturn({ effect: { estimate: 1, low: 0, high: 2 }, members: 10, issuedPerMonth: 0, redeemedPerMonth: 0, pointValueMillis: 10 })!.revenuePerCostUnit).toBeNull();
+    expect(programReturn({ effect: { estimate: 1, low: 0, high: 2 }, members: 0, issuedPerMonth: 5, redeemedPerMonth: 0, pointValueMillis: 10 })).toBeNull();
   });
 });

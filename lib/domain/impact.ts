@@ -69,3 +69,40 @@ export function stratifiedDid({ strata, level = 0.95, clustered }: { strata: Str
 export function armMean(arm: ArmSums): number | null {
   return arm.n > 0 ? arm.sum / arm.n : null;
 }
+
+export type ProgramReturn = {
+  /** the effect on net revenue per member per month, with the interval's ends */
+  incrementalCents: number;
+  incrementalLowCents: number;
+  incrementalHighCents: number;
+  /** points issued per member per month (average over complete months) at the point value */
+  issuedCostCents: number;
+  /** points redeemed per member per month at the point value */
+  redeemedCostCents: number;
+  /** incremental net revenue per unit of currency of points issued; null without issued points */
+  revenuePerCostUnit: number | null;
+};
+
+/**
+ * The program's cost against the incremental revenue the impact estimate implies, per member and
+ * month: incremental = the effect on net revenue per member per month; cost = points issued (and
+ * redeemed) per month, averaged over complete months, at the point value, divided by the members.
+ */
+export function programReturn({ effect, members, issuedPerMonth, redeemedPerMonth, pointValueMillis }: {
+  effect: { estimate: number; low: number; high: number };
+  members: number;
+  issuedPerMonth: number;
+  redeemedPerMonth: number;
+  pointValueMillis: number;
+}): ProgramReturn | null {
+  if (members <= 0) return null;
+  const issuedCostCents = (issuedPerMonth * pointValueMillis) / 10 / members;
+  return {
+    incrementalCents: effect.estimate,
+    incrementalLowCents: effect.low,
+    incrementalHighCents: effect.high,
+    issuedCostCents,
+    redeemedCostCents: (redeemedPerMonth * pointValueMillis) / 10 / members,
+    revenuePerCostUnit: issuedCostCents > 0 ? effect.estimate / issuedCostCents : null,
+  };
+}

@@ -1,7 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge, Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
-import { getProgramClock } from "@/lib/db/analytics-reads";
+import { getPointsPerMonth, getProgramClock } from "@/lib/db/analytics-reads";
+import { programReturn } from "@/lib/domain/impact";
 import { getStoredProgramImpact, refreshProgramImpact, type ImpactMetric } from "@/lib/services/analytics-impact";
 import { getProgram } from "@/lib/services/program";
 import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
@@ -17,6 +18,11 @@ export default async function ImpactPage() {
   const [clock, t, format] = await Promise.all([getProgramClock(program.id), getTranslations("admin.analytics.impact"), getFormatter()]);
   // computed daily by the analytics-impact job; the first visit computes it once
   const impact = (await getStoredProgramImpact(program.id)) ?? (await refreshProgramImpact({ programId: program.id }));
+  const perMonth = await getPointsPerMonth({ programId: program.id, timeZone: clock.timeZone });
+  const revenueDid = impact.revenue.did;
+  const returns = revenueDid
+    ? programReturn({ effect: revenueDid, members: perMonth.members, issuedPerMonth: perMonth.issuedPerMonth, redeemedPerMonth: perMonth.redeemedPerMonth, pointValueMillis: program.pointValueMillis })
+    : null;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, signDisplay: "auto" });
   const signedMoney = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency, signDisplay: "exceptZero" });
   const count = (value: number) => format.number(value, { maximumFractionDigits: 2 });
@@ -77,6 +83,24 @@ export default async function ImpactPage() {
           );
         })}
       </div>
+      {returns ? (
+        <Card aria-labelledby="return-heading" data-testid="impact-return">
+          <h2 id="return-heading" className="text-lg font-semibold">{t("returnTitle")}</h2>
+          <dl className="mt-3 grid grid-cols-[1fr_auto] gap-x-4 gap-y-2 text-sm tabular-nums">
+            <dt>{t("incremental")}</dt>
+            <dd className="text-right font-semibold">{signedMoney(returns.incrementalCents)}</dd>
+            <dt>{t("interval")}</dt>
+            <dd className="text-right">{t("range", { low: signedMoney(returns.incrementalLowCents), high: signedMoney(returns.incrementalHighCents) })}</dd>
+            <dt>{t("issuedCost", { months: perMonth.months })}</dt>
+            <dd className="text-right font-semibold">{money(returns.issuedCostCents)}</dd>
+            <dt>{t("redeemedCost", { months: perMonth.months })}</dt>
+            <dd className="text-right">{money(returns.redeemedCostCents)}</dd>
+            <dt>{t("perCost")}</dt>
+            <dd className="text-right font-semibold" data-testid="return-ratio">{returns.revenuePerCostUnit === null ? "—" : money(returns.revenuePerCostUnit * 100)}</dd>
+          </dl>
+          <p className="mt-2 text-xs text-stone-600">{t("returnHelp")}</p>
+        </Card>
+      ) : null}
       <Card>
         <h2 className="text-lg font-semibold">{t("howTitle")}</h2>
         <p className="mt-1 text-sm text-stone-700">{t("how", { pre: impact.window.preMonths, post: impact.window.postMonths })}</p>
