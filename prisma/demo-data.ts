@@ -5,6 +5,7 @@ import { AppError } from "@/lib/domain/app-error";
 import { addDays, addMonths } from "@/lib/domain/dates";
 import { refreshProgramImpact } from "@/lib/services/analytics-impact";
 import { rebuildAnalytics } from "@/lib/services/analytics-rollups";
+import { mulberry32 } from "@/lib/domain/random";
 import { enrollCustomerInTx } from "@/lib/services/enroll-customer";
 import { expireCustomerPointsInTx, findCustomersWithDueLots } from "@/lib/services/expire-points";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
@@ -26,17 +27,6 @@ export const DEMO_API_KEY = "hearth_demo_key";
 export const DEMO_MEMBER_EXTERNAL_ID = "demo-member";
 
 export type DemoOptions = { customers?: number; seed?: number; now?: Date; log?: (message: string) => void };
-
-function mulberry32(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES: Record<string, [string, number, number][]> = {
   apparel: [["Linen shirt", 4900, 0], ["Merino sweater", 8900, 0], ["Canvas sneakers", 6900, 0], ["Rain jacket", 11900, 0], ["Cotton tee", 1900, 0], ["Wool socks", 1200, 0]],

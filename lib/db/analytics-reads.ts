@@ -2,8 +2,8 @@ import "server-only";
 import { prisma } from "@/lib/db/prisma";
 import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
 import { isPartialPeriod, localDay, previousPeriod, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
-import { addMonthsToMonth, averageLtvCurve, cohortMatrix } from "@/lib/domain/cohorts";
-import { liabilityEstimate, monthsBetween, redemptionCurves } from "@/lib/domain/points-money";
+import { addMonthsToMonth, averageLtvCurve, cohortMatrix, monthsBetween } from "@/lib/domain/cohorts";
+import { liabilityEstimate, redemptionCurves } from "@/lib/domain/points-money";
 
 // Reads of the analytics store (lib/services/analytics-rollups.ts). A preset period and a trend
 // read period rows by key: cost grows with the number of periods and populations, never with
@@ -77,7 +77,7 @@ export async function getAnalyticsFreshness(programId: number): Promise<Analytic
 }
 
 /** Population keys in display order: fixed ones, then tiers by rank, then members without a tier. */
-function orderSegments(found: Set<string>, tierIds: number[]): Segment[] {
+function inDisplayOrder(found: Set<string>, tierIds: number[]): Segment[] {
   const ordered: Segment[] = ["all", "members", "nonMembers", "redeemers", "nonRedeemers"];
   for (const id of tierIds) if (found.has(`tier:${id}`)) ordered.push(`tier:${id}`);
   for (const key of found) if (key.startsWith("tier:") && !ordered.includes(key as Segment)) ordered.push(key as Segment);
@@ -101,7 +101,7 @@ export async function getAnalyticsOverview({ programId, timeZone, period, now = 
     periodRows(programId, trend[0].grain, trend.map((point) => point.start)),
   ]);
   const found = new Set<string>([...currentRows, ...previousRows].map((row) => row.segment));
-  const segments = orderSegments(found, tiers.map((tier) => tier.id));
+  const segments = inDisplayOrder(found, tiers.map((tier) => tier.id));
   const pick = (rows: CountRow[], segment: Segment) => overviewFigures(toCounts(rows.find((row) => row.segment === segment)));
   const trendPoints: TrendPoint[] = trend.map((point) => {
     const rows = trendRows.filter((row) => row.start === point.start);

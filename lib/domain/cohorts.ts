@@ -24,6 +24,11 @@ export function addMonthsToMonth(month: string, offset: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}-01`;
 }
 
+/** Whole months from the month of `from` to the month of `to` (ISO days or months). */
+export function monthsBetween(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
 /**
  * One line per cohort month from `first` to `current`, with cells for offsets 0..maxOffset; a cell
  * is null when that month has not come yet. A month in which nobody of the cohort ordered is a 0,

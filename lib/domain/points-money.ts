@@ -1,14 +1,10 @@
-import { addMonthsToMonth } from "./cohorts";
+import { addMonthsToMonth, monthsBetween } from "./cohorts";
 
 // The points liability and its expected breakage (docs/analytics.md "Money"), from the money
 // rollups: points earned per local month and what later left those lots (redeemed, expired,
 // reversed by returns, adjusted), by month.
 
 export type LotFlowRow = { earnMonth: string; flowMonth: string; flow: string; points: number };
-
-export function monthsBetween(from: string, to: string): number {
-  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
-}
 
 type Cohort = { earned: number; redeemed: number[]; other: number[] };
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { cohortKinds, cohortSegments, getAnalyticsOverview, getCohorts, getPointsMoney, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
 import type { OverviewFigures } from "@/lib/domain/analytics";
 import { AppError } from "@/lib/domain/app-error";
-import { localDay, type Period } from "@/lib/domain/analytics-periods";
+import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
 import { analyticsPeriodQuerySchema, resolvePeriod } from "@/lib/validations/analytics";
 import { getStoredProgramImpact, refreshProgramImpact } from "./analytics-impact";
 
@@ -29,12 +29,7 @@ function figures(value: OverviewFigures) {
 }
 
 function periodJson(period: Period, today: string) {
-  return { kind: period.grain, first: period.start, last: lastDayOf(period), isPartial: period.end > today };
-}
-
-function lastDayOf(period: Period) {
-  const end = new Date(`${period.end}T00:00:00Z`);
-  return new Date(end.getTime() - 86_400_000).toISOString().slice(0, 10);
+  return { kind: period.grain, first: period.start, last: lastDay(period), isPartial: period.end > today };
 }
 
 function queryOf(url: URL) {
@@ -55,7 +50,7 @@ export async function overviewExport(programId: number, url: URL): Promise<Analy
     previous: figures(population.previous),
   }));
   return {
-    filename: `overview-${overview.period.start}-${lastDayOf(overview.period)}.csv`,
+    filename: `overview-${overview.period.start}-${lastDay(overview.period)}.csv`,
     json: {
       currency: clock.currency,
       timeZone: clock.timeZone,
@@ -70,7 +65,7 @@ export async function overviewExport(programId: number, url: URL): Promise<Analy
         tier: population.label,
         period: which,
         first_day: which === "current" ? overview.period.start : overview.previous.start,
-        last_day: lastDayOf(which === "current" ? overview.period : overview.previous),
+        last_day: lastDay(which === "current" ? overview.period : overview.previous),
         net_revenue: population[which].netRevenue,
         orders: population[which].orders,
         active_customers: population[which].activeCustomers,

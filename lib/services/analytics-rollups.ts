@@ -39,10 +39,19 @@ function windowsSql(today: string) {
   )}) AS w(grain, period_start, period_end)`;
 }
 
+/** The local day of a timestamp column in the program's time zone, as SQL. */
+function localDaySql(column: Prisma.Sql, timeZone: string) {
+  return Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
+}
+
+function localMonthSql(column: Prisma.Sql, timeZone: string) {
+  return Prisma.sql`date_trunc('month', (${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
+}
+
 /** The facts of the orders `orderFilter` selects (an SQL condition on `o`), as folded now. */
 function factsSelect(clock: ProgramClock, orderFilter: Prisma.Sql) {
   return Prisma.sql`
-    SELECT o."id" AS "orderId", o."customerId", ((o."placedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${clock.timeZone})::date AS "day",
+    SELECT o."id" AS "orderId", o."customerId", ${localDaySql(Prisma.sql`o."placedAt"`, clock.timeZone)} AS "day",
       GREATEST(o."totalCents" - o."shippingCents" - o."returnedCents", 0)::int AS "netCents",
       o."isMemberOrder" AS "isMember",
       (o."isMemberOrder" AND EXISTS (SELECT 1 FROM "Redemption" r WHERE r."customerId" = o."customerId" AND r."createdAt" < o."placedAt")) AS "isRedeemer",
@@ -91,7 +100,7 @@ function cohortStateNow(clock: ProgramClock, customers: Prisma.Sql) {
   return Prisma.sql`
     SELECT c."id" AS "customerId",
       (SELECT date_trunc('month', MIN(f."day")::timestamp)::date FROM "AnalyticsOrderFact" f WHERE f."customerId" = c."id") AS "firstMonth",
-      CASE WHEN c."enrolledAt" IS NOT NULL THEN date_trunc('month', (c."enrolledAt" AT TIME ZONE 'UTC') AT TIME ZONE ${clock.timeZone})::date END AS "joinMonth"
+      CASE WHEN c."enrolledAt" IS NOT NULL THEN ${localMonthSql(Prisma.sql`c."enrolledAt"`, clock.timeZone)} END AS "joinMonth"
     FROM "Customer" c WHERE c."programId" = ${clock.programId} AND ${customers}`;
 }
 
@@ -272,15 +281,6 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
       AND p."orders" = 0 AND p."customers" = 0 AND p."restatedAt" IS NULL`;
   await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta, af_customers, af_cohort`;
   return claimed;
-}
-
-/** The local day of a timestamp column in the program's time zone, as SQL. */
-function localDaySql(column: Prisma.Sql, timeZone: string) {
-  return Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
-}
-
-function localMonthSql(column: Prisma.Sql, timeZone: string) {
-  return Prisma.sql`date_trunc('month', (${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
 }
 
 const NEVER = "9999-12-31";

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { prisma } from "@/lib/db/prisma";
 import { localDay } from "@/lib/domain/analytics-periods";
-import { addMonthsToMonth } from "@/lib/domain/cohorts";
+import { addMonthsToMonth, monthsBetween } from "@/lib/domain/cohorts";
+import { mulberry32 } from "@/lib/domain/random";
 import { computeProgramImpact, IMPACT } from "@/lib/services/analytics-impact";
 import { rebuildAnalytics } from "@/lib/services/analytics-rollups";
 import { uniqueId } from "@/test/fixtures";
@@ -22,17 +23,6 @@ const DAY = 86_400_000;
 // a fixed "today", so the generated shops and their calendar months are the same every day the suite runs
 const NOW = new Date("2026-11-30T12:00:00Z");
 const ORDER_CENTS = 5_000;
-
-function mulberry32(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Shop = { programId: number; truthPerMonth: number; treatedCount: number };
 
@@ -85,7 +75,7 @@ async function generateShop({ seed, customers, factor, joinChance }: { seed: num
   const effects = people.flatMap((person) => {
     if (!person.joinedAt) return [];
     const joinMonth = `${localDay(person.joinedAt, "UTC").slice(0, 7)}-01`;
-    const elapsed = (Number(currentMonth.slice(0, 4)) - Number(joinMonth.slice(0, 4))) * 12 + Number(currentMonth.slice(5, 7)) - Number(joinMonth.slice(5, 7));
+    const elapsed = monthsBetween(joinMonth, currentMonth);
     if (elapsed < IMPACT.minPostMonths + 1 || elapsed > IMPACT.minPostMonths + IMPACT.lookbackMonths) return [];
     // assessed only with a whole "before" window of history: a first order before it
     if (person.orders.length === 0 || localDay(person.orders[0], "UTC") >= addMonthsToMonth(joinMonth, -IMPACT.preMonths)) return [];

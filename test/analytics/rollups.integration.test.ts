@@ -4,6 +4,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { countsFromFacts, orderNetCents, orderSegments, type OrderFact, type Segment } from "@/lib/domain/analytics";
 import { calendarGrains, calendarPeriod, localDay, previousPeriod, trailingGrains, trailingPeriod, type Period } from "@/lib/domain/analytics-periods";
+import { monthsBetween } from "@/lib/domain/cohorts";
 import { foldAnalytics, rebuildAnalytics } from "@/lib/services/analytics-rollups";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { expireDuePoints } from "@/lib/services/expire-points";
@@ -97,9 +98,6 @@ async function actualRows(programId: number) {
 
 function monthOf(day: string) {
   return `${day.slice(0, 7)}-01`;
-}
-function monthsBetween(from: string, to: string) {
-  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
 }
 
 /** Cohort rows by the definitions: size (offset -1), then customers ordering and their net revenue per month offset. */

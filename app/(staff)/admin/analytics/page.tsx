@@ -9,7 +9,7 @@ import { relativeChange } from "@/lib/domain/analytics";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
 import { getProgram } from "@/lib/services/program";
 import { analyticsPeriodQuerySchema, resolvePeriod, type AnalyticsPeriodQuery } from "@/lib/validations/analytics";
-import { AnalyticsNav, CsvLink } from "./_components/analytics-nav";
+import { AnalyticsHeader, CsvLink } from "./_components/analytics-nav";
 import { PeriodPicker } from "./_components/period-picker";
 import { TimeZoneForm } from "./_components/time-zone-form";
 
@@ -91,11 +91,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
-        <AnalyticsNav />
+      <AnalyticsHeader title={t("title")}>
         <p className="text-stone-700">{t("intro")}</p>
-      </div>
+      </AnalyticsHeader>
 
       <Card>
         <PeriodPicker query={parsed.success ? parsed.data : { period: first(raw.period) as AnalyticsPeriodQuery["period"], from: first(raw.from), to: first(raw.to) }} errors={errors} />

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { NavLink } from "@/components/shared/nav-link";
 
@@ -27,5 +28,16 @@ export async function AnalyticsNav() {
         <NavLink key={view.href} href={view.href} isExact={view.isExact}>{t(view.key)}</NavLink>
       ))}
     </nav>
+  );
+}
+
+/** The top of every analytics view: its title, the views' navigation and what it answers. */
+export function AnalyticsHeader({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="space-y-2">
+      <h1 className="text-2xl font-bold">{title}</h1>
+      <AnalyticsNav />
+      {children}
+    </div>
   );
 }

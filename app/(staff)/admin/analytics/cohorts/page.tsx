@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
 import { cohortKinds, cohortSegments, COHORT_MONTHS, getAnalyticsFreshness, getCohorts, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.cohorts"))("title") };
@@ -52,11 +52,9 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
-        <AnalyticsNav />
+      <AnalyticsHeader title={t("title")}>
         <p className="text-stone-700">{t(`intro.${kind}`)}</p>
-      </div>
+      </AnalyticsHeader>
       <Card>
         <form method="get" className="flex flex-wrap items-end gap-3" aria-label={t("chooser")}>
           <div className="space-y-1">

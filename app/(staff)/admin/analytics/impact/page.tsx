@@ -5,7 +5,7 @@ import { getPointsPerMonth, getProgramClock } from "@/lib/db/analytics-reads";
 import { programReturn } from "@/lib/domain/impact";
 import { getStoredProgramImpact, refreshProgramImpact, type ImpactMetric } from "@/lib/services/analytics-impact";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
 import { RefreshImpactButton } from "../_components/refresh-impact-button";
 
 export async function generateMetadata() {
@@ -34,11 +34,9 @@ export default async function ImpactPage() {
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
-        <AnalyticsNav />
+      <AnalyticsHeader title={t("title")}>
         <p className="text-stone-700">{t("intro")}</p>
-      </div>
+      </AnalyticsHeader>
       <div className="flex flex-wrap items-end justify-between gap-3">
         <p className="text-sm text-stone-700" data-testid="impact-freshness">
           {t("computedAt", { at: format.dateTime(new Date(impact.computedAt), { dateStyle: "medium", timeStyle: "short", timeZone: clock.timeZone }) })}{" "}

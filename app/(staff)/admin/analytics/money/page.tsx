@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getAnalyticsFreshness, getPointsMoney, getProgramClock } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsNav, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.money"))("title") };
@@ -38,15 +38,13 @@ export default async function MoneyPage() {
 
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
-        <AnalyticsNav />
+      <AnalyticsHeader title={t("title")}>
         <p className="text-stone-700">{t("intro", { value: cash(money.pointValueMillis / 10) })}</p>
         <p className="text-sm text-stone-700" data-testid="freshness">
           {t("note", { timeZone: clock.timeZone })}{" "}
           {freshness.refreshedAt ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }) }) : null}
         </p>
-      </div>
+      </AnalyticsHeader>
 
       <section aria-labelledby="liability-heading" className="space-y-2">
         <h2 id="liability-heading" className="text-xl font-semibold">{t("liability")}</h2>
