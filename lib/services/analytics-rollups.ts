@@ -95,13 +95,88 @@ function cohortContributions(facts: Prisma.Sql, state: Prisma.Sql) {
     WHERE st."joinMonth" IS NOT NULL AND mm.month >= st."joinMonth"`;
 }
 
-/** The cohort state of customers as it is now: first counted order's month (from the folded facts) and month of joining. */
+/**
+ * The state of customers as it is now, from the folded facts: first counted order's month, month
+ * of joining, lifetime counted orders, their net revenue and the day of the last one.
+ */
 function cohortStateNow(clock: ProgramClock, customers: Prisma.Sql) {
   return Prisma.sql`
-    SELECT c."id" AS "customerId",
-      (SELECT date_trunc('month', MIN(f."day")::timestamp)::date FROM "AnalyticsOrderFact" f WHERE f."customerId" = c."id") AS "firstMonth",
-      CASE WHEN c."enrolledAt" IS NOT NULL THEN ${localMonthSql(Prisma.sql`c."enrolledAt"`, clock.timeZone)} END AS "joinMonth"
-    FROM "Customer" c WHERE c."programId" = ${clock.programId} AND ${customers}`;
+    SELECT c."id" AS "customerId", date_trunc('month', agg.first_day::timestamp)::date AS "firstMonth",
+      CASE WHEN c."enrolledAt" IS NOT NULL THEN ${localMonthSql(Prisma.sql`c."enrolledAt"`, clock.timeZone)} END AS "joinMonth",
+      COALESCE(agg.n, 0)::int AS "orders", COALESCE(agg.net, 0)::bigint AS "netCents", agg.last_day AS "lastDay"
+    FROM "Customer" c
+    CROSS JOIN LATERAL (
+      SELECT MIN(f."day") AS first_day, MAX(f."day") AS last_day, COUNT(*) AS n, SUM(f."netCents") AS net
+      FROM "AnalyticsOrderFact" f WHERE f."customerId" = c."id"
+    ) agg
+    WHERE c."programId" = ${clock.programId} AND ${customers}`;
+}
+
+const CUSTOMER_COLUMNS = Prisma.sql`("customerId", "firstMonth", "joinMonth", "orders", "netCents", "lastDay", "programId")`;
+
+/** Customers' lifetime spend by category from the raw order lines of their counted orders. */
+function categorySpendNow(clock: ProgramClock, customers: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT o."customerId", COALESCE(l."category", '') AS "category",
+      SUM((l."quantity" - l."returnedQuantity")::bigint * l."unitPriceCents")::bigint AS "netCents"
+    FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o."id"
+    WHERE o."programId" = ${clock.programId} AND o."cancelledAt" IS NULL AND o."currency" = ${clock.currency} AND ${customers}
+    GROUP BY 1, 2 HAVING SUM((l."quantity" - l."returnedQuantity")::bigint * l."unitPriceCents") > 0`;
+}
+
+/** The grid cell of each stored customer (`customers`: a condition on AnalyticsCustomer a), per population. */
+function rfCellsOf(programId: number, today: string, customers: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT a."customerId", seg.segment, hearth_analytics_recency((${today}::date - a."lastDay")::int) AS recency,
+      hearth_analytics_frequency(a."orders") AS frequency, a."orders", a."netCents"
+    FROM "AnalyticsCustomer" a
+    CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN a."joinMonth" IS NULL THEN 'nonMembers' ELSE 'members' END)) AS seg(segment)
+    WHERE a."programId" = ${programId} AND ${customers}`;
+}
+
+/** Adds (sign 1) or takes out (sign -1) what the selected customers contribute to the grid and its category spend. */
+async function stageRf(tx: Tx, programId: number, today: string, customers: Prisma.Sql, sign: 1 | -1) {
+  await tx.$executeRaw`
+    INSERT INTO rf_cell SELECT segment, recency, frequency, ${sign} * COUNT(*), ${sign} * SUM("orders"), ${sign} * SUM("netCents")
+    FROM (${rfCellsOf(programId, today, customers)}) x GROUP BY 1, 2, 3`;
+  await tx.$executeRaw`
+    INSERT INTO rf_category SELECT x.segment, x.recency, x.frequency, k."category", ${sign} * SUM(k."netCents")
+    FROM (${rfCellsOf(programId, today, customers)}) x JOIN "AnalyticsCustomerCategory" k ON k."customerId" = x."customerId"
+    GROUP BY 1, 2, 3, 4`;
+}
+
+async function stageRfTables(tx: Tx) {
+  await tx.$executeRaw`CREATE TEMP TABLE rf_cell (segment text, recency int, frequency int, customers int, orders int, net bigint) ON COMMIT DROP`;
+  await tx.$executeRaw`CREATE TEMP TABLE rf_category (segment text, recency int, frequency int, category text, net bigint) ON COMMIT DROP`;
+}
+
+/** Applies the staged grid changes (sums per key), dropping rows that became empty. */
+async function applyRf(tx: Tx, programId: number) {
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsRfCell" ("programId", "segment", "recency", "frequency", "customers", "orders", "netCents")
+    SELECT ${programId}, segment, recency, frequency, SUM(customers)::int, SUM(orders)::int, SUM(net)::bigint FROM rf_cell
+    GROUP BY 2, 3, 4 HAVING SUM(customers) <> 0 OR SUM(orders) <> 0 OR SUM(net) <> 0
+    ON CONFLICT ("programId", "segment", "recency", "frequency") DO UPDATE SET
+      "customers" = "AnalyticsRfCell"."customers" + EXCLUDED."customers", "orders" = "AnalyticsRfCell"."orders" + EXCLUDED."orders",
+      "netCents" = "AnalyticsRfCell"."netCents" + EXCLUDED."netCents"`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsRfCell" WHERE "programId" = ${programId} AND "customers" = 0 AND "orders" = 0 AND "netCents" = 0`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsRfCategory" ("programId", "segment", "recency", "frequency", "category", "netCents")
+    SELECT ${programId}, segment, recency, frequency, category, SUM(net)::bigint FROM rf_category
+    GROUP BY 2, 3, 4, 5 HAVING SUM(net) <> 0
+    ON CONFLICT ("programId", "segment", "recency", "frequency", "category") DO UPDATE SET
+      "netCents" = "AnalyticsRfCategory"."netCents" + EXCLUDED."netCents"`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsRfCategory" WHERE "programId" = ${programId} AND "netCents" = 0`;
+  await tx.$executeRaw`DROP TABLE rf_cell, rf_category`;
+}
+
+/** The whole grid recomputed from the stored customers, as of `today` (rebuild and each new day). */
+async function rebuildRfInTx(tx: Tx, programId: number, today: string) {
+  await tx.$executeRaw`DELETE FROM "AnalyticsRfCell" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsRfCategory" WHERE "programId" = ${programId}`;
+  await stageRfTables(tx);
+  await stageRf(tx, programId, today, Prisma.sql`TRUE`, 1);
+  await applyRf(tx, programId);
 }
 
 /** Period rows recomputed from the folded facts: calendar periods, or the trailing windows of `today`. */
@@ -138,8 +213,13 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
   await tx.$executeRaw`DELETE FROM "AnalyticsCohort" WHERE "programId" = ${programId}`;
   await tx.$executeRaw`DELETE FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`;
   await tx.$executeRaw`
-    INSERT INTO "AnalyticsCustomer" ("customerId", "firstMonth", "joinMonth", "programId")
+    INSERT INTO "AnalyticsCustomer" ${CUSTOMER_COLUMNS}
     SELECT st.*, ${programId} FROM (${cohortStateNow(clock, Prisma.sql`TRUE`)}) st WHERE st."firstMonth" IS NOT NULL OR st."joinMonth" IS NOT NULL`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsCustomerCategory" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCustomerCategory" ("customerId", "category", "netCents", "programId")
+    SELECT k.*, ${programId} FROM (${categorySpendNow(clock, Prisma.sql`TRUE`)}) k`;
+  await rebuildRfInTx(tx, programId, today);
   await tx.$executeRaw`
     INSERT INTO "AnalyticsCohort" ("programId", "kind", "segment", "cohortMonth", "monthOffset", "customers", "netCents")
     SELECT ${programId}, kind, segment, cohort, month_offset, SUM(customers)::int, SUM(net)::bigint
@@ -148,6 +228,7 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
       Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`,
     )}) c GROUP BY kind, segment, cohort, month_offset`;
   await rebuildPointsInTx(tx, clock);
+  await rebuildRewardsInTx(tx, clock);
   await tx.$executeRaw`
     INSERT INTO "AnalyticsState" ("programId", "timeZone", "trailingAnchor", "refreshedAt", "rebuiltAt")
     VALUES (${programId}, ${clock.timeZone}, ${today}::date, ${now}, ${now})
@@ -159,6 +240,7 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
 async function reanchorInTx(tx: Tx, programId: number, today: string) {
   await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" IN ('t30', 't90', 't365')`;
   await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+  await rebuildRfInTx(tx, programId, today);
   await tx.$executeRaw`UPDATE "AnalyticsState" SET "trailingAnchor" = ${today}::date WHERE "programId" = ${programId}`;
 }
 
@@ -240,12 +322,20 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
     SELECT n."orderId", n."customerId", n."day", n."netCents", n."isMember", n."isRedeemer", n."tierId", ${programId} FROM af_new n
     ON CONFLICT ("orderId") DO UPDATE SET "customerId" = EXCLUDED."customerId", "day" = EXCLUDED."day", "netCents" = EXCLUDED."netCents",
       "isMember" = EXCLUDED."isMember", "isRedeemer" = EXCLUDED."isRedeemer", "tierId" = EXCLUDED."tierId"`;
-  // ...and put back as it is now
+  // ...and put back as it is now (the grid likewise: out as stored, back as recomputed)
+  await stageRfTables(tx);
+  await stageRf(tx, programId, today, Prisma.sql`a."customerId" IN (SELECT "customerId" FROM af_customers)`, -1);
   await tx.$executeRaw`DELETE FROM "AnalyticsCustomer" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`;
   await tx.$executeRaw`
-    INSERT INTO "AnalyticsCustomer" ("customerId", "firstMonth", "joinMonth", "programId")
+    INSERT INTO "AnalyticsCustomer" ${CUSTOMER_COLUMNS}
     SELECT st.*, ${programId} FROM (${cohortStateNow(clock, Prisma.sql`c."id" IN (SELECT "customerId" FROM af_customers)`)}) st
     WHERE st."firstMonth" IS NOT NULL OR st."joinMonth" IS NOT NULL`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsCustomerCategory" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsCustomerCategory" ("customerId", "category", "netCents", "programId")
+    SELECT k.*, ${programId} FROM (${categorySpendNow(clock, Prisma.sql`o."customerId" IN (SELECT "customerId" FROM af_customers)`)}) k`;
+  await stageRf(tx, programId, today, Prisma.sql`a."customerId" IN (SELECT "customerId" FROM af_customers)`, 1);
+  await applyRf(tx, programId);
   await tx.$executeRaw`
     INSERT INTO af_cohort
     SELECT kind, segment, cohort, month_offset, customers, net
@@ -311,6 +401,9 @@ async function applyPointChanges(tx: Tx, clock: ProgramClock, changes: Prisma.Sq
       CASE WHEN c."kind" = 'EARNED' THEN 'EARNED' ELSE c."detail" END, SUM(c."points")
     FROM (${changes}) c WHERE c."kind" IN ('EARNED', 'OUTFLOW') GROUP BY 2, 3, 4
     ON CONFLICT ("programId", "earnMonth", "flowMonth", "flow") DO UPDATE SET "points" = "AnalyticsLotFlow"."points" + EXCLUDED."points"`;
+  // a change and its reversal in the same month (a redemption cancelled) leave no row behind
+  await tx.$executeRaw`DELETE FROM "AnalyticsPointsFlow" WHERE "programId" = ${programId} AND "points" = 0`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsLotFlow" WHERE "programId" = ${programId} AND "points" = 0`;
 }
 
 /** The money rollups recomputed from the ledger itself (lots, consumptions, system-account entries). */
@@ -350,6 +443,41 @@ async function foldPointsBatchInTx(tx: Tx, clock: ProgramClock): Promise<number>
   return claimed;
 }
 
+/** Reward rollup rows from redemption changes (`changes`: rewardId, redeemedAt, redemptions, cancelled, used, points). */
+async function applyRewardChanges(tx: Tx, clock: ProgramClock, changes: Prisma.Sql) {
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsReward" ("programId", "rewardId", "month", "redemptions", "cancelled", "used", "points")
+    SELECT ${clock.programId}, c."rewardId", ${localMonthSql(Prisma.sql`c."redeemedAt"`, clock.timeZone)},
+      SUM(c."redemptions")::int, SUM(c."cancelled")::int, SUM(c."used")::int, SUM(c."points")::bigint
+    FROM (${changes}) c GROUP BY 2, 3
+    ON CONFLICT ("programId", "rewardId", "month") DO UPDATE SET
+      "redemptions" = "AnalyticsReward"."redemptions" + EXCLUDED."redemptions", "cancelled" = "AnalyticsReward"."cancelled" + EXCLUDED."cancelled",
+      "used" = "AnalyticsReward"."used" + EXCLUDED."used", "points" = "AnalyticsReward"."points" + EXCLUDED."points"`;
+}
+
+async function rebuildRewardsInTx(tx: Tx, clock: ProgramClock) {
+  const { programId } = clock;
+  await tx.$executeRaw`DELETE FROM "AnalyticsRewardChange" WHERE "programId" = ${programId}`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsReward" WHERE "programId" = ${programId}`;
+  await applyRewardChanges(tx, clock, Prisma.sql`
+    SELECT r."rewardId", r."createdAt" AS "redeemedAt", 1 AS "redemptions", (r."status" = 'CANCELLED')::int AS "cancelled",
+      (r."status" = 'USED')::int AS "used", CASE WHEN r."status" = 'CANCELLED' THEN 0 ELSE r."pointsSpent" END AS "points"
+    FROM "Redemption" r JOIN "Reward" w ON w."id" = r."rewardId" WHERE w."programId" = ${programId}`);
+}
+
+async function foldRewardsBatchInTx(tx: Tx, clock: ProgramClock): Promise<number> {
+  await tx.$executeRaw`
+    CREATE TEMP TABLE ar_claim ("rewardId" int, "redeemedAt" timestamp(3), "redemptions" int, "cancelled" int, "used" int, "points" int) ON COMMIT DROP`;
+  const claimed = await tx.$executeRaw`
+    WITH taken AS (
+      DELETE FROM "AnalyticsRewardChange" WHERE "id" IN (SELECT "id" FROM "AnalyticsRewardChange" WHERE "programId" = ${clock.programId} ORDER BY "id" LIMIT ${FOLD_BATCH * 5})
+      RETURNING "rewardId", "redeemedAt", "redemptions", "cancelled", "used", "points")
+    INSERT INTO ar_claim SELECT * FROM taken`;
+  if (claimed > 0) await applyRewardChanges(tx, clock, Prisma.sql`SELECT * FROM ar_claim`);
+  await tx.$executeRaw`DROP TABLE ar_claim`;
+  return claimed;
+}
+
 async function programClock(programId: number): Promise<ProgramClock> {
   const program = await prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { id: true, timeZone: true, currency: true } });
   return { programId: program.id, timeZone: program.timeZone, currency: program.currency };
@@ -384,8 +512,9 @@ export async function foldAnalytics({ programId, now = new Date(), budgetMs = FO
       }
       const folded = await foldBatchInTx(tx, clock, today, now);
       const points = await foldPointsBatchInTx(tx, clock);
+      const rewards = await foldRewardsBatchInTx(tx, clock);
       await tx.$executeRaw`UPDATE "AnalyticsState" SET "refreshedAt" = ${now} WHERE "programId" = ${programId}`;
-      return { folded, more: folded === FOLD_BATCH || points === FOLD_BATCH * 5 };
+      return { folded, more: folded === FOLD_BATCH || points === FOLD_BATCH * 5 || rewards === FOLD_BATCH * 5 };
     }, ROLLUP_TX);
     if (step === "skipped") return { ...result, skipped: true };
     if (step === "rebuilt") {

@@ -11,6 +11,9 @@ import { expireDuePoints } from "@/lib/services/expire-points";
 import { recordOrder } from "@/lib/services/record-order";
 import { cancelOrderInTx, recordReturn } from "@/lib/services/record-return";
 import { redeemReward } from "@/lib/services/redeem-reward";
+import { cancelRedemption, markRedemptionUsed } from "@/lib/services/redemption-status";
+import { frequencyScore, recencyScore } from "@/lib/domain/best-customers";
+import { daysBetween } from "@/lib/domain/analytics-periods";
 import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
 
 // The analytics store on real PostgreSQL: after random orders (some reported late), returns,
@@ -177,6 +180,65 @@ async function expectPointsMatch(programId: number, label: string) {
   );
 }
 
+/**
+ * The best-customers grid and category spend against the definitions computed here from raw
+ * orders and lines (scores by the TypeScript bounds, so the SQL functions are checked too), and
+ * the reward rollup against the redemptions.
+ */
+async function expectCustomersMatch(programId: number, now: Date, label: string) {
+  const raw = await loadRaw(programId);
+  const today = localDay(now, raw.program.timeZone);
+  const lines = await prisma.orderLine.findMany({ where: { order: { programId } }, select: { orderId: true, category: true, quantity: true, returnedQuantity: true, unitPriceCents: true } });
+  const counted = new Map(raw.orders.filter((order) => order.cancelledAt === null && order.currency === raw.program.currency).map((order) => [order.id, order]));
+  const perCustomer = new Map<number, { orders: number; net: number; last: string }>();
+  for (const order of counted.values()) {
+    const day = localDay(order.placedAt, raw.program.timeZone);
+    const row = perCustomer.get(order.customerId) ?? { orders: 0, net: 0, last: day };
+    perCustomer.set(order.customerId, { orders: row.orders + 1, net: row.net + orderNetCents(order), last: day > row.last ? day : row.last });
+  }
+  const enrolled = new Map(raw.customers.map((customer) => [customer.id, customer.enrolledAt !== null]));
+  const cellOf = (customerId: number) => {
+    const row = perCustomer.get(customerId);
+    return row ? `${recencyScore(daysBetween(row.last, today))}|${frequencyScore(row.orders)}` : "0|0";
+  };
+  const expectedCells = new Map<string, string>();
+  const add = (key: string, orders: number, net: number) => {
+    const [c, o, n] = (expectedCells.get(key) ?? "0|0|0").split("|").map(Number);
+    expectedCells.set(key, `${c + 1}|${o + orders}|${n + net}`);
+  };
+  for (const customer of raw.customers) {
+    const row = perCustomer.get(customer.id);
+    if (!row && !customer.enrolledAt) continue;
+    for (const population of ["all", enrolled.get(customer.id) ? "members" : "nonMembers"]) add(`${population}|${cellOf(customer.id)}`, row?.orders ?? 0, row?.net ?? 0);
+  }
+  const cells = await prisma.analyticsRfCell.findMany({ where: { programId } });
+  expect(new Map(cells.map((cell) => [`${cell.segment}|${cell.recency}|${cell.frequency}`, `${cell.customers}|${cell.orders}|${cell.netCents}`])), `${label}: grid`).toEqual(expectedCells);
+
+  const expectedCategories = new Map<string, number>();
+  for (const line of lines) {
+    const order = counted.get(line.orderId);
+    if (!order) continue;
+    const net = (line.quantity - line.returnedQuantity) * line.unitPriceCents;
+    for (const population of ["all", enrolled.get(order.customerId) ? "members" : "nonMembers"]) {
+      const key = `${population}|${cellOf(order.customerId)}|${line.category ?? ""}`;
+      expectedCategories.set(key, (expectedCategories.get(key) ?? 0) + net);
+    }
+  }
+  for (const [key, value] of expectedCategories) if (value === 0) expectedCategories.delete(key);
+  const categories = await prisma.analyticsRfCategory.findMany({ where: { programId } });
+  expect(new Map(categories.map((row) => [`${row.segment}|${row.recency}|${row.frequency}|${row.category}`, Number(row.netCents)])), `${label}: category spend`).toEqual(expectedCategories);
+
+  const redemptions = await prisma.redemption.findMany({ where: { customer: { programId } }, select: { rewardId: true, createdAt: true, status: true, pointsSpent: true } });
+  const expectedRewards = new Map<string, string>();
+  for (const r of redemptions) {
+    const key = `${r.rewardId}|${localDay(r.createdAt, raw.program.timeZone).slice(0, 7)}-01`;
+    const [n, c, u, p] = (expectedRewards.get(key) ?? "0|0|0|0").split("|").map(Number);
+    expectedRewards.set(key, `${n + 1}|${c + (r.status === "CANCELLED" ? 1 : 0)}|${u + (r.status === "USED" ? 1 : 0)}|${p + (r.status === "CANCELLED" ? 0 : r.pointsSpent)}`);
+  }
+  const rewards = await prisma.analyticsReward.findMany({ where: { programId } });
+  expect(new Map(rewards.map((row) => [`${row.rewardId}|${row.month.toISOString().slice(0, 10)}`, `${row.redemptions}|${row.cancelled}|${row.used}|${row.points}`])), `${label}: rewards`).toEqual(expectedRewards);
+}
+
 async function expectRollupsMatch(programId: number, now: Date, label: string) {
   const raw = await loadRaw(programId);
   const expected = expectedRows(referenceFacts(raw), localDay(now, raw.program.timeZone));
@@ -191,12 +253,13 @@ async function expectRollupsMatch(programId: number, now: Date, label: string) {
 
 const opArb = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("customer" as const), joins: fc.constantFrom("now", "never", "later") }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("order" as const), who: fc.nat(), daysBack: fc.constantFrom(0, 0, 0, 1, 3, 20, 45), dollars: fc.integer({ min: 1, max: 900 }), shipping: fc.constantFrom(0, 0, 5) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("order" as const), who: fc.nat(), daysBack: fc.constantFrom(0, 0, 0, 1, 3, 20, 45), dollars: fc.integer({ min: 1, max: 900 }), shipping: fc.constantFrom(0, 0, 5), second: fc.constantFrom(null, "beauty", "") }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), days: fc.integer({ min: 1, max: 40 }), hours: fc.integer({ min: 0, max: 23 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("return" as const), which: fc.nat(), quantity: fc.integer({ min: 1, max: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), which: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), who: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("settle" as const), which: fc.nat(), use: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("fold" as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("expire" as const) }) },
 );
@@ -213,6 +276,7 @@ describe("analytics rollups", () => {
         let clock = now.getTime() - 400 * DAY;
         const customers: { id: number; externalId: string; joins: string; enrolled: boolean }[] = [];
         const orders: { externalId: string; quantity: number }[] = [];
+        const codes: string[] = [];
         for (const op of ops) {
           const at = new Date(clock);
           if (op.kind === "customer" || customers.length === 0) {
@@ -225,8 +289,11 @@ describe("analytics rollups", () => {
             const externalId = uniqueId("o");
             const placedAt = new Date(Math.max(clock - op.daysBack * DAY, now.getTime() - 420 * DAY));
             await recordOrder({
-              program: setup.program, externalId, member: { externalId: customer.externalId }, currency: "USD", totalCents: op.dollars * 200 + op.shipping * 100, shippingCents: op.shipping * 100,
-              placedAt, lines: [{ sku: "A", category: "home", quantity: 2, unitPriceCents: op.dollars * 100 }],
+              program: setup.program, externalId, member: { externalId: customer.externalId }, currency: "USD", totalCents: op.dollars * 200 + (op.second === null ? 0 : 1_250) + op.shipping * 100, shippingCents: op.shipping * 100,
+              placedAt, lines: [
+                { sku: "A", category: "home", quantity: 2, unitPriceCents: op.dollars * 100 },
+                ...(op.second === null ? [] : [{ sku: "B", category: op.second || undefined, quantity: 1, unitPriceCents: 1_250 }]),
+              ],
             });
             orders.push({ externalId, quantity: 2 });
           } else if (op.kind === "advance") {
@@ -252,8 +319,13 @@ describe("analytics rollups", () => {
           } else if (op.kind === "redeem") {
             const customer = customers[op.who % customers.length];
             if (customer.enrolled) {
-              await redeemReward({ programId: setup.program.id, customerId: customer.id, rewardId: reward.id, idempotencyKey: uniqueId("k"), source: "api", at }).catch(() => undefined);
+              const redeemed = await redeemReward({ programId: setup.program.id, customerId: customer.id, rewardId: reward.id, idempotencyKey: uniqueId("k"), source: "api", at }).catch(() => undefined);
+              if (redeemed) codes.push(redeemed.code);
             }
+          } else if (op.kind === "settle" && codes.length > 0) {
+            const code = codes[op.which % codes.length];
+            if (op.use) await markRedemptionUsed({ programId: setup.program.id, code, at }).catch(() => undefined);
+            else await cancelRedemption({ programId: setup.program.id, where: { code }, at, by: "shop" }).catch(() => undefined);
           } else if (op.kind === "expire") {
             await expireDuePoints({ programId: setup.program.id, at });
           } else if (op.kind === "fold") {
@@ -264,10 +336,16 @@ describe("analytics rollups", () => {
         await expectRollupsMatch(setup.program.id, now, "folded");
         await expectCohortsMatch(setup.program.id, "folded");
         await expectPointsMatch(setup.program.id, "folded");
+        await expectCustomersMatch(setup.program.id, now, "folded");
         await rebuildAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "rebuilt");
         await expectCohortsMatch(setup.program.id, "rebuilt");
         await expectPointsMatch(setup.program.id, "rebuilt");
+        await expectCustomersMatch(setup.program.id, now, "rebuilt");
+        // a later day moves customers across recency bounds: the grid is re-anchored
+        const later = new Date(now.getTime() + 95 * DAY);
+        await foldAnalytics({ programId: setup.program.id, now: later });
+        await expectCustomersMatch(setup.program.id, later, "re-anchored");
       }),
       { numRuns: runs },
     );
