@@ -5,7 +5,7 @@ const document = buildOpenApiDocument();
 
 test("documents every v1 endpoint", () => {
   expect(Object.keys(document.paths).sort()).toEqual([
-    "/analytics/cohorts", "/analytics/impact", "/analytics/overview", "/analytics/points", "/events", "/members", "/members/{externalId}", "/members/{externalId}/balance", "/members/{externalId}/offers", "/members/{externalId}/offers/check", "/members/{externalId}/redemptions",
+    "/analytics/categories", "/analytics/cohorts", "/analytics/customers", "/analytics/customers/list", "/analytics/impact", "/analytics/overview", "/analytics/points", "/analytics/rewards", "/events", "/members", "/members/{externalId}", "/members/{externalId}/balance", "/members/{externalId}/offers", "/members/{externalId}/offers/check", "/members/{externalId}/redemptions",
     "/orders", "/orders/{externalId}/cancel", "/orders/{externalId}/returns", "/redemptions/{code}/cancel", "/redemptions/{code}/use", "/rewards",
   ]);
 });

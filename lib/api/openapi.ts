@@ -169,6 +169,62 @@ const impactReportSchema = z.object({
   window: z.record(z.string(), z.number()),
   estimates: z.array(impactEstimateSchema),
 });
+const rfSegmentEnum = z.enum(["champions", "loyal", "promising", "new", "needAttention", "aboutToSleep", "atRisk", "cantLose", "hibernating"]);
+const rankedCustomerSchema = z.object({
+  customerId: z.string().describe("the shop's customer id"),
+  name: z.string(),
+  email: z.string(),
+  isMember: z.boolean(),
+  orders: z.number().int().describe("lifetime counted orders"),
+  netRevenue: z.number().describe("lifetime net revenue"),
+  lastOrderDay: z.iso.date().nullable(),
+  daysSinceLastOrder: z.number().int().nullable(),
+});
+const categoryShareSchema = z.object({ category: z.string(), netRevenue: z.number(), share: z.number() });
+const bestCustomersSchema = z.object({
+  currency: z.string(),
+  timeZone: z.string(),
+  asOf: z.iso.date().nullable().describe("the local day the grid is anchored on"),
+  population: z.enum(["all", "members", "nonMembers"]),
+  customersWithOrders: z.number().int(),
+  membersWithoutOrders: z.number().int(),
+  netRevenue: z.number(),
+  cells: z.array(z.object({
+    recency: z.number().int().min(1).max(5), frequency: z.number().int().min(1).max(5), segment: rfSegmentEnum,
+    customers: z.number().int(), orders: z.number().int(), netRevenue: z.number(), customerShare: z.number(), revenueShare: z.number(), netRevenuePerCustomer: z.number().nullable(),
+  })),
+  segments: z.array(z.object({
+    segment: rfSegmentEnum, customers: z.number().int(), orders: z.number().int(), netRevenue: z.number(), customerShare: z.number(), revenueShare: z.number(), netRevenuePerCustomer: z.number().nullable(),
+  })),
+  topCustomers: z.array(rankedCustomerSchema),
+  categoryShare: z.object({
+    categories: z.array(z.string()),
+    shop: z.array(categoryShareSchema),
+    segments: z.array(z.object({ segment: rfSegmentEnum, shares: z.array(categoryShareSchema) })),
+  }),
+});
+const cellCustomersSchema = z.object({
+  asOf: z.iso.date().nullable(),
+  population: z.enum(["all", "members", "nonMembers"]),
+  recency: z.number().int(),
+  frequency: z.number().int(),
+  segment: rfSegmentEnum,
+  customers: z.array(rankedCustomerSchema),
+  nextCursor: z.string().nullable().describe("pass as ?after= for the next page; null on the last page"),
+});
+const categoriesReportSchema = z.array(z.object({ group: z.string().describe("shop or a segment"), category: z.string(), net_revenue: z.number(), share: z.number() }));
+const rewardCostRowSchema = z.object({
+  rewardId: z.number().int(), name: z.string(), kind: z.string(), redemptions: z.number().int(), cancelled: z.number().int(), used: z.number().int(),
+  points: z.number().int().describe("points spent on redemptions not cancelled"), pointValue: z.number(), faceValue: z.number().nullable(),
+});
+const rewardCostSchema = z.object({
+  currency: z.string(),
+  timeZone: z.string(),
+  since: z.string().nullable().describe("YYYY-MM, null for all time"),
+  pointValue: z.number(),
+  rewards: z.array(rewardCostRowSchema),
+  total: z.object({ redemptions: z.number().int(), cancelled: z.number().int(), used: z.number().int(), points: z.number().int(), pointValue: z.number() }),
+});
 
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -190,6 +246,7 @@ const idempotencyKey = {
 };
 
 const formatParam = { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" }, description: "csv: the same rows as the console's CSV download" };
+const populationParam = { name: "population", in: "query", schema: { type: "string", enum: ["all", "members", "nonMembers"], default: "all" }, description: "by today's status" };
 
 const jsonOrCsv = (schema: z.ZodType) => ({
   content: { ...json(schema).content, "text/csv": { schema: { type: "string" } } },
@@ -315,6 +372,41 @@ export function buildOpenApiDocument() {
           summary: "The latest program-impact estimate: naive gap, matched difference in differences, 95% interval",
           parameters: [formatParam],
           responses: { "200": { description: "the estimate", ...jsonOrCsv(impactReportSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/customers": {
+        get: {
+          summary: "Best customers: the recency x frequency grid with monetary value, named segments, top customers and category share of spend",
+          parameters: [populationParam, formatParam],
+          responses: { "200": { description: "the grid (CSV: one row per cell)", ...jsonOrCsv(bestCustomersSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/customers/list": {
+        get: {
+          summary: "One grid cell's customers, highest lifetime net revenue first (CSV: the whole cell, streamed)",
+          parameters: [
+            populationParam,
+            { name: "recency", in: "query", required: true, schema: { type: "integer", minimum: 1, maximum: 5 }, description: "5 = last order 0-30 days ago ... 1 = over 365" },
+            { name: "frequency", in: "query", required: true, schema: { type: "integer", minimum: 1, maximum: 5 }, description: "1 = one order ... 5 = ten or more" },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+            { name: "after", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page" },
+            formatParam,
+          ],
+          responses: { "200": { description: "a page of the cell's customers", ...jsonOrCsv(cellCustomersSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/categories": {
+        get: {
+          summary: "Category share of spend per named segment beside the whole shop",
+          parameters: [populationParam, formatParam],
+          responses: { "200": { description: "the category shares", ...jsonOrCsv(categoriesReportSchema) }, ...errors(401, 422, 429) },
+        },
+      },
+      "/analytics/rewards": {
+        get: {
+          summary: "Redemptions and their cost per reward over the last N months or all time",
+          parameters: [{ name: "months", in: "query", schema: { oneOf: [{ type: "integer", minimum: 1, maximum: 120 }, { type: "string", enum: ["all"] }], default: 12 } }, formatParam],
+          responses: { "200": { description: "reward cost", ...jsonOrCsv(rewardCostSchema) }, ...errors(401, 422, 429) },
         },
       },
       "/rewards": {

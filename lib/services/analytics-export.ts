@@ -5,7 +5,9 @@ import { cohortKinds, cohortSegments, getAnalyticsOverview, getCohorts, getPoint
 import type { OverviewFigures } from "@/lib/domain/analytics";
 import { AppError } from "@/lib/domain/app-error";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
-import { analyticsPeriodQuerySchema, resolvePeriod } from "@/lib/validations/analytics";
+import { analyticsPeriodQuerySchema, bestCustomersQuerySchema, cellCustomersQuerySchema, resolvePeriod, rewardCostQuerySchema } from "@/lib/validations/analytics";
+import { getBestCustomers, getCellCustomers, getRewardCosts, getTopCustomers, type RankedCustomer } from "@/lib/db/analytics-customers-reads";
+import { OTHER_CATEGORIES, rfSegment, type Score } from "@/lib/domain/best-customers";
 import { getStoredProgramImpact, refreshProgramImpact } from "./analytics-impact";
 
 // The analytics views as data: the same figures the console shows, for GET /api/v1/analytics/*
@@ -139,6 +141,139 @@ export async function impactExport(programId: number): Promise<AnalyticsExport> 
   };
   const rows = [metricRow("orders"), metricRow("revenue")];
   return { filename: `impact-${impact.today}.csv`, json: { computedAt: impact.computedAt, members: impact.members, membersWithoutHistory: impact.newMembers ?? 0, window: impact.window, estimates: rows }, csv: rows };
+}
+
+function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
+  const parsed = schema.safeParse(queryOf(url));
+  if (!parsed.success) throw new AppError("VALIDATION", parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; "));
+  return parsed.data;
+}
+
+const categoryName = (category: string) => (category === OTHER_CATEGORIES ? "(other categories)" : category === "" ? "(uncategorised)" : category);
+
+/** The recency x frequency grid, named segments and category mix of a population. */
+export async function bestCustomersExport(programId: number, url: URL): Promise<AnalyticsExport> {
+  const { population } = parseQuery(bestCustomersQuerySchema, url);
+  const [clock, best, top] = await Promise.all([getProgramClock(programId), getBestCustomers(programId, population), getTopCustomers(programId, population, 20)]);
+  const cells = best.cells.map((cell) => ({
+    recency: cell.recency, frequency: cell.frequency, segment: cell.segment, customers: cell.customers, orders: cell.orders, netRevenue: units(cell.netCents),
+    customerShare: cell.customerShare, revenueShare: cell.revenueShare, netRevenuePerCustomer: units(cell.revenuePerCustomerCents),
+  }));
+  return {
+    filename: `best-customers-${population}-${best.asOf ?? "empty"}.csv`,
+    json: {
+      currency: clock.currency, timeZone: clock.timeZone, asOf: best.asOf, population,
+      customersWithOrders: best.totals.customers, membersWithoutOrders: best.withoutOrder, netRevenue: units(best.totals.netCents),
+      cells,
+      segments: best.segments.map((segment) => ({ segment: segment.segment, customers: segment.customers, orders: segment.orders, netRevenue: units(segment.netCents), customerShare: segment.customerShare, revenueShare: segment.revenueShare, netRevenuePerCustomer: units(segment.revenuePerCustomerCents) })),
+      topCustomers: top.map(customerJson),
+      categoryShare: {
+        categories: best.mix.categories.map(categoryName),
+        shop: best.mix.shop.map((row) => ({ category: categoryName(row.category), netRevenue: units(row.netCents), share: row.share })),
+        segments: best.mix.segments.map((segment) => ({ segment: segment.segment, shares: segment.shares.map((row) => ({ category: categoryName(row.category), netRevenue: units(row.netCents), share: row.share })) })),
+      },
+    },
+    csv: cells.map((cell) => ({
+      recency: cell.recency, frequency: cell.frequency, segment: cell.segment, customers: cell.customers, orders: cell.orders, net_revenue: cell.netRevenue,
+      customer_share: cell.customerShare, revenue_share: cell.revenueShare, net_revenue_per_customer: cell.netRevenuePerCustomer,
+    })),
+  };
+}
+
+/** Category share of spend per named segment beside the whole shop, as CSV rows. */
+export async function categoriesExport(programId: number, url: URL): Promise<AnalyticsExport> {
+  const { population } = parseQuery(bestCustomersQuerySchema, url);
+  const best = await getBestCustomers(programId, population);
+  const rows = [
+    ...best.mix.shop.map((row) => ({ group: "shop", category: categoryName(row.category), net_revenue: units(row.netCents), share: row.share })),
+    ...best.mix.segments.flatMap((segment) => segment.shares.map((row) => ({ group: segment.segment, category: categoryName(row.category), net_revenue: units(row.netCents), share: row.share }))),
+  ];
+  return { filename: `categories-${population}-${best.asOf ?? "empty"}.csv`, json: rows, csv: rows };
+}
+
+function customerJson(customer: RankedCustomer) {
+  return {
+    customerId: customer.externalId, name: customer.name, email: customer.email, isMember: customer.isMember, orders: customer.orders,
+    netRevenue: units(customer.netCents), lastOrderDay: customer.lastDay, daysSinceLastOrder: customer.daysSinceLastOrder,
+  };
+}
+
+function customerCsv(customer: RankedCustomer) {
+  return {
+    customer_id: customer.externalId, name: customer.name, email: customer.email, member: customer.isMember, orders: customer.orders,
+    net_revenue: units(customer.netCents), last_order_day: customer.lastDay, days_since_last_order: customer.daysSinceLastOrder,
+  };
+}
+
+const cursorOf = (customer: RankedCustomer) => `${customer.netCents}:${customer.customerId}`;
+const parseCursor = (cursor: string | undefined) => {
+  if (!cursor) return undefined;
+  const [netCents, customerId] = cursor.split(":").map(Number);
+  return { netCents, customerId };
+};
+
+const CSV_BATCH = 5_000;
+
+/**
+ * A grid cell's customers, highest net revenue first: one page as JSON (with `nextCursor`), or the
+ * whole cell as CSV streamed in batches (X-Total-Rows says how many rows will come, for progress).
+ */
+export async function cellCustomersResponse(programId: number, url: URL): Promise<Response> {
+  const query = parseQuery(cellCustomersQuerySchema, url);
+  const format = url.searchParams.get("format");
+  if (format && format !== "csv" && format !== "json") throw new AppError("VALIDATION", "format: csv or json");
+  const cell = { programId, population: query.population, recency: query.recency as Score, frequency: query.frequency as Score };
+  if (format !== "csv") {
+    const page = await getCellCustomers({ ...cell, limit: query.limit + 1, after: parseCursor(query.after) });
+    const customers = page.customers.slice(0, query.limit);
+    return Response.json({
+      asOf: page.asOf, population: query.population, recency: query.recency, frequency: query.frequency, segment: rfSegment(cell.recency, cell.frequency),
+      customers: customers.map(customerJson), nextCursor: page.customers.length > query.limit ? cursorOf(customers[customers.length - 1]) : null,
+    });
+  }
+  const best = await getBestCustomers(programId, query.population);
+  const total = best.cells.find((row) => row.recency === cell.recency && row.frequency === cell.frequency)?.customers ?? 0;
+  const encoder = new TextEncoder();
+  let after = parseCursor(query.after);
+  let first = true;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const page = await getCellCustomers({ ...cell, limit: CSV_BATCH, after });
+      const rows = page.customers.map(customerCsv);
+      if (first) controller.enqueue(encoder.encode(`\uFEFF${Papa.unparse({ fields: Object.keys(customerCsv(SAMPLE)), data: rows.map((row) => Object.values(row)) })}\r\n`));
+      else if (rows.length > 0) controller.enqueue(encoder.encode(`${Papa.unparse(rows, { header: false })}\r\n`));
+      first = false;
+      if (page.customers.length < CSV_BATCH) controller.close();
+      else after = { netCents: page.customers[page.customers.length - 1].netCents, customerId: page.customers[page.customers.length - 1].customerId };
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="customers-${query.population}-r${query.recency}-f${query.frequency}-${best.asOf ?? "empty"}.csv"`,
+      "cache-control": "no-store",
+      "x-total-rows": String(total),
+    },
+  });
+}
+
+const SAMPLE: RankedCustomer = { customerId: 0, externalId: "", name: "", email: "", isMember: false, orders: 0, netCents: 0, lastDay: null, daysSinceLastOrder: null };
+
+/** Redemptions and their cost per reward over the last N months or all time. */
+export async function rewardCostExport(programId: number, url: URL): Promise<AnalyticsExport> {
+  const { months } = parseQuery(rewardCostQuerySchema, url);
+  const clock = await getProgramClock(programId);
+  const thisMonth = `${localDay(new Date(), clock.timeZone).slice(0, 7)}-01`;
+  const costs = await getRewardCosts({ programId, months: months === "all" ? null : months, thisMonth });
+  const rows = costs.rewards.map((row) => ({
+    rewardId: row.rewardId, name: row.name, kind: row.kind, redemptions: row.redemptions, cancelled: row.cancelled, used: row.used,
+    points: row.points, pointValue: units(row.pointValueCents), faceValue: units(row.faceValueCents),
+  }));
+  return {
+    filename: `reward-cost-${months}.csv`,
+    json: { currency: clock.currency, timeZone: clock.timeZone, since: costs.since?.slice(0, 7) ?? null, pointValue: costs.pointValueMillis / 1000, rewards: rows, total: { redemptions: costs.total.redemptions, cancelled: costs.total.cancelled, used: costs.total.used, points: costs.total.points, pointValue: units(costs.total.pointValueCents) } },
+    csv: rows.map((row) => ({ reward_id: row.rewardId, reward: row.name, kind: row.kind, redemptions: row.redemptions, cancelled: row.cancelled, used: row.used, points: row.points, point_value: row.pointValue, face_value: row.faceValue })),
+  };
 }
 
 /** JSON, or CSV (papaparse) when `?format=csv`. */

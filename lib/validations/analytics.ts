@@ -42,3 +42,24 @@ export const saveTimeZoneSchema = z
   .strict();
 
 export type SaveTimeZoneInput = z.infer<typeof saveTimeZoneSchema>;
+
+const scoreSchema = z.coerce.number().int().min(1).max(5);
+
+/** Best customers: ?population=all|members|nonMembers */
+export const bestCustomersQuerySchema = z.object({ population: z.enum(["all", "members", "nonMembers"]).default("all") }).strict();
+
+/** A grid cell's customers: ?population=…&recency=1-5&frequency=1-5[&limit=…][&after=netCents:customerId] */
+export const cellCustomersQuerySchema = z
+  .object({
+    population: z.enum(["all", "members", "nonMembers"]).default("all"),
+    recency: scoreSchema,
+    frequency: scoreSchema,
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    after: z.string().regex(/^\d{1,18}:\d{1,10}$/, { error: "a cursor from nextCursor" }).optional(),
+  })
+  .strict();
+
+/** Reward cost: ?months=1-120 (the last N calendar months, this one included) or months=all */
+export const rewardCostQuerySchema = z
+  .object({ months: z.union([z.literal("all"), z.coerce.number().int().min(1).max(120)]).default(12) })
+  .strict();

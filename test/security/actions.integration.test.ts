@@ -159,13 +159,13 @@ describe("console actions refuse lower roles", () => {
   }
 
   test("analytics CSV downloads: signed out 401, member and marketer 403 with no data; manager and admin get the CSV; unknown views 404", async () => {
-    const download = (view: string) => exportAnalytics(new Request(`http://localhost/admin/analytics/export/${view}?period=month`), { params: Promise.resolve({ view }) });
+    const download = (view: string, query = "period=month") => exportAnalytics(new Request(`http://localhost/admin/analytics/export/${view}?${query}`), { params: Promise.resolve({ view }) });
     sessionUser = null;
     expect((await download("points.csv")).status).toBe(401);
     for (const role of ["MEMBER", "MARKETER"] as const) {
       sessionUser = role === "MEMBER" ? alice.user : staff[role]!;
-      for (const view of ["overview.csv", "cohorts.csv", "points.csv", "impact.csv"]) {
-        const response = await download(view);
+      for (const view of ["overview.csv", "cohorts.csv", "points.csv", "impact.csv", "customers.csv", "categories.csv", "rewards.csv", "cell.csv"]) {
+        const response = await download(view, view === "cell.csv" ? "recency=5&frequency=1" : view === "overview.csv" ? "period=month" : "");
         expect(response.status, `${role} ${view}`).toBe(403);
         expect(await response.text()).not.toContain("net_revenue");
       }
@@ -175,6 +175,10 @@ describe("console actions refuse lower roles", () => {
       const response = await download("overview.csv");
       expect(response.status).toBe(200);
       expect(await response.text()).toContain("net_revenue");
+      const cell = await download("cell.csv", "recency=5&frequency=1");
+      expect(cell.status).toBe(200);
+      expect(await cell.text()).toContain("days_since_last_order");
+      expect((await download("cell.csv", "recency=9&frequency=1")).status).toBe(422);
       expect((await download("secrets.csv")).status).toBe(404);
     }
   });
