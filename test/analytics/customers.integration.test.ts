@@ -79,7 +79,7 @@ beforeAll(async () => {
   await foldAnalytics({ programId: setup.program.id, now });
 });
 
-const cell = (cells: { recency: number; frequency: number; customers: number; orders: number; netCents: number }[], recency: number, frequency: number) =>
+const cell = <T extends { recency: number; frequency: number }>(cells: T[], recency: number, frequency: number) =>
   cells.find((row) => row.recency === recency && row.frequency === frequency)!;
 
 describe("best customers", () => {
