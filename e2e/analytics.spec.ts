@@ -145,6 +145,69 @@ test.describe("points and liability", () => {
 
 });
 
+test.describe("best customers", () => {
+  test.use({ storageState: storageStatePath("manager") });
+
+  test("a manager reads the recency x frequency grid, opens a cell, pages its customers and downloads all of them with progress", async ({ page }) => {
+    await page.goto("/admin/analytics/money");
+    await page.getByRole("navigation", { name: "Analytics views" }).getByRole("link", { name: "Best customers" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Best customers" })).toBeVisible();
+    await expect(page.getByTestId("freshness")).toContainText("Grid as of");
+    const grid = page.getByRole("region", { name: "Recency by frequency grid" });
+    await expect(grid.getByRole("link")).toHaveCount(25);
+    await expect(grid.getByRole("rowheader", { name: "0–30 days ago" })).toBeVisible();
+    await expect(page.getByTestId("cell-5-5")).toContainText("Champions");
+    await expect(page.getByTestId("segment-atRisk")).toContainText("At risk");
+
+    // the largest cell of the grid
+    const counts = await Promise.all(Array.from({ length: 25 }, async (_, index) => {
+      const testId = `cell-${5 - Math.floor(index / 5)}-${(index % 5) + 1}`;
+      const text = (await page.getByTestId(testId).locator("span").nth(1).textContent())!;
+      return { testId, customers: Number(text.replace(/[^0-9]/g, "")) };
+    }));
+    const biggest = counts.sort((a, b) => b.customers - a.customers)[0];
+    expect(biggest.customers).toBeGreaterThan(2);
+    await page.getByTestId(biggest.testId).click();
+    await expect(page.getByTestId(biggest.testId)).toHaveAttribute("aria-current", "true");
+    const list = page.getByRole("region", { name: "Customers in this cell" });
+    await expect(list.getByRole("row")).toHaveCount(Math.min(biggest.customers, 25) + 1);
+    const revenue = async (row: number) => Number((await list.getByRole("row").nth(row).getByRole("cell").nth(2).textContent())!.replace(/[^0-9.]/g, ""));
+    expect(await revenue(1)).toBeGreaterThanOrEqual(await revenue(2));
+    const firstName = (await list.getByRole("rowheader").first().textContent())!;
+    if (biggest.customers > 25) {
+      await page.getByRole("link", { name: "Next page" }).click();
+      await expect(list.getByRole("cell").first()).toHaveText("26");
+    } else {
+      await expect(page.getByRole("link", { name: "Next page" })).toHaveCount(0);
+    }
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: `Download all ${biggest.customers.toLocaleString("en-US")} customers (CSV)` }).click(),
+    ]);
+    await expect(page.getByTestId("csv-progress")).toHaveText(`Downloaded ${biggest.customers.toLocaleString("en-US")} rows.`);
+    const rows = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    expect(rows).toHaveLength(biggest.customers);
+    expect(firstName).toContain(rows[0].customer_id);
+
+    await page.getByRole("navigation", { name: "Whose customers" }).getByRole("link", { name: "Members", exact: true }).click();
+    await expect(page).toHaveURL(/population=members/);
+    await expect(page.getByTestId("without-order")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Top customers" }).getByRole("row")).toHaveCount(11);
+    await expect(page.getByRole("region", { name: "Category share of spend by segment" }).getByRole("columnheader", { name: "Whole shop" })).toBeVisible();
+  });
+
+  test("reward cost by reward on the money view, for the last 12 months and all time", async ({ page }) => {
+    await page.goto("/admin/analytics/money");
+    const table = page.getByRole("region", { name: "Reward cost by reward" });
+    await expect(table.getByRole("rowheader", { name: "Total" })).toBeVisible();
+    expect(await table.getByRole("row").count()).toBeGreaterThan(2);
+    await page.getByRole("link", { name: "All time" }).click();
+    await expect(page).toHaveURL(/rewards=all/);
+    await expect(page.getByRole("link", { name: "All time" })).toHaveAttribute("aria-current", "page");
+  });
+});
+
 test.describe("CSV", () => {
   test.use({ storageState: storageStatePath("manager") });
 
@@ -165,9 +228,9 @@ test.describe("CSV", () => {
   });
 
   test("every other view offers its CSV", async ({ page, browser }) => {
-    for (const [path, file] of [["/admin/analytics/cohorts", "cohorts.csv"], ["/admin/analytics/impact", "impact.csv"], ["/admin/analytics/money", "points.csv"]]) {
+    for (const [path, file] of [["/admin/analytics/cohorts", "cohorts.csv"], ["/admin/analytics/impact", "impact.csv"], ["/admin/analytics/money", "points.csv"], ["/admin/analytics/money", "rewards.csv"], ["/admin/analytics/customers", "customers.csv"], ["/admin/analytics/customers", "categories.csv"]]) {
       await page.goto(path);
-      const href = (await page.getByRole("link", { name: "Download CSV" }).getAttribute("href"))!;
+      const href = (await page.locator(`a[href*="${file}"]`).getAttribute("href"))!;
       expect(href).toContain(file);
       const response = await page.request.get(href);
       expect(response.status()).toBe(200);
@@ -187,6 +250,7 @@ test.describe("accessibility", () => {
     ["/admin/analytics/cohorts", "Cohorts by month with their size and the share ordering in each following month"],
     ["/admin/analytics/impact", "How this is estimated"],
     ["/admin/analytics/money", "Points by month as a table"],
+    ["/admin/analytics/customers?r=5&f=5", "Customers in this cell"],
   ];
   for (const [path, landmark] of views) {
     for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {

@@ -6,6 +6,7 @@ const views = [
   { href: "/admin/analytics", key: "overview", isExact: true },
   { href: "/admin/analytics/cohorts", key: "cohorts", isExact: false },
   { href: "/admin/analytics/impact", key: "impact", isExact: false },
+  { href: "/admin/analytics/customers", key: "customers", isExact: false },
   { href: "/admin/analytics/money", key: "money", isExact: false },
 ] as const;
 

@@ -2,6 +2,8 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { SegmentLineChart, type TrendRow } from "@/components/charts/segment-line-chart";
 import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
+import Link from "next/link";
+import { getRewardCosts } from "@/lib/db/analytics-customers-reads";
 import { getAnalyticsFreshness, getPointsMoney, getProgramClock } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
 import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
@@ -12,16 +14,18 @@ export async function generateMetadata() {
 
 const FLOWS = ["issued", "redeemed", "expired", "clawedBack"] as const;
 
-export default async function MoneyPage() {
+export default async function MoneyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePermission("viewAnalytics");
   const program = await getProgram();
   const clock = await getProgramClock(program.id);
+  const allTime = (await searchParams).rewards === "all";
   const [t, format, money, freshness] = await Promise.all([
     getTranslations("admin.analytics.money"),
     getFormatter(),
     getPointsMoney({ programId: program.id, timeZone: clock.timeZone }),
     getAnalyticsFreshness(program.id),
   ]);
+  const rewardCosts = await getRewardCosts({ programId: program.id, months: allTime ? null : 12, thisMonth: `${money.today.slice(0, 7)}-01` });
   const points = (value: number) => format.number(value, { maximumFractionDigits: 0 });
   const cash = (cents: number) => format.number(cents / 100, { style: "currency", currency: program.currency });
   const percent = (value: number) => format.number(value, { style: "percent", maximumFractionDigits: 1 });
@@ -123,6 +127,64 @@ export default async function MoneyPage() {
           </table>
         </section>
       </div>
+
+      <section id="reward-cost" aria-labelledby="rewards-heading" className="space-y-2">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="rewards-heading" className="text-xl font-semibold">{t("rewardCost")}</h2>
+          <CsvLink href={`/admin/analytics/export/rewards.csv?months=${allTime ? "all" : 12}`} />
+        </div>
+        <p className="text-sm text-stone-600">{t("rewardCostHelp")}</p>
+        <nav aria-label={t("rewardRange")} className="flex flex-wrap gap-2">
+          {([["12", t("last12")], ["all", t("allTime")]] as const).map(([value, label]) => {
+            const isCurrent = (value === "all") === allTime;
+            return (
+              <Link key={value} href={`/admin/analytics/money?rewards=${value}#reward-cost`} aria-current={isCurrent ? "page" : undefined}
+                className={`inline-flex min-h-11 items-center rounded-full border px-4 text-sm font-semibold ${isCurrent ? "border-brand-800 bg-brand-800 text-white" : "border-stone-300 bg-white text-stone-900 hover:bg-stone-100"}`}>
+                {label}
+              </Link>
+            );
+          })}
+        </nav>
+        {rewardCosts.rewards.length === 0 ? <Card><p className="text-stone-700">{t("noRedemptions")}</p></Card> : (
+          <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("rewardCostTable")}>
+            <table className="w-full min-w-[44rem] text-right text-sm tabular-nums">
+              <thead className="bg-stone-50">
+                <tr>
+                  <th scope="col" className="px-3 py-2 text-left">{t("reward")}</th>
+                  <th scope="col" className="px-3 py-2">{t("redemptions")}</th>
+                  <th scope="col" className="px-3 py-2">{t("cancelled")}</th>
+                  <th scope="col" className="px-3 py-2">{t("used")}</th>
+                  <th scope="col" className="px-3 py-2">{t("pointsSpent")}</th>
+                  <th scope="col" className="px-3 py-2">{t("atPointValue")}</th>
+                  <th scope="col" className="px-3 py-2">{t("faceValue")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rewardCosts.rewards.map((row) => (
+                  <tr key={row.rewardId} className="border-t border-stone-200">
+                    <th scope="row" className="px-3 py-1 text-left font-normal">{row.name}</th>
+                    <td className="px-3 py-1">{points(row.redemptions)}</td>
+                    <td className="px-3 py-1">{points(row.cancelled)}</td>
+                    <td className="px-3 py-1">{points(row.used)}</td>
+                    <td className="px-3 py-1">{points(row.points)}</td>
+                    <td className="px-3 py-1">{cash(row.pointValueCents)}</td>
+                    <td className="px-3 py-1">{row.faceValueCents === null ? "—" : cash(row.faceValueCents)}</td>
+                  </tr>
+                ))}
+                <tr className="border-t-2 border-stone-300 font-semibold">
+                  <th scope="row" className="px-3 py-1 text-left">{t("total")}</th>
+                  <td className="px-3 py-1">{points(rewardCosts.total.redemptions)}</td>
+                  <td className="px-3 py-1">{points(rewardCosts.total.cancelled)}</td>
+                  <td className="px-3 py-1">{points(rewardCosts.total.used)}</td>
+                  <td className="px-3 py-1">{points(rewardCosts.total.points)}</td>
+                  <td className="px-3 py-1">{cash(rewardCosts.total.pointValueCents)}</td>
+                  <td className="px-3 py-1" />
+                </tr>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
 
       <section aria-labelledby="curves-heading" className="space-y-2">
         <h2 id="curves-heading" className="text-xl font-semibold">{t("curves")}</h2>
