@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/prisma";
 import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
-import { isPartialPeriod, localDay, previousPeriod, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
+import { isPartialPeriod, localDay, previousPeriod, rangeBlocks, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
 import { addMonthsToMonth, averageLtvCurve, cohortMatrix, monthsBetween } from "@/lib/domain/cohorts";
 import { liabilityEstimate, redemptionCurves } from "@/lib/domain/points-money";
 
@@ -27,18 +27,64 @@ async function periodRows(programId: number, grain: string, starts: string[]) {
     FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" = ${grain} AND "periodStart" = ANY(${starts}::date[])`;
 }
 
-/** Counts of every population over [start, end) from the facts in the range (custom ranges). */
-async function rangeCounts(programId: number, period: Period): Promise<CountRow[]> {
-  return prisma.$queryRaw<CountRow[]>`
-    SELECT segment, SUM(n)::int AS "orders", SUM(net)::bigint AS "netCents", COUNT(*)::int AS "customers",
-      (COUNT(*) FILTER (WHERE n >= 2))::int AS "repeatCustomers", FALSE AS "restated"
-    FROM (
-      SELECT s.segment, f."customerId", COUNT(*) AS n, SUM(f."netCents") AS net
-      FROM "AnalyticsOrderFact" f CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS s(segment)
-      WHERE f."programId" = ${programId} AND f."day" >= ${period.start}::date AND f."day" < ${period.end}::date
-      GROUP BY 1, 2
-    ) per_customer
-    GROUP BY segment`;
+/**
+ * Counts of every population over any range [start, end) (custom ranges, and trailing windows
+ * not anchored on today yet), read without touching the facts: orders and revenue are the sums of
+ * the calendar years, months and days that tile the range; active and repeat customers come from
+ * the gap cells (migration 20261130180000_analytics_ranges): a customer has no order in the range
+ * when one of their gaps between order days spans it, exactly one when one skip spans it less
+ * the gaps' weights. Cost: about a hundred period rows and a few thousand cells, at any number of
+ * orders.
+ */
+export async function rangeCounts(programId: number, period: Period): Promise<CountRow[]> {
+  const blocks = rangeBlocks(period.start, period.end);
+  const starts = (grain: string) => blocks.filter((block) => block.grain === grain).map((block) => block.start);
+  const a = period.start;
+  const b = period.end;
+  const monthA = `${a.slice(0, 7)}-01`;
+  const monthB = `${b.slice(0, 7)}-01`;
+  const afterB = addMonthsToMonth(monthB, 1);
+  const [sums, cells] = await Promise.all([
+    prisma.$queryRaw<{ segment: string; orders: number; netCents: bigint }[]>`
+      SELECT "segment", SUM("orders")::int AS "orders", SUM("netCents")::bigint AS "netCents" FROM "AnalyticsPeriod"
+      WHERE "programId" = ${programId} AND (
+        ("grain" = 'day' AND "periodStart" = ANY(${starts("day")}::date[])) OR
+        ("grain" = 'month' AND "periodStart" = ANY(${starts("month")}::date[])) OR
+        ("grain" = 'year' AND "periodStart" = ANY(${starts("year")}::date[])))
+      GROUP BY "segment"`,
+    prisma.$queryRaw<{ segment: string; kind: string; gaps: number; weight: number }[]>`
+      SELECT segment, kind, SUM(gaps)::int AS "gaps", SUM(weight)::int AS "weight" FROM (
+        SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
+        WHERE "programId" = ${programId} AND "level" = 'mm' AND "p" < ${monthA}::date AND "n" > ${monthB}::date
+        UNION ALL
+        SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
+        WHERE "programId" = ${programId} AND "level" = 'md' AND "n" >= ${b}::date AND "n" < ${afterB}::date AND "p" < ${monthA}::date
+        UNION ALL
+        SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
+        WHERE "programId" = ${programId} AND "level" = 'dm' AND "p" >= ${monthA}::date AND "p" < ${a}::date AND "n" > ${monthB}::date
+        UNION ALL
+        SELECT c."segment", c."kind", c."gaps", c."weight"
+        FROM generate_series(${monthA}::date, ${a}::date - 1, interval '1 day') AS d(day)
+        CROSS JOIN LATERAL (
+          SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
+          WHERE "programId" = ${programId} AND "level" = 'dd' AND "p" = d.day::date AND "n" >= ${b}::date AND "n" < ${afterB}::date
+        ) c
+      ) spanning GROUP BY segment, kind
+      UNION ALL
+      SELECT "segment", 'customers', SUM("gaps")::int, 0 FROM "AnalyticsGapCell"
+      WHERE "programId" = ${programId} AND "level" = 'mm' AND "p" = '-infinity'::date AND "kind" = 'gap' GROUP BY "segment"`,
+  ]);
+  const cell = (segment: string, kind: string) => cells.find((row) => row.segment === segment && row.kind === kind);
+  const segments = new Set([...sums.map((row) => row.segment), ...cells.map((row) => row.segment)]);
+  const rows: CountRow[] = [];
+  for (const segment of segments) {
+    const customers = (cell(segment, "customers")?.gaps ?? 0) - (cell(segment, "gap")?.gaps ?? 0);
+    const exactlyOne = (cell(segment, "skip")?.gaps ?? 0) - (cell(segment, "gap")?.weight ?? 0);
+    const sum = sums.find((row) => row.segment === segment);
+    if (!sum && customers === 0) continue;
+    rows.push({ segment, orders: sum?.orders ?? 0, netCents: sum?.netCents ?? 0n, customers, repeatCustomers: customers - exactlyOne, restated: false });
+  }
+  return rows;
 }
 
 /** Whether the store keeps rows for this exact period (calendar periods always; trailing windows anchored on today). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { addMonths } from "./dates";
 import {
-  calendarPeriod, customPeriod, dayStartInstant, isPartialPeriod, isTimeZone, localDay, presetPeriod, previousPeriod, trailingPeriod, trendPeriods,
+  calendarPeriod, customPeriod, dayStartInstant, isPartialPeriod, isTimeZone, localDay, presetPeriod, previousPeriod, rangeBlocks, shiftDays, trailingPeriod, trendPeriods,
 } from "./analytics-periods";
 
 describe("local days in the program's time zone", () => {
@@ -121,5 +121,32 @@ describe("the period query", () => {
     const result = analyticsPeriodQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((issue) => issue.path[0])).toContain(field);
+  });
+});
+
+describe("rangeBlocks: years, months and days that tile a range", () => {
+  test.each([
+    ["2026-03-10", "2026-03-11", ["day:2026-03-10"]],
+    ["2026-03-01", "2026-04-01", ["month:2026-03-01"]],
+    ["2026-01-01", "2027-01-01", ["year:2026-01-01"]],
+    ["2026-02-27", "2026-04-02", ["day:2026-02-27", "day:2026-02-28", "month:2026-03-01", "day:2026-04-01"]],
+    ["2024-12-31", "2026-02-02", ["day:2024-12-31", "year:2025-01-01", "month:2026-01-01", "day:2026-02-01"]],
+    ["2026-03-05", "2026-03-05", []],
+  ])("[%s, %s)", (start, end, expected) => {
+    expect(rangeBlocks(start, end).map((block) => `${block.grain}:${block.start}`)).toEqual(expected);
+  });
+
+  test("the blocks of any range cover each of its days exactly once", () => {
+    for (const [start, end] of [["2023-11-17", "2026-08-09"], ["2024-02-29", "2024-03-01"], ["2025-06-30", "2026-07-01"]]) {
+      const covered: string[] = [];
+      for (const block of rangeBlocks(start, end)) {
+        const period = calendarPeriod(block.grain, block.start);
+        expect(period.start).toBe(block.start);
+        for (let day = period.start; day < period.end; day = shiftDays(day, 1)) covered.push(day);
+      }
+      const expected: string[] = [];
+      for (let day = start; day < end; day = shiftDays(day, 1)) expected.push(day);
+      expect(covered).toEqual(expected);
+    }
   });
 });

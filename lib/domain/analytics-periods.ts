@@ -122,6 +122,24 @@ export function presetPeriod(grain: PresetGrain, today: string): Period {
   return (trailingGrains as readonly string[]).includes(grain) ? trailingPeriod(grain as TrailingGrain, today) : calendarPeriod(grain as CalendarGrain, today);
 }
 
+/**
+ * Whole calendar years, months and days that exactly tile [start, end) — a range's sums (orders,
+ * revenue) are the sums of these stored periods: at most about 30 + 11 + years + 11 + 30 of them.
+ */
+export function rangeBlocks(start: string, end: string): { grain: "day" | "month" | "year"; start: string }[] {
+  const blocks: { grain: "day" | "month" | "year"; start: string }[] = [];
+  const last = parseDay(end);
+  let day = parseDay(start);
+  while (day < last) {
+    const grain = day.getUTCDate() === 1 && day.getUTCMonth() === 0 && addYears(day, 1) <= last ? "year"
+      : day.getUTCDate() === 1 && addMonths(day, 1) <= last ? "month"
+      : "day";
+    blocks.push({ grain, start: formatDay(day) });
+    day = add(grain, day, 1);
+  }
+  return blocks;
+}
+
 /** A custom range from its first to its last day, both inclusive. */
 export function customPeriod(first: string, last: string): Period {
   if (daysBetween(first, last) < 0) throw new RangeError("the range ends before it starts");

@@ -179,6 +179,57 @@ async function rebuildRfInTx(tx: Tx, programId: number, today: string) {
   await applyRf(tx, programId);
 }
 
+/**
+ * The gaps and skips between counted-order days of the customers whose facts `facts` selects
+ * (columns orderId, customerId, day, isMember, isRedeemer, tierId), per population (see the
+ * migration 20261130180000_analytics_ranges): kind, p, n, weight.
+ */
+function gapsOf(facts: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT x.segment, g.kind, g.p, g.n, g.weight
+    FROM (
+      SELECT s.segment, s."day", LAG(s."day") OVER w AS prev, LEAD(s."day") OVER w AS next
+      FROM (
+        SELECT f."customerId", f."day", f."orderId", seg.segment
+        FROM (${facts}) f CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS seg(segment)
+      ) s
+      WINDOW w AS (PARTITION BY s."customerId", s.segment ORDER BY s."day", s."orderId")
+    ) x
+    CROSS JOIN LATERAL (VALUES
+      ('gap', COALESCE(x.prev, '-infinity'::date), x."day", (x.prev IS NOT NULL)::int + 1),
+      ('gap', x."day", CASE WHEN x.next IS NULL THEN 'infinity'::date END, 1),
+      ('skip', COALESCE(x.prev, '-infinity'::date), COALESCE(x.next, 'infinity'::date), 0)
+    ) AS g(kind, p, n, weight)
+    WHERE g.n IS NOT NULL AND g.p < g.n`;
+}
+
+/** Adds gap changes (`changes`: segment, kind, p, n, gaps, weight) to the four levels of cells, dropping cells that became empty. */
+async function applyGapChanges(tx: Tx, programId: number, changes: Prisma.Sql) {
+  const month = (column: string) => Prisma.raw(`date_trunc('month', c.${column}::timestamp)::date`);
+  await tx.$executeRaw`
+    CREATE TEMP TABLE ag_cells ON COMMIT DROP AS
+    SELECT l.level, l.p, l.n, c.segment, c.kind, SUM(c.gaps)::int AS gaps, SUM(c.weight)::int AS weight
+    FROM (${changes}) c
+    CROSS JOIN LATERAL (VALUES
+      ('mm', ${month("p")}, ${month("n")}),
+      ('md', ${month("p")}, CASE WHEN isfinite(c.n) THEN c.n END),
+      ('dm', CASE WHEN isfinite(c.p) THEN c.p END, ${month("n")}),
+      ('dd', CASE WHEN isfinite(c.p) THEN c.p END, CASE WHEN isfinite(c.n) THEN c.n END)
+    ) AS l(level, p, n)
+    WHERE l.p IS NOT NULL AND l.n IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5 HAVING SUM(c.gaps) <> 0 OR SUM(c.weight) <> 0`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsGapCell" ("programId", "level", "p", "n", "segment", "kind", "gaps", "weight")
+    SELECT ${programId}, level, p, n, segment, kind, gaps, weight FROM ag_cells
+    ON CONFLICT ("programId", "level", "p", "n", "segment", "kind") DO UPDATE SET
+      "gaps" = "AnalyticsGapCell"."gaps" + EXCLUDED."gaps", "weight" = "AnalyticsGapCell"."weight" + EXCLUDED."weight"`;
+  await tx.$executeRaw`
+    DELETE FROM "AnalyticsGapCell" g USING ag_cells c
+    WHERE g."programId" = ${programId} AND g."level" = c.level AND g."p" = c.p AND g."n" = c.n AND g."segment" = c.segment AND g."kind" = c.kind
+      AND g."gaps" = 0 AND g."weight" = 0`;
+  await tx.$executeRaw`DROP TABLE ag_cells`;
+}
+
 /** Period rows recomputed from the folded facts: calendar periods, or the trailing windows of `today`. */
 async function insertPeriodsFromFacts(tx: Tx, programId: number, periods: { kind: "calendar" } | { kind: "trailing"; today: string }) {
   const source = periods.kind === "calendar"
@@ -210,6 +261,9 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
     SELECT facts.*, ${programId} FROM (${factsSelect(clock, Prisma.sql`TRUE`)}) facts`;
   await insertPeriodsFromFacts(tx, programId, { kind: "calendar" });
   await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+  await tx.$executeRaw`DELETE FROM "AnalyticsGapCell" WHERE "programId" = ${programId}`;
+  await applyGapChanges(tx, programId, Prisma.sql`
+    SELECT segment, kind, p, n, 1 AS gaps, weight FROM (${gapsOf(Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "programId" = ${programId}`)}) g`);
   await tx.$executeRaw`DELETE FROM "AnalyticsCohort" WHERE "programId" = ${programId}`;
   await tx.$executeRaw`DELETE FROM "AnalyticsCustomer" WHERE "programId" = ${programId}`;
   await tx.$executeRaw`
@@ -315,6 +369,11 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
       Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
       Prisma.sql`SELECT "customerId", "firstMonth", "joinMonth" FROM "AnalyticsCustomer" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`,
     )}) c`;
+  // gaps between the affected customers' order days: out as they were...
+  await tx.$executeRaw`
+    CREATE TEMP TABLE af_gaps ON COMMIT DROP AS
+    SELECT segment, kind, p, n, -1 AS sign, weight
+    FROM (${gapsOf(Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`)}) g`;
   await tx.$executeRaw`
     DELETE FROM "AnalyticsOrderFact" f WHERE f."orderId" IN (SELECT "id" FROM af_orders) AND f."orderId" NOT IN (SELECT "orderId" FROM af_new)`;
   await tx.$executeRaw`
@@ -322,6 +381,13 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
     SELECT n."orderId", n."customerId", n."day", n."netCents", n."isMember", n."isRedeemer", n."tierId", ${programId} FROM af_new n
     ON CONFLICT ("orderId") DO UPDATE SET "customerId" = EXCLUDED."customerId", "day" = EXCLUDED."day", "netCents" = EXCLUDED."netCents",
       "isMember" = EXCLUDED."isMember", "isRedeemer" = EXCLUDED."isRedeemer", "tierId" = EXCLUDED."tierId"`;
+  // ...and in as they are now; only the difference reaches the cells
+  await tx.$executeRaw`
+    INSERT INTO af_gaps SELECT segment, kind, p, n, 1, weight
+    FROM (${gapsOf(Prisma.sql`SELECT * FROM "AnalyticsOrderFact" WHERE "customerId" IN (SELECT "customerId" FROM af_customers)`)}) g`;
+  await applyGapChanges(tx, programId, Prisma.sql`
+    SELECT segment, kind, p, n, SUM(sign)::int AS gaps, SUM(sign * weight)::int AS weight FROM af_gaps
+    GROUP BY segment, kind, p, n HAVING SUM(sign) <> 0`);
   // ...and put back as it is now (the grid likewise: out as stored, back as recomputed)
   await stageRfTables(tx);
   await stageRf(tx, programId, today, Prisma.sql`a."customerId" IN (SELECT "customerId" FROM af_customers)`, -1);
@@ -369,7 +435,7 @@ async function foldBatchInTx(tx: Tx, clock: ProgramClock, today: string, now: Da
     DELETE FROM "AnalyticsPeriod" p USING af_delta d
     WHERE p."programId" = ${programId} AND p."grain" = d.grain AND p."periodStart" = d.period_start AND p."segment" = d.segment
       AND p."orders" = 0 AND p."customers" = 0 AND p."restatedAt" IS NULL`;
-  await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta, af_customers, af_cohort`;
+  await tx.$executeRaw`DROP TABLE af_claim, af_orders, af_new, af_old, af_delta, af_customers, af_cohort, af_gaps`;
   return claimed;
 }
 

@@ -3,9 +3,10 @@ import { afterAll, describe, expect, test } from "vitest";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { countsFromFacts, orderNetCents, orderSegments, type OrderFact, type Segment } from "@/lib/domain/analytics";
-import { calendarGrains, calendarPeriod, localDay, previousPeriod, trailingGrains, trailingPeriod, type Period } from "@/lib/domain/analytics-periods";
+import { calendarGrains, calendarPeriod, localDay, previousPeriod, shiftDays, trailingGrains, trailingPeriod, type Period } from "@/lib/domain/analytics-periods";
 import { monthsBetween } from "@/lib/domain/cohorts";
 import { foldAnalytics, rebuildAnalytics } from "@/lib/services/analytics-rollups";
+import { rangeCounts } from "@/lib/db/analytics-reads";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { expireDuePoints } from "@/lib/services/expire-points";
 import { recordOrder } from "@/lib/services/record-order";
@@ -239,6 +240,39 @@ async function expectCustomersMatch(programId: number, now: Date, label: string)
   expect(new Map(rewards.map((row) => [`${row.rewardId}|${row.month.toISOString().slice(0, 10)}`, `${row.redemptions}|${row.cancelled}|${row.used}|${row.points}`])), `${label}: rewards`).toEqual(expectedRewards);
 }
 
+/**
+ * Custom ranges read from the gap cells and the calendar periods against the facts: ranges of
+ * many lengths around the days that have orders, starting and ending on and off month and year
+ * boundaries.
+ */
+async function expectRangesMatch(programId: number, label: string) {
+  const raw = await loadRaw(programId);
+  const facts = referenceFacts(raw);
+  const days = [...new Set(facts.map((fact) => fact.day))].sort();
+  if (days.length === 0) return;
+  const starts = new Set<string>();
+  for (const day of [days[0], days[Math.floor(days.length / 2)], days.at(-1)!]) {
+    for (const shift of [-40, -1, 0, 1]) starts.add(shiftDays(day, shift));
+    starts.add(`${day.slice(0, 7)}-01`);
+    starts.add(`${day.slice(0, 4)}-01-01`);
+  }
+  const segments = new Set<Segment>(facts.flatMap((fact) => orderSegments(fact)));
+  const diff: string[] = [];
+  for (const start of starts) {
+    for (const length of [1, 2, 7, 30, 31, 59, 95, 200, 366, 500]) {
+      const end = shiftDays(start, length);
+      const rows = await rangeCounts(programId, { grain: "custom", start, end });
+      for (const segment of segments) {
+        const expected = countsFromFacts({ facts, start, end, segment });
+        const row = rows.find((candidate) => candidate.segment === segment);
+        const actual = row ? { orders: row.orders, netCents: Number(row.netCents), customers: row.customers, repeatCustomers: row.repeatCustomers } : { orders: 0, netCents: 0, customers: 0, repeatCustomers: 0 };
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) diff.push(`${start}+${length} ${segment}: expected ${JSON.stringify(expected)} got ${JSON.stringify(actual)}`);
+      }
+    }
+  }
+  expect(diff.slice(0, 8), `${label}: ${diff.length} range counts differ`).toEqual([]);
+}
+
 async function expectRollupsMatch(programId: number, now: Date, label: string) {
   const raw = await loadRaw(programId);
   const expected = expectedRows(referenceFacts(raw), localDay(now, raw.program.timeZone));
@@ -337,11 +371,13 @@ describe("analytics rollups", () => {
         await expectCohortsMatch(setup.program.id, "folded");
         await expectPointsMatch(setup.program.id, "folded");
         await expectCustomersMatch(setup.program.id, now, "folded");
+        await expectRangesMatch(setup.program.id, "folded");
         await rebuildAnalytics({ programId: setup.program.id, now });
         await expectRollupsMatch(setup.program.id, now, "rebuilt");
         await expectCohortsMatch(setup.program.id, "rebuilt");
         await expectPointsMatch(setup.program.id, "rebuilt");
         await expectCustomersMatch(setup.program.id, now, "rebuilt");
+        await expectRangesMatch(setup.program.id, "rebuilt");
         // a later day moves customers across recency bounds: the grid is re-anchored
         const later = new Date(now.getTime() + 95 * DAY);
         await foldAnalytics({ programId: setup.program.id, now: later });
