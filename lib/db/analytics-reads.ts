@@ -68,6 +68,7 @@ export async function rangeCounts(programId: number, period: Period): Promise<Co
         CROSS JOIN LATERAL (
           SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
           WHERE "programId" = ${programId} AND "level" = 'dd' AND "p" = d.day::date AND "n" >= ${b}::date AND "n" < ${afterB}::date
+          OFFSET 0 -- one index range per day of the edge (not a join over every cell of the other edge)
         ) c
       ) spanning GROUP BY segment, kind
       UNION ALL

@@ -17,7 +17,9 @@ import { localDay, TRAILING_DAYS, trailingGrains, shiftDays } from "@/lib/domain
 const FOLD_BATCH = 2_000;
 /** a fold call stops taking new batches after this long (the job runs again in 10 s) */
 const FOLD_BUDGET_MS = 8_000;
-const ROLLUP_TX = { timeout: 600_000, maxWait: 30_000 } as const;
+// a rebuild of a large program (10 million orders: minutes) runs in one transaction, so readers see
+// the old rollups until it commits
+const ROLLUP_TX = { timeout: 3 * 3_600_000, maxWait: 30_000 } as const;
 
 type ProgramClock = { programId: number; timeZone: string; currency: string };
 
