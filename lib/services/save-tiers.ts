@@ -54,8 +54,9 @@ export async function previewTierConfig({ programId, input, at = new Date() }: {
  * tier multipliers as a new version of the spend rule, then re-places members: upgrades at once,
  * downgrades through the grace period, each move recorded with reason config_change.
  */
-export async function saveTierConfig({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: TierConfigInput }): Promise<TierReviewResult & { spendRuleVersion: number | null }> {
+export async function saveTierConfig({ programId, actorUserId, input }: { programId: number; actorUserId: number; input: TierConfigInput }): Promise<TierReviewResult & { spendRuleVersion: number | null; withdrawnRewards: { id: number; name: string }[] }> {
   await assertOwnTiers(programId, input);
+  const withdrawnRewards: { id: number; name: string }[] = [];
   const spendRuleVersion = await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "Program" WHERE "id" = ${programId} FOR UPDATE`;
     const before = await tx.tier.findMany({ where: { programId }, orderBy: { rank: "asc" } });
@@ -67,9 +68,16 @@ export async function saveTierConfig({ programId, actorUserId, input }: { progra
       // members of a removed tier are re-placed by the review below
       await tx.$executeRaw`UPDATE "Customer" SET "tierId" = NULL, "tierGraceUntil" = NULL WHERE "tierId" = ANY(${removed}::int[])`;
       await tx.$executeRaw`UPDATE "Customer" SET "tierFloorId" = NULL WHERE "tierFloorId" = ANY(${removed}::int[])`;
-      for (const id of removed) {
-        await tx.$executeRaw`UPDATE "Reward" SET "tierIds" = array_remove("tierIds", ${id}::int) WHERE "programId" = ${programId} AND ${id}::int = ANY("tierIds")`;
-      }
+      // A reward only for removed tiers must not become a reward for everyone (an empty tier list
+      // means "every member"): it is withdrawn (inactive) instead, and the page says which.
+      const exclusive = await tx.$queryRaw<{ id: number; name: string }[]>`
+        UPDATE "Reward" SET "isActive" = FALSE, "tierIds" = '{}'
+        WHERE "programId" = ${programId} AND cardinality("tierIds") > 0 AND "tierIds" <@ ${removed}::int[]
+        RETURNING "id", "name"`;
+      withdrawnRewards.push(...exclusive);
+      await tx.$executeRaw`
+        UPDATE "Reward" SET "tierIds" = ARRAY(SELECT t FROM unnest("tierIds") AS t WHERE NOT (t = ANY(${removed}::int[])))
+        WHERE "programId" = ${programId} AND "tierIds" && ${removed}::int[]`;
       await tx.tier.deleteMany({ where: { id: { in: removed }, programId } });
     }
     // ranks are unique per program: move the kept ones out of the way first
@@ -108,13 +116,13 @@ export async function saveTierConfig({ programId, actorUserId, input }: { progra
       action: "tiers.updated",
       targetType: "program",
       targetId: programId,
-      data: { before: before.map(({ id, name, rank, minSpendCents, minPoints }) => ({ id, name, rank, minSpendCents, minPoints })), after: input, removed },
+      data: { before: before.map(({ id, name, rank, minSpendCents, minPoints }) => ({ id, name, rank, minSpendCents, minPoints })), after: input, removed, withdrawnRewards },
     });
     return version;
   });
   invalidateEarningConfig(programId);
   const review = await reviewTiers({ programId, reason: "config_change", actorUserId });
-  return { ...review, spendRuleVersion };
+  return { ...review, spendRuleVersion, withdrawnRewards };
 }
 
 /** Sets or clears a member's VIP floor (never below this tier); the member is re-placed at once. */

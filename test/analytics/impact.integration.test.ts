@@ -103,6 +103,8 @@ describe("program impact on generated shops", () => {
       expect(impact.revenue.did!.estimate).toBeCloseTo(did.estimate * ORDER_CENTS, 6);
       results.push({ truth: shop.truthPerMonth, ...did });
     }
+    // IMPACT_REPORT=1 prints each shop's truth, estimate and interval (for the closing note)
+    if (process.env.IMPACT_REPORT) console.table(results.map((r) => ({ truth: r.truth.toFixed(4), estimate: r.estimate.toFixed(4), low: r.low.toFixed(4), high: r.high.toFixed(4) })));
     const covered = results.filter((result) => result.low <= result.truth && result.high >= result.truth).length;
     expect(covered).toBeGreaterThanOrEqual(4);
     const meanError = results.reduce((sum, result) => sum + result.estimate - result.truth, 0) / results.length;
@@ -125,6 +127,7 @@ describe("program impact on generated shops", () => {
       if (did.low <= 0 && did.high >= 0) covered += 1;
       estimates.push(did.estimate);
     }
+    if (process.env.IMPACT_REPORT) console.table(estimates.map((estimate) => ({ estimate: estimate.toFixed(4) })));
     expect(covered).toBeGreaterThanOrEqual(8);
     const mean = estimates.reduce((a, b) => a + b, 0) / estimates.length;
     expect(Math.abs(mean)).toBeLessThan(0.04);

@@ -6,6 +6,7 @@ import { runBirthdayAwards, runReviewTiers } from "@/lib/jobs/tasks";
 import { invalidateEarningConfig } from "@/lib/services/earning-config";
 import { recordOrder } from "@/lib/services/record-order";
 import { recordReturn } from "@/lib/services/record-return";
+import { redeemReward } from "@/lib/services/redeem-reward";
 import { previewTierConfig, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
 import { reviewTiers } from "@/lib/services/tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
@@ -247,6 +248,24 @@ describe("configuration changes", () => {
     expect((await changesOf(customer.id)).at(-1)).toMatchObject({ fromTier: null, toTier: "Silver", reason: "config_change" });
     expect((await prisma.reward.findUniqueOrThrow({ where: { id: reward.id } })).tierIds).toEqual([setup.tiers.silver.id]);
     expect(await prisma.tier.count({ where: { programId: setup.program.id } })).toBe(2);
+  });
+
+  test("removing the only tier of a tier-exclusive reward withdraws the reward instead of opening it to every member", async () => {
+    const setup = await createProgram();
+    const marketer = await staffUser();
+    const customer = await member(setup);
+    await order(setup, customer, 2_000, new Date());
+    const goldOnly = await createReward(setup.program.id, { costPoints: 10 });
+    await prisma.reward.update({ where: { id: goldOnly.id }, data: { tierIds: [setup.tiers.gold.id] } });
+    const open = await createReward(setup.program.id, { costPoints: 10 });
+    const saved = await saveTierConfig({ programId: setup.program.id, actorUserId: marketer.id, input: configOf(setup, {}, (tiers) => [tiers[0], tiers[1]]) });
+    expect(saved.withdrawnRewards).toEqual([{ id: goldOnly.id, name: goldOnly.name }]);
+    expect(await prisma.reward.findUniqueOrThrow({ where: { id: goldOnly.id } })).toMatchObject({ isActive: false, tierIds: [] });
+    // the silver member (formerly gold) cannot redeem it; a reward for everyone is untouched
+    await expect(redeemReward({ programId: setup.program.id, customerId: customer.id, rewardId: goldOnly.id, idempotencyKey: uniqueId("k"), source: "api" })).rejects.toMatchObject({ code: "REWARD_INACTIVE" });
+    expect(await prisma.reward.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ isActive: true, tierIds: [] });
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "tiers.updated", targetId: String(setup.program.id) }, orderBy: { id: "desc" } });
+    expect(JSON.stringify(audit.data)).toContain(goldOnly.name);
   });
 
   test("another program's tier id is refused and nothing is saved", async () => {

@@ -86,6 +86,11 @@ export function TierConfigForm({ initial, currency, hasSpendRule }: { initial: T
       {save.result.data ? (
         <Alert tone="success">
           {t("saved", { moved: save.result.data.moved, up: save.result.data.up, down: save.result.data.down, grace: save.result.data.graceStarted })}
+          {save.result.data.withdrawnRewards.length > 0 ? (
+            <span className="mt-1 block" data-testid="withdrawn-rewards">
+              {t("withdrawnRewards", { count: save.result.data.withdrawnRewards.length, names: save.result.data.withdrawnRewards.map((reward) => reward.name).join(", ") })}
+            </span>
+          ) : null}
         </Alert>
       ) : null}
       <div className="grid gap-3 sm:grid-cols-3">
