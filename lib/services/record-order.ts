@@ -254,7 +254,7 @@ async function memberCapRemaining(tx: Tx, customerId: number, config: SpendConfi
   if (!config?.capPerMemberDay && !config?.capPerMemberMonth) return null;
   const { day, month } = capPeriodStarts(at);
   const [usage] = await tx.$queryRaw<{ today: number; thisMonth: number }[]>`
-    SELECT COALESCE(SUM("pointsEarned") FILTER (WHERE "placedAt" >= ${day}), 0)::int AS "today",
+    SELECT COALESCE(SUM("pointsEarned") FILTER (WHERE "placedAt" >= ${day} AND "placedAt" < ${addDays(day, 1)}), 0)::int AS "today",
            COALESCE(SUM("pointsEarned"), 0)::int AS "thisMonth"
     FROM "Order" WHERE "customerId" = ${customerId} AND "placedAt" >= ${month} AND "placedAt" < ${addMonths(month, 1)}`;
   const limits = [

@@ -131,6 +131,33 @@ describe("promotions and caps under concurrency", () => {
   });
 });
 
+describe("earning caps count exactly the period the order falls in", () => {
+  test("seven backdated orders on seven days of one month, posted newest first, each earn in full under a daily cap", async () => {
+    const ctx = await setupProgram({ pendingDays: 0 });
+    await saveEarnRule({
+      programId: ctx.program.id, actorUserId: ctx.actorId,
+      input: { pointsPerUnit: 1, tierMultipliers: {}, rounding: "down", minOrder: 0, excludedCategories: [], excludedSkus: [], categoryMultipliers: {}, capPerMemberDay: 150, capPerMemberMonth: 2_000, startsAt: null, endsAt: null, isActive: true },
+    });
+    const customer = await createCustomer(ctx.program.id);
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    await enrollCustomer({ program: ctx.program, customerId: customer.id, at: new Date(lastMonth.getTime() - 86_400_000) });
+    const days = [8, 7, 6, 5, 4, 3, 2]; // newest first
+    const earned = [];
+    for (const day of days) {
+      const placedAt = new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth(), day, 12));
+      const result = await post(postOrder, "/api/v1/orders", ctx.key, order(customer.externalId, [{ sku: "BAG", quantity: 1, unitPrice: 100 }], { placedAt: placedAt.toISOString() }));
+      expect(result.status).toBe(201);
+      earned.push(result.body.pointsEarned);
+    }
+    expect(earned).toEqual([100, 100, 100, 100, 100, 100, 100]);
+    // a second order on one of those days is held to that day's cap only
+    const sameDay = await post(postOrder, "/api/v1/orders", ctx.key, order(customer.externalId, [{ sku: "BAG", quantity: 1, unitPrice: 100 }], { placedAt: new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth(), 5, 18)).toISOString() }));
+    expect(sameDay.body.pointsEarned).toBe(50);
+    expect((await getMemberPoints(customer.id)).balance).toBe(750);
+  });
+});
+
 describe("POST /api/v1/events", () => {
   let ctx: Awaited<ReturnType<typeof setupProgram>>;
   beforeAll(async () => {
