@@ -135,3 +135,21 @@ test.describe("public program page", () => {
     await context.close();
   });
 });
+
+test.describe("the API's edges over real HTTP", () => {
+  test("a wrong method is a JSON 405 with Allow and an unknown path a JSON 404, never an HTML page", async ({ request }) => {
+    const wrong = await request.delete("/api/v1/orders", { headers: api });
+    expect(wrong.status()).toBe(405);
+    expect(wrong.headers()["allow"]).toBe("POST, OPTIONS");
+    expect((await wrong.json()).error.code).toBe("METHOD_NOT_ALLOWED");
+    const post = await request.post("/api/v1/analytics/points", { headers: api, data: {} });
+    expect(post.status()).toBe(405);
+    expect(post.headers()["allow"]).toContain("GET");
+    for (const path of ["/api/v1/nothing-here", "/api/v1/members/someone/unknown-part"]) {
+      const missing = await request.get(path, { headers: api });
+      expect(missing.status(), path).toBe(404);
+      expect(missing.headers()["content-type"]).toContain("application/json");
+      expect((await missing.json()).error.code).toBe("NOT_FOUND");
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { recordEventInTx } from "@/lib/services/award-action";
 import { createEventSchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 /** A member action (review, social share/follow, profile completed) for the action rules. */
 export const POST = handleApi(async (request: Request) => {
@@ -19,3 +20,5 @@ export const POST = handleApi(async (request: Request) => {
     return { status: 201, body };
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -3,6 +3,7 @@ import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { createMemberInTx } from "@/lib/services/create-member";
 import { createMemberSchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 export const POST = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
@@ -14,3 +15,5 @@ export const POST = handleApi(async (request: Request) => {
     body: await createMemberInTx(tx, { program, input }),
   }));
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

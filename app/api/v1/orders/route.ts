@@ -4,6 +4,7 @@ import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { getCachedEarningConfig } from "@/lib/services/earning-config";
 import { recordOrderInTx } from "@/lib/services/record-order";
 import { createOrderSchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 export const POST = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
@@ -29,3 +30,5 @@ export const POST = handleApi(async (request: Request) => {
     };
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi } from "@/lib/api/handle-api";
 import { getRewardsCatalog } from "@/lib/db/member-reads";
+import { otherMethods } from "@/lib/api/methods";
 
 /** The rewards members can redeem now. */
 export const GET = handleApi(async (request: Request) => {
@@ -24,3 +25,5 @@ export const GET = handleApi(async (request: Request) => {
     })),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

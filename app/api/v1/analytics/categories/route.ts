@@ -1,6 +1,7 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi } from "@/lib/api/handle-api";
 import { categoriesExport, exportResponse } from "@/lib/services/analytics-export";
+import { otherMethods } from "@/lib/api/methods";
 
 /** Category share of spend per named segment beside the whole shop (?format=csv). */
 export const GET = handleApi(async (request: Request) => {
@@ -8,3 +9,5 @@ export const GET = handleApi(async (request: Request) => {
   const url = new URL(request.url);
   return exportResponse(url, await categoriesExport(caller.programId, url));
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,6 +1,7 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi } from "@/lib/api/handle-api";
 import { exportResponse, overviewExport } from "@/lib/services/analytics-export";
+import { otherMethods } from "@/lib/api/methods";
 
 /** Every population's figures over a period and the one before (?period=month, or custom&from&to; ?format=csv). */
 export const GET = handleApi(async (request: Request) => {
@@ -8,3 +9,5 @@ export const GET = handleApi(async (request: Request) => {
   const url = new URL(request.url);
   return exportResponse(url, await overviewExport(caller.programId, url));
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,6 +1,7 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi } from "@/lib/api/handle-api";
 import { exportResponse, pointsExport } from "@/lib/services/analytics-export";
+import { otherMethods } from "@/lib/api/methods";
 
 /** Points by month, outstanding points and the liability gross and net of breakage (?format=csv). */
 export const GET = handleApi(async (request: Request) => {
@@ -8,3 +9,5 @@ export const GET = handleApi(async (request: Request) => {
   const url = new URL(request.url);
   return exportResponse(url, await pointsExport(caller.programId));
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -3,6 +3,7 @@ import { handleApi } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { AppError } from "@/lib/domain/app-error";
 import { createImportJob, prepareImport, runImport } from "@/lib/services/bulk-import";
+import { otherMethods } from "@/lib/api/methods";
 
 type Context = { params: Promise<{ kind: string }> };
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -29,3 +30,5 @@ export const POST = handleApi(async (request: Request, context: Context) => {
   if (jobId > 0) void runImport({ programId: caller.programId, jobId, prepared });
   return response;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -4,6 +4,7 @@ import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params"
 import { handleApi } from "@/lib/api/handle-api";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { findMemberByExternalId } from "@/lib/services/find-member";
+import { otherMethods } from "@/lib/api/methods";
 
 export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
@@ -21,3 +22,5 @@ export const GET = handleApi(async (request: Request, context: ExternalIdContext
     points: { available: points.available, pending: points.pending, expiringSoon: points.expiringSoon, debt: points.debt },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

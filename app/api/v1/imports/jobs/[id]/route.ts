@@ -3,6 +3,7 @@ import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi } from "@/lib/api/handle-api";
 import { getImportJob } from "@/lib/db/staff-reads";
 import { AppError } from "@/lib/domain/app-error";
+import { otherMethods } from "@/lib/api/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -15,3 +16,5 @@ export const GET = handleApi(async (request: Request, context: Context) => {
   if (!job) throw new AppError("NOT_FOUND", "import not found");
   return NextResponse.json(job);
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

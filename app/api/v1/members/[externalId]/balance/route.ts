@@ -4,6 +4,7 @@ import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params"
 import { handleApi } from "@/lib/api/handle-api";
 import { getExpirySchedule, getMemberPoints } from "@/lib/db/member-points";
 import { findMemberByExternalId } from "@/lib/services/find-member";
+import { otherMethods } from "@/lib/api/methods";
 
 /** The member's points by state, with what becomes available and what expires when. */
 export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
@@ -22,3 +23,5 @@ export const GET = handleApi(async (request: Request, context: ExternalIdContext
     expiring: schedule.expiring.map((row) => ({ date: row.date.toISOString(), points: row.points })),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -4,6 +4,7 @@ import { handleApi } from "@/lib/api/handle-api";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { findMemberByExternalId } from "@/lib/services/find-member";
 import { getMemberOffers } from "@/lib/services/offers";
+import { otherMethods } from "@/lib/api/methods";
 
 /** The offers a member is targeted by, as the portal shows them (for the shop's own widgets). */
 export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
@@ -30,3 +31,5 @@ export const GET = handleApi(async (request: Request, context: ExternalIdContext
     })),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -5,6 +5,7 @@ import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { findMemberByExternalId } from "@/lib/services/find-member";
 import { redeemRewardInTx } from "@/lib/services/redeem-reward";
 import { createRedemptionSchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
@@ -26,3 +27,5 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
     };
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

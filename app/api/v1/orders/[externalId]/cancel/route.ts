@@ -3,6 +3,7 @@ import { orderIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { handleApi } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { cancelOrderInTx } from "@/lib/services/record-return";
+import { otherMethods } from "@/lib/api/methods";
 
 /** Cancels an order: everything not yet returned is reversed (pending points simply vanish). */
 export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
@@ -14,3 +15,5 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
     return { status: 201, body: { pointsReversed: result.pointsReversed, debt: result.debt, cancelledAt: result.cancelledAt } };
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -4,6 +4,7 @@ import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { recordReturnInTx } from "@/lib/services/record-return";
 import { createReturnSchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 /** A (partial) return: points reversed pro rata by line; spent points become debt. */
 export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
@@ -19,3 +20,5 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
     };
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

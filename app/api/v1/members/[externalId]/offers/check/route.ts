@@ -6,6 +6,7 @@ import { AppError } from "@/lib/domain/app-error";
 import { findMemberByExternalId } from "@/lib/services/find-member";
 import { checkOfferCode } from "@/lib/services/offers";
 import { checkOfferCodeQuerySchema } from "@/lib/validations/api";
+import { otherMethods } from "@/lib/api/methods";
 
 /** At checkout: may this member use this offer code now? Read-only; the shop applies the discount. */
 export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
@@ -25,3 +26,5 @@ export const GET = handleApi(async (request: Request, context: ExternalIdContext
     endsAt: result.endsAt.toISOString(),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
