@@ -58,29 +58,42 @@ export async function runBirthdayAwards(at = new Date()) {
 }
 
 /**
- * Emits `points.expiring` once per member and expiry day when points will expire within the
- * program's reminder window (for reminder emails and shop notifications).
+ * Emits one `points.expiring` per member and day at most, summing every point that expires
+ * within the program's reminder window (from the first expiry day to the last). A member is
+ * reminded again only when points with a later expiry day enter the window, so lots expiring
+ * on five days make one reminder, not five, and the same points are not announced every day.
  */
 export async function runExpiringSoon(at = new Date()) {
   let emitted = 0;
+  const today = at.toISOString().slice(0, 10);
   for (const programId of await programIds()) {
     const program = await getProgramById(programId);
     const until = new Date(at.getTime() + program.expiringSoonDays * 86_400_000);
-    const rows = await prisma.$queryRaw<{ customerId: number; externalId: string; day: Date; points: number }[]>`
-      SELECT a."customerId", c."externalId", date_trunc('day', l."expiresAt") AS "day", SUM(l."remaining")::int AS "points"
-      FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" JOIN "Customer" c ON c."id" = a."customerId"
-      WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" > ${at} AND l."expiresAt" <= ${until} AND l."availableAt" <= ${at}
-      GROUP BY 1, 2, 3`;
+    const rows = await prisma.$queryRaw<{ customerId: number; externalId: string; first: string; last: string; points: number }[]>`
+      WITH due AS (
+        SELECT a."customerId", c."externalId", MIN(l."expiresAt")::date::text AS "first", MAX(l."expiresAt")::date::text AS "last", SUM(l."remaining")::int AS "points"
+        FROM "PointLot" l JOIN "LedgerAccount" a ON a."id" = l."accountId" JOIN "Customer" c ON c."id" = a."customerId"
+        WHERE a."programId" = ${programId} AND l."remaining" > 0 AND l."expiresAt" > ${at} AND l."expiresAt" <= ${until} AND l."availableAt" <= ${at}
+        GROUP BY 1, 2
+      ),
+      announced AS (
+        SELECT (e."payload"->>'customerId')::int AS "customerId", MAX(COALESCE(e."payload"->>'lastExpiresOn', e."payload"->>'expiresOn')) AS "through"
+        FROM "WebhookEvent" e
+        WHERE e."programId" = ${programId} AND e."type" = 'points.expiring' AND e."createdAt" > ${new Date(at.getTime() - 400 * 86_400_000)}
+          AND (e."payload"->>'customerId')::int IN (SELECT "customerId" FROM due)
+        GROUP BY 1
+      )
+      SELECT due.* FROM due LEFT JOIN announced ON announced."customerId" = due."customerId"
+      WHERE announced."through" IS NULL OR due."last" > announced."through"`;
     for (let offset = 0; offset < rows.length; offset += 500) {
       const batch = rows.slice(offset, offset + 500);
       await prisma.$transaction(async (tx) => {
         for (const row of batch) {
-          const day = row.day.toISOString().slice(0, 10);
           await emitWebhookEvent(tx, {
             programId,
             type: "points.expiring",
-            dedupeKey: `points.expiring:${row.customerId}:${day}`,
-            payload: { customerId: row.customerId, externalId: row.externalId, points: row.points, expiresOn: day },
+            dedupeKey: `points.expiring:${row.customerId}:${today}`,
+            payload: { customerId: row.customerId, externalId: row.externalId, points: row.points, expiresOn: row.first, lastExpiresOn: row.last },
             at,
           });
         }

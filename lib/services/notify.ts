@@ -26,7 +26,7 @@ function toNotification(event: EventRow): { kind: NotificationKind; data: Notifi
       if (p.reason === "welcome_bonus") return null;
       return { kind: "points_earned", data: { points: num("points"), balance: num("balance"), date: str("availableAt"), order: str("orderExternalId") } };
     case "points.expiring":
-      return { kind: "expiring_soon", data: { points: num("points"), date: str("expiresOn") } };
+      return { kind: "expiring_soon", data: { points: num("points"), date: str("expiresOn"), until: str("lastExpiresOn") } };
     case "tier.changed":
       // the first placement (a new member in the entry tier) is part of the welcome
       if (!str("tier") || !str("fromTier")) return null;

@@ -11,6 +11,8 @@ export type NotificationData = {
   points?: number;
   balance?: number;
   date?: string | null;
+  /** expiring_soon: the last expiry day the reminder covers, when it covers several */
+  until?: string | null;
   order?: string | null;
   tier?: string | null;
   reward?: string | null;
@@ -36,7 +38,9 @@ export async function renderNotification({ kind, data, locale }: { kind: Notific
   const lang = isLocale(locale) ? locale : defaultLocale;
   const t = createTranslator({ locale: lang, messages: await messagesFor(lang), namespace: "notifications" as never }) as unknown as (key: string, values?: Record<string, unknown>) => string;
   const date = data.date ? new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(data.date)) : "";
+  const format = (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
   const values = {
+    until: data.until ? format(data.until) : "",
     program: data.program ?? "",
     points: data.points ?? 0,
     balance: data.balance ?? 0,
@@ -47,8 +51,10 @@ export async function renderNotification({ kind, data, locale }: { kind: Notific
     code: data.code ?? "",
   };
   // points from an action (birthday, review…) have no order to name
-  const bodyKey = kind === "points_earned" && !data.order ? "points_earned.bodyAction" : `${kind}.body`;
-  return { title: t(`${kind}.title`, values), body: t(bodyKey, values) };
+  if (kind === "points_earned" && !data.order) return { title: t(`${kind}.title`, values), body: t("points_earned.bodyAction", values) };
+  // one reminder covers every day with points expiring within the reminder window
+  if (kind === "expiring_soon" && data.until && data.until !== data.date) return { title: t("expiring_soon.titleSeveral", values), body: t("expiring_soon.bodySeveral", values) };
+  return { title: t(`${kind}.title`, values), body: t(`${kind}.body`, values) };
 }
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

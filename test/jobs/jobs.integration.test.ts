@@ -98,7 +98,7 @@ describe("birthday job", () => {
 });
 
 describe("expiring-soon and available events", () => {
-  test("one points.expiring event per member and expiry day, however often the job runs", async () => {
+  test("one points.expiring event per member, however often the job runs", async () => {
     const setup = await createProgram({ expiryMonths: 12 });
     const now = new Date();
     const member = await memberWithOrders(setup, [{ at: addDays(addMonths(now, -12), 10), amount: 70 }, { at: addDays(addMonths(now, -12), 10), amount: 30 }]);
@@ -107,6 +107,32 @@ describe("expiring-soon and available events", () => {
     const events = await prisma.webhookEvent.findMany({ where: { programId: setup.program.id, type: "points.expiring" } });
     expect(events).toHaveLength(1);
     expect(events[0].payload).toMatchObject({ customerId: member.id, points: 100, externalId: member.externalId });
+  });
+
+  test("lots expiring on five days make one reminder that sums them; no repeat the next day; a later expiry entering the window makes one more", async () => {
+    const setup = await createProgram({ expiryMonths: 12, pendingDays: 0 });
+    const now = new Date();
+    const base = addMonths(now, -12);
+    // lots expiring 3, 5, 7, 9 and 11 days from now (all inside the 30-day window), and one in 35 days
+    const member = await memberWithOrders(setup, [3, 5, 7, 9, 11, 35].map((day, index) => ({ at: addDays(base, day), amount: 10 * (index + 1) })));
+    const expiring = async (from: Date, to: Date) => (await prisma.pointLot.aggregate({
+      where: { account: { customerId: member.id }, remaining: { gt: 0 }, expiresAt: { gt: from, lte: to } }, _sum: { remaining: true },
+    }))._sum.remaining;
+    // 150 from the orders, plus the welcome bonus (earned with the first order) when there is one
+    expect(await expiring(now, addDays(now, 30))).toBeGreaterThanOrEqual(150);
+    await runExpiringSoon(now);
+    const first = await prisma.webhookEvent.findMany({ where: { programId: setup.program.id, type: "points.expiring" } });
+    expect(first).toHaveLength(1);
+    expect(first[0].payload).toMatchObject({ customerId: member.id, points: await expiring(now, addDays(now, 30)), expiresOn: addDays(now, 3).toISOString().slice(0, 10), lastExpiresOn: addDays(now, 11).toISOString().slice(0, 10) });
+    // the next day the same lots are still inside the window: nothing new to say
+    await runExpiringSoon(addDays(now, 1));
+    expect(await prisma.webhookEvent.count({ where: { programId: setup.program.id, type: "points.expiring" } })).toBe(1);
+    // six days later the lot expiring in 35 days enters the window: one more reminder, for all of it
+    await runExpiringSoon(addDays(now, 6));
+    await runExpiringSoon(addDays(now, 6));
+    const events = await prisma.webhookEvent.findMany({ where: { programId: setup.program.id, type: "points.expiring" }, orderBy: { id: "asc" } });
+    expect(events).toHaveLength(2);
+    expect(events[1].payload).toMatchObject({ points: await expiring(addDays(now, 6), addDays(now, 36)), expiresOn: addDays(now, 7).toISOString().slice(0, 10), lastExpiresOn: addDays(now, 35).toISOString().slice(0, 10) });
   });
 
   test("points.available is announced once per lot when its pending window ends", async () => {

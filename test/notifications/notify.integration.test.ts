@@ -5,6 +5,7 @@ import { addDays } from "@/lib/domain/dates";
 import { runExpiringSoon } from "@/lib/jobs/tasks";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { notifyFromEvents } from "@/lib/services/notify";
+import { renderNotification } from "@/lib/services/render-notification";
 import { recordOrder } from "@/lib/services/record-order";
 import { redeemReward } from "@/lib/services/redeem-reward";
 import { sendPendingEmails } from "@/lib/services/send-emails";
@@ -92,6 +93,23 @@ describe("the notify job", () => {
     expect(notes[0].data).toMatchObject({ points: 30 });
     const email = await prisma.emailMessage.findFirstOrThrow({ where: { customerId: customer.id, kind: "expiring_soon" } });
     expect(email.subject).toMatch(/^30 points expire on /);
+  });
+});
+
+describe("one reminder for several expiry days", () => {
+  test.each([
+    ["en", "150 points expire by Dec 12, 2026", "The first ones expire on Dec 4, 2026"],
+    ["ru", "150 баллов сгорят до", "Первые сгорят"],
+    ["pt-BR", "150 pontos expiram até", "Os primeiros expiram em"],
+  ])("%s: the title names the total and the last day, the text the first", async (locale, title, body) => {
+    const rendered = await renderNotification({ kind: "expiring_soon", data: { points: 150, date: "2026-12-04", until: "2026-12-12" }, locale });
+    expect(rendered.title).toContain(title);
+    expect(rendered.body).toContain(body);
+  });
+
+  test("a single expiry day keeps the one-day wording", async () => {
+    const rendered = await renderNotification({ kind: "expiring_soon", data: { points: 30, date: "2026-12-04", until: "2026-12-04" }, locale: "en" });
+    expect(rendered.title).toBe("30 points expire on Dec 4, 2026");
   });
 });
 
