@@ -40,7 +40,7 @@ const dbName = process.env.BENCH_ANALYTICS_DB ?? `hearth_bench_analytics_${Date.
 const keep = Boolean(process.env.BENCH_ANALYTICS_DB);
 const dbUrl = new URL(admin.toString());
 dbUrl.pathname = `/${dbName}`;
-const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_CUSTOMERS: "100", HEARTH_JOBS: "off" };
+const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_DATA: "on", HEARTH_DEMO_CUSTOMERS: "100", HEARTH_JOBS: "off" };
 const log = (message) => console.log(`[bench:analytics ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 async function adminQuery(sql) {

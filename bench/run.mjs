@@ -26,7 +26,7 @@ const dbUrl = new URL(admin.toString());
 dbUrl.pathname = `/${dbName}`;
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 60_000);
 // jobs off: the timers would compete with the load; the key's rate limit is lifted below
-const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_CUSTOMERS: "100", HEARTH_JOBS: "off" };
+const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_DATA: "on", HEARTH_DEMO_CUSTOMERS: "100", HEARTH_JOBS: "off" };
 
 async function adminQuery(sql) {
   const client = new pg.Client({ connectionString: admin.toString() });

@@ -123,3 +123,12 @@ test.describe("admin", () => {
     await context.close();
   });
 });
+
+test.describe("the demo shop says it is one", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("its login page warns that the demo logins and API key are public", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByTestId("demo-notice")).toContainText("This is a demo shop");
+  });
+});

@@ -12,7 +12,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HEARTH_DATA_DIR: z.string().default(".data"),
   AUTH_SECRET: z.string().min(16).optional(),
-  HEARTH_DEMO_DATA: z.enum(["on", "off"]).default("on"),
+  /** load the demo shop on first start: on by default only with the embedded database (see isDemoDataOn) */
+  HEARTH_DEMO_DATA: z.enum(["on", "off"]).optional(),
   /** background jobs (expiry, birthdays, reminders, webhook delivery) in this process */
   HEARTH_JOBS: z.enum(["on", "off"]).default("on"),
   HEARTH_DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(100_000).default(2000),
@@ -33,3 +34,10 @@ export type Env = z.infer<typeof envSchema>;
 export const env: Env = envSchema.parse(process.env);
 
 export const isEmbeddedDatabase = !env.DATABASE_URL;
+
+/**
+ * Whether the first start loads the demo shop (public demo logins and the demo API key): always
+ * in the embedded quick start unless switched off, never against a real PostgreSQL database
+ * unless asked for with HEARTH_DEMO_DATA=on.
+ */
+export const isDemoDataOn = env.HEARTH_DEMO_DATA ? env.HEARTH_DEMO_DATA === "on" : isEmbeddedDatabase;

@@ -67,7 +67,7 @@ tiers.integration = vitestCounts("test-results/integration.json");
 const dbName = `hearth_e2e_${Date.now()}`;
 const databaseUrl = new URL(admin.toString());
 databaseUrl.pathname = `/${dbName}`;
-const e2eEnv = { DATABASE_URL: databaseUrl.toString(), HEARTH_DEMO_CUSTOMERS: process.env.HEARTH_DEMO_CUSTOMERS ?? "150" };
+const e2eEnv = { DATABASE_URL: databaseUrl.toString(), HEARTH_DEMO_DATA: "on", HEARTH_DEMO_CUSTOMERS: process.env.HEARTH_DEMO_CUSTOMERS ?? "150" };
 await withAdmin(`CREATE DATABASE "${dbName}"`);
 try {
   let status = runPrisma(["migrate", "deploy"], { ...baseEnv, ...e2eEnv });

@@ -1,0 +1,3 @@
+// Types for scripts/prisma.mjs (used by tests).
+export function prismaEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function runPrisma(args: string[], env?: NodeJS.ProcessEnv): number;
