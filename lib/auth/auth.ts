@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { prisma } from "@/lib/db/prisma";
-import { env } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
 import { hashPassword, verifyPassword } from "./password";
+import { authSecret } from "./secret";
 
 declare module "next-auth" {
   interface Session {
@@ -17,7 +17,7 @@ let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString("hex")));
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  secret: env.AUTH_SECRET ?? (env.NODE_ENV === "production" ? undefined : "hearth-development-secret-not-for-production"),
+  secret: authSecret(),
   trustHost: true,
   session: { strategy: "jwt", maxAge: 60 * 60 * 24 * 7 },
   pages: { signIn: "/login" },
