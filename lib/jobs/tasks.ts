@@ -16,7 +16,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact" | "purge-idempotency";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -178,6 +178,20 @@ export async function runNotify(at = new Date()) {
   return { notifications, emails, ...delivery };
 }
 
+/** Idempotency keys are kept 30 days (as Stripe does): older stored answers are deleted in batches. */
+export const IDEMPOTENCY_DAYS = 30;
+
+export async function runPurgeIdempotency(at = new Date()) {
+  const before = new Date(at.getTime() - IDEMPOTENCY_DAYS * 86_400_000);
+  let purged = 0;
+  for (;;) {
+    const deleted = await prisma.$executeRaw`
+      DELETE FROM "ApiIdempotency" WHERE "id" IN (SELECT "id" FROM "ApiIdempotency" WHERE "createdAt" < ${before} LIMIT 5000)`;
+    purged += deleted;
+    if (deleted < 5000) return { purged };
+  }
+}
+
 /** Completes challenges members have reached and pays their points (also done when a member opens the page). */
 export async function runCheckChallenges(at = new Date()) {
   let completed = 0;
@@ -202,4 +216,5 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   // like webhook delivery, every process polls (an advisory lock lets one fold a program at a time)
   "fold-analytics": { run: () => runFoldAnalytics(), cron: "* * * * *", everySeconds: 10 },
   "analytics-impact": { run: () => runAnalyticsImpact(), cron: "20 4 * * *", everySeconds: 6 * 3600 },
+  "purge-idempotency": { run: () => runPurgeIdempotency(), cron: "40 4 * * *", everySeconds: 6 * 3600 },
 };

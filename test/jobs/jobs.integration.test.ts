@@ -7,7 +7,8 @@ import { checkLedger } from "@/lib/db/check-ledger";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { AppError } from "@/lib/domain/app-error";
 import { addDays, addMonths } from "@/lib/domain/dates";
-import { runBirthdayAwards, runDeliverWebhooks, runExpirePoints, runExpiringSoon, runPointsAvailable } from "@/lib/jobs/tasks";
+import { runBirthdayAwards, runDeliverWebhooks, runExpirePoints, runExpiringSoon, runPointsAvailable, runPurgeIdempotency } from "@/lib/jobs/tasks";
+import { createApiKey } from "@/test/api-helpers";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { recordOrder } from "@/lib/services/record-order";
 import { redeemReward } from "@/lib/services/redeem-reward";
@@ -142,6 +143,25 @@ describe("expiring-soon and available events", () => {
     await runPointsAvailable(now);
     await runPointsAvailable(now);
     expect(await prisma.webhookEvent.count({ where: { programId: setup.program.id, type: "points.available" } })).toBe(1);
+  });
+});
+
+describe("idempotency keys", () => {
+  test("stored answers older than 30 days are purged; newer ones stay", async () => {
+    const setup = await createProgram();
+    const { id: apiKeyId } = await createApiKey(setup.program.id);
+    const now = new Date();
+    await prisma.apiIdempotency.createMany({
+      data: [
+        { apiKeyId, key: uniqueId("old"), requestHash: "x", statusCode: 201, responseBody: "{}", createdAt: addDays(now, -31) },
+        { apiKeyId, key: uniqueId("edge"), requestHash: "x", statusCode: 201, responseBody: "{}", createdAt: addDays(now, -29) },
+        { apiKeyId, key: uniqueId("new"), requestHash: "x", statusCode: 201, responseBody: "{}", createdAt: now },
+      ],
+    });
+    const result = await runPurgeIdempotency(now);
+    expect(result.purged).toBeGreaterThanOrEqual(1);
+    const left = await prisma.apiIdempotency.findMany({ where: { apiKeyId }, select: { key: true } });
+    expect(left.map((row) => row.key.split("-")[0]).sort()).toEqual(["edge", "new"]);
   });
 });
 

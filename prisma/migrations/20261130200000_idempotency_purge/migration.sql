@@ -1,0 +1,3 @@
+-- Stored idempotent answers are purged after 30 days (the purge-idempotency job).
+-- CreateIndex
+CREATE INDEX "ApiIdempotency_createdAt_idx" ON "ApiIdempotency"("createdAt");
