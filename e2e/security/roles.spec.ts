@@ -49,3 +49,20 @@ test("the OpenAPI document is public and describes the endpoints", async ({ requ
   expect(document.openapi).toBe("3.1.0");
   expect(Object.keys(document.paths)).toContain("/orders");
 });
+
+test.describe("security headers", () => {
+  test("every page and API answer carries CSP, frame-ancestors, referrer policy and nosniff; HSTS only behind https", async ({ request }) => {
+    for (const path of ["/login", "/program", "/api/v1/openapi.json", "/api/v1/nothing-here"]) {
+      const response = await request.get(path);
+      const headers = response.headers();
+      expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(headers["content-security-policy"], path).toContain("default-src 'self'");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["strict-transport-security"], path).toBeUndefined();
+    }
+    const secure = await request.get("/login", { headers: { "x-forwarded-proto": "https" } });
+    expect(secure.headers()["strict-transport-security"]).toContain("max-age=");
+  });
+});
