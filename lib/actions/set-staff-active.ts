@@ -9,6 +9,8 @@ export const setStaffActiveAction = adminActionClient
   .metadata({ name: "setStaffActive" })
   .inputSchema(setStaffActiveSchema)
   .action(async ({ ctx: { user }, parsedInput }) => {
-    await setStaffActive({ actorUserId: user.id, ...parsedInput });
+    const result = await setStaffActive({ actorUserId: user.id, ...parsedInput });
     revalidatePath("/admin/staff");
+    revalidatePath("/admin/api-keys");
+    return { revokedKeys: result.revokedKeys.map((key) => key.name) };
   });

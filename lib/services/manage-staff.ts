@@ -15,12 +15,27 @@ export async function createStaffUser({ actorUserId, input }: { actorUserId: num
   });
 }
 
+/**
+ * Activates or deactivates a staff account. There is always at least one active admin, even when
+ * two admins deactivate each other at the same moment: the active admins are locked (in id
+ * order) and counted inside the transaction, and an actor who has just been deactivated can no
+ * longer act. Deactivating someone revokes the API keys they created; the answer names them.
+ */
 export async function setStaffActive({ actorUserId, userId, isActive }: { actorUserId: number; userId: number; isActive: boolean }) {
   if (userId === actorUserId) throw new AppError("FORBIDDEN", "you cannot deactivate yourself");
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.user.updateMany({ where: { id: userId, role: { not: "MEMBER" } }, data: { isActive } });
-    if (updated.count === 0) throw new AppError("NOT_FOUND");
-    await writeAudit(tx, { actorUserId, action: isActive ? "staff.activated" : "staff.deactivated", targetType: "user", targetId: userId });
+    const admins = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "User" WHERE "role" = 'ADMIN' AND "isActive" ORDER BY "id" FOR UPDATE`;
+    if (!admins.some((admin) => admin.id === actorUserId)) throw new AppError("FORBIDDEN", "your account is no longer an active admin");
+    const target = await tx.user.findFirst({ where: { id: userId, role: { not: "MEMBER" } }, select: { id: true, role: true, isActive: true } });
+    if (!target) throw new AppError("NOT_FOUND");
+    if (!isActive && target.role === "ADMIN" && target.isActive && admins.length <= 1) {
+      throw new AppError("CONFLICT", "the program must keep at least one active admin");
+    }
+    await tx.user.update({ where: { id: userId }, data: { isActive } });
+    const revokedKeys = isActive ? [] : await tx.$queryRaw<{ id: number; name: string; prefix: string }[]>`
+      UPDATE "ApiKey" SET "revokedAt" = now() WHERE "createdById" = ${userId} AND "revokedAt" IS NULL RETURNING "id", "name", "prefix"`;
+    await writeAudit(tx, { actorUserId, action: isActive ? "staff.activated" : "staff.deactivated", targetType: "user", targetId: userId, data: { revokedKeys } });
+    return { revokedKeys };
   });
 }
 

@@ -50,6 +50,9 @@ export function ToggleStaffButton({ userId, isActive, name }: { userId: number; 
         {isActive ? t("deactivate") : t("activate")}<span className="sr-only"> {name}</span>
       </Button>
       <ActionError result={result} />
+      {result.data && result.data.revokedKeys.length > 0 ? (
+        <p role="status" className="mt-1 text-sm text-stone-700">{t("revokedKeys", { count: result.data.revokedKeys.length, names: result.data.revokedKeys.join(", ") })}</p>
+      ) : null}
     </div>
   );
 }
