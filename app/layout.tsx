@@ -9,9 +9,11 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Hearth", template: "%s · Hearth" },
   description: "Hearth loyalty program",
+  icons: { icon: [{ url: "/favicon.ico", sizes: "any" }, { url: "/favicon.svg", type: "image/svg+xml" }], apple: "/icon-192.png" },
+  manifest: "/manifest.webmanifest",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#7c2d12" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const [locale, messages] = await Promise.all([getLocale(), getMessages()]);

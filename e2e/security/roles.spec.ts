@@ -66,3 +66,30 @@ test.describe("security headers", () => {
     expect(secure.headers()["strict-transport-security"]).toContain("max-age=");
   });
 });
+
+test.describe("the 403 page's way out", () => {
+  test.use({ storageState: storageStatePath("member") });
+
+  test("'Go to your start page' keeps the host the browser used and the session", async ({ page, request }) => {
+    // the redirect is relative: whatever Host the server is reached under, the browser stays on it
+    for (const host of [undefined, "shop.example", "localhost:9"]) {
+      const response = await request.get("/start", { maxRedirects: 0, headers: host ? { host } : {} });
+      expect(response.status()).toBe(307);
+      expect(response.headers()["location"]).toBe("/dashboard");
+    }
+    await page.goto("/admin/staff");
+    await page.getByRole("link", { name: "Go to your start page" }).click();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/dashboard$/);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await expect(page).not.toHaveURL(/login/);
+  });
+});
+
+test("the app's icons and web manifest are served from public/", async ({ request, page }) => {
+  for (const path of ["/favicon.ico", "/favicon.svg", "/logo.svg", "/icon-192.png", "/icon-512.png"]) expect((await request.get(path)).status(), path).toBe(200);
+  const manifest = await (await request.get("/manifest.webmanifest")).json();
+  expect(manifest).toMatchObject({ short_name: "Hearth", start_url: "/start" });
+  await page.goto("/login");
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
+  await expect(page.locator('link[rel="icon"]').first()).toHaveAttribute("href", /favicon/);
+});
