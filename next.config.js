@@ -44,7 +44,7 @@ const nextConfig = {
     ];
   },
   // Native and WebAssembly packages are loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "pg-boss", "rate-limiter-flexible"],
+  serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "pg-boss", "rate-limiter-flexible", "undici"],
   // console CSV imports are sent to a server action (the API takes larger files)
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "21mb" } },
 };

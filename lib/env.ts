@@ -25,6 +25,8 @@ const envSchema = z.object({
     .transform((value) => (value ? value : undefined))
     .pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   EMAIL_FROM: z.string().trim().min(3).default("Hearth <loyalty@localhost>"),
+  /** comma-separated hosts exempt from the webhook target rules (https, public addresses): local testing only */
+  HEARTH_WEBHOOK_ALLOW_HOSTS: z.string().optional(),
   /** the portal's public address, for links in emails */
   HEARTH_PUBLIC_URL: z.url().default("http://localhost:3000"),
 });

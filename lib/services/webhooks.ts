@@ -1,10 +1,12 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { fetch as undiciFetch } from "undici";
 import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { writeAudit } from "./audit";
 import type { WebhookEventType } from "./webhook-events";
+import { BlockedTargetError, refuseWebhookUrl, refuseWithoutDns, webhookDispatcher } from "./webhook-target";
 
 // Outgoing webhooks per the Standard Webhooks spec: the outbox (WebhookEvent) is fanned out
 // to the endpoints subscribed at that moment, then each delivery is POSTed with webhook-id,
@@ -25,6 +27,8 @@ export function generateWebhookSecret(): string {
 }
 
 export async function createWebhookEndpoint({ programId, actorUserId, url, description, eventTypes }: { programId: number; actorUserId: number; url: string; description: string; eventTypes: WebhookEventType[] }) {
+  const refused = await refuseWebhookUrl(url);
+  if (refused) throw new AppError("VALIDATION", `This address can't receive webhooks: ${refused}.`);
   const secret = generateWebhookSecret();
   return prisma.$transaction(async (tx) => {
     const endpoint = await tx.webhookEndpoint.create({ data: { programId, url, description, eventTypes, secret }, select: { id: true } });
@@ -99,6 +103,17 @@ export async function deliverDueWebhooks({ limit = 50, now = () => new Date() }:
   return { sent: claimed.length, succeeded };
 }
 
+let sharedDispatcher: ReturnType<typeof webhookDispatcher> | undefined;
+const dispatcher = () => (sharedDispatcher ??= webhookDispatcher());
+
+function errorCategory(caught: unknown): string {
+  const chain: unknown[] = [];
+  for (let current: unknown = caught; current && chain.length < 5; current = (current as { cause?: unknown }).cause) chain.push(current);
+  if (chain.some((item) => item instanceof BlockedTargetError)) return "blocked: not a public address";
+  if (chain.some((item) => item instanceof Error && (item.name === "TimeoutError" || item.name === "AbortError"))) return "timeout";
+  return "connection failed";
+}
+
 async function sendOnce(delivery: ClaimedDelivery, now: () => Date): Promise<boolean> {
   const messageId = `msg_${delivery.eventId}`;
   const timestamp = now();
@@ -107,8 +122,11 @@ async function sendOnce(delivery: ClaimedDelivery, now: () => Date): Promise<boo
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
+    const refused = refuseWithoutDns(delivery.url);
+    if (refused) throw new BlockedTargetError();
     const signature = new Webhook(delivery.secret).sign(messageId, timestamp, body);
-    const response = await fetch(delivery.url, {
+    const response = await undiciFetch(delivery.url, {
+      dispatcher: dispatcher(),
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -124,7 +142,8 @@ async function sendOnce(delivery: ClaimedDelivery, now: () => Date): Promise<boo
     statusCode = response.status;
     await response.body?.cancel();
   } catch (caught) {
-    error = caught instanceof Error ? `${caught.name}: ${caught.message}`.slice(0, 500) : "request failed";
+    // only a category: the console must not reveal how another host answered (no port scanning)
+    error = errorCategory(caught);
   }
   const durationMs = Math.round(performance.now() - started);
   const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
