@@ -127,15 +127,25 @@ export async function cancelOrderInTx(tx: Tx, { programId, orderExternalId, at =
   for (const line of order.lines) open.set(line.sku, (open.get(line.sku) ?? 0) + line.quantity - line.returnedQuantity);
   const lines = [...open].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
   const previous = await tx.orderReturn.findUnique({ where: { orderId_externalId: { orderId: order.id, externalId: CANCEL_RETURN_ID } }, select: { pointsReversed: true, debt: true } });
-  if (previous || lines.length === 0) {
+  if (previous || order.cancelledAt) {
     return { pointsReversed: previous?.pointsReversed ?? 0, debt: previous?.debt ?? 0, cancelledAt: order.cancelledAt ?? at };
+  }
+  if (lines.length === 0) {
+    // everything was returned already: nothing left to reverse, but the order is cancelled now
+    await tx.order.update({ where: { id: order.id }, data: { cancelledAt: at } });
+    return { pointsReversed: 0, debt: 0, cancelledAt: at };
   }
   const result = await recordReturnInTx(tx, { programId, orderExternalId, returnExternalId: CANCEL_RETURN_ID, lines, at, reason: "cancellation" });
   await tx.order.update({ where: { id: order.id }, data: { cancelledAt: at } });
   return { pointsReversed: result.pointsReversed, debt: result.debt, cancelledAt: at };
 }
 
-const CANCEL_RETURN_ID = "cancel";
+/**
+ * The return row a cancellation writes. '#' is outside the characters a shop's return id may use
+ * (lib/validations/api.ts), so no return the shop reports can ever be taken for a cancellation
+ * (a shop return with id "cancel" used to make a later cancellation do nothing).
+ */
+export const CANCEL_RETURN_ID = "#cancel";
 
 export function recordReturn(input: RecordReturnInput) {
   return prisma.$transaction((tx) => recordReturnInTx(tx, input), TX_OPTIONS);

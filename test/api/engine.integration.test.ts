@@ -280,6 +280,36 @@ describe("returns and cancellation", () => {
   });
 });
 
+describe("a shop's return ids never collide with internal ones", () => {
+  test("a return with id 'cancel' does not stop a later cancellation", async () => {
+    const ctx = await setupProgram({ pendingDays: 0 });
+    const member = await newMember(ctx.program.id, ctx.program);
+    const body = order(member.externalId, [{ sku: "TEE", quantity: 2, unitPrice: 30 }]);
+    await post(postOrder, "/api/v1/orders", ctx.key, body);
+    const returned = await post(postReturn, "/x", ctx.key, { externalId: "cancel", lines: [{ sku: "TEE", quantity: 1 }] }, params(body.externalId));
+    expect(returned).toMatchObject({ status: 201, body: { pointsReversed: 30 } });
+    const cancelled = await post(postCancel, "/x", ctx.key, {}, params(body.externalId));
+    expect(cancelled).toMatchObject({ status: 201, body: { pointsReversed: 30, debt: 0 } });
+    expect((await prisma.order.findFirstOrThrow({ where: { externalId: body.externalId } })).cancelledAt).not.toBeNull();
+    expect((await getMemberPoints(member.id)).balance).toBe(0);
+    // the shop's own return keeps its id; the cancellation's can't be sent by a shop
+    expect((await prisma.orderReturn.findMany({ where: { order: { externalId: body.externalId } }, orderBy: { id: "asc" } })).map((row) => row.externalId)).toEqual(["cancel", "#cancel"]);
+    const forged = await post(postReturn, "/x", ctx.key, { externalId: "#cancel", lines: [{ sku: "TEE", quantity: 1 }] }, params(body.externalId));
+    expect(forged.status).toBe(422);
+  });
+
+  test("cancelling an order already returned in full marks it cancelled", async () => {
+    const ctx = await setupProgram({ pendingDays: 0 });
+    const member = await newMember(ctx.program.id, ctx.program);
+    const body = order(member.externalId, [{ sku: "TEE", quantity: 1, unitPrice: 30 }]);
+    await post(postOrder, "/api/v1/orders", ctx.key, body);
+    await post(postReturn, "/x", ctx.key, { externalId: "r-all", lines: [{ sku: "TEE", quantity: 1 }] }, params(body.externalId));
+    const cancelled = await post(postCancel, "/x", ctx.key, {}, params(body.externalId));
+    expect(cancelled).toMatchObject({ status: 201, body: { pointsReversed: 0, debt: 0 } });
+    expect((await prisma.order.findFirstOrThrow({ where: { externalId: body.externalId } })).cancelledAt).not.toBeNull();
+  });
+});
+
 describe("catalog, balance and rate limits", () => {
   test("GET /rewards lists active rewards; GET /balance shows when points become available and expire", async () => {
     const ctx = await setupProgram({ pendingDays: 14, welcomeBonus: 100 });
