@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
-import { AppError } from "@/lib/domain/app-error";
+import { AppError, isAppError } from "@/lib/domain/app-error";
 import { idempotencyKeySchema } from "@/lib/validations/api";
 import { TX_OPTIONS, hashRequest } from "@/lib/services/ledger-core";
 
@@ -15,7 +15,9 @@ type Stored = { requestHash: string; statusCode: number | null; responseBody: st
 /**
  * Runs a POST once per (API key, Idempotency-Key). The key row is claimed in the same
  * transaction as the work: a concurrent retry waits for it, then answers the stored response.
- * A failed request stores nothing, so it can be retried; the same key with another body is a 409.
+ * An expected error (4xx) raised by the work is stored under the key too (its writes undone), as
+ * Stripe does: a retry answers the same error. A 5xx stores nothing, so it can be retried; the
+ * same key with another body is a 409.
  */
 export async function withIdempotency(
   args: { apiKeyId: number; key: string; request: unknown },
@@ -33,7 +35,18 @@ export async function withIdempotency(
       if (stored.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT", "Idempotency-Key was already used with a different request");
       return { status: stored.statusCode, text: stored.responseBody ?? "null", replayed: true };
     }
-    const outcome = await work(tx);
+    // the work runs under a savepoint: when it ends in an expected error (4xx), its writes are
+    // undone but the error is stored under the key like any answer, so a retry gets the same
+    let outcome: { status: number; body: unknown };
+    await tx.$executeRaw`SAVEPOINT idempotent_work`;
+    try {
+      outcome = await work(tx);
+      await tx.$executeRaw`RELEASE SAVEPOINT idempotent_work`;
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500 || error.code === "RATE_LIMITED") throw error;
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT idempotent_work`;
+      outcome = { status: error.status, body: { error: { code: error.code, message: error.message } } };
+    }
     const text = JSON.stringify(outcome.body);
     await tx.$executeRaw`
       UPDATE "ApiIdempotency" SET "statusCode" = ${outcome.status}, "responseBody" = ${text} WHERE "id" = ${claimed[0].id}`;

@@ -30,25 +30,33 @@ async function lockRedemption(tx: Tx, programId: number, where: { code: string }
 }
 
 /** The shop marks a code used at checkout; marking it again answers the same. */
-export async function markRedemptionUsed({ programId, code, at = new Date() }: { programId: number; code: string; at?: Date }) {
-  return prisma.$transaction(async (tx) => {
+export async function markRedemptionUsed(args: { programId: number; code: string; at?: Date }) {
+  return prisma.$transaction((tx) => markRedemptionUsedInTx(tx, args), TX_OPTIONS);
+}
+
+export async function markRedemptionUsedInTx(tx: Tx, { programId, code, at = new Date() }: { programId: number; code: string; at?: Date }) {
+  {
     const row = await lockRedemption(tx, programId, { code });
     if (row.status === "USED") return { code: row.code, status: "USED" as const, usedAt: row.usedAt! };
     if (row.status === "CANCELLED") throw new AppError("CONFLICT", "this code was cancelled and its points refunded");
     if (redemptionState(row, at) === "EXPIRED") throw new AppError("CONFLICT", "this code has expired");
     await tx.redemption.update({ where: { id: row.id }, data: { status: "USED", usedAt: at } });
     return { code: row.code, status: "USED" as const, usedAt: at };
-  }, TX_OPTIONS);
+  }
 }
 
 /**
  * Cancels an unused code: the points go back to the very lots that paid for it (with their
  * original expiry), one unit of stock returns, and the ledger records it once per redemption.
  */
-export async function cancelRedemption(
-  { programId, where, at = new Date(), by }: { programId: number; where: { code: string } | { id: number; customerId: number }; at?: Date; by: "member" | "shop" },
-) {
-  return prisma.$transaction(async (tx) => {
+type CancelArgs = { programId: number; where: { code: string } | { id: number; customerId: number }; at?: Date; by: "member" | "shop" };
+
+export async function cancelRedemption(args: CancelArgs) {
+  return prisma.$transaction((tx) => cancelRedemptionInTx(tx, args), TX_OPTIONS);
+}
+
+export async function cancelRedemptionInTx(tx: Tx, { programId, where, at = new Date(), by }: CancelArgs) {
+  {
     const row = await lockRedemption(tx, programId, where);
     if (row.status === "CANCELLED") {
       const balance = (await tx.ledgerAccount.findUniqueOrThrow({ where: { customerId: row.customerId }, select: { balance: true } })).balance;
@@ -94,5 +102,5 @@ export async function cancelRedemption(
       at,
     });
     return { code: row.code, status: "CANCELLED" as const, pointsRefunded: row.pointsSpent, balance };
-  }, TX_OPTIONS);
+  }
 }

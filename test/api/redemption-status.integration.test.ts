@@ -7,6 +7,7 @@ import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { redeemReward } from "@/lib/services/redeem-reward";
 import { POST as postUse } from "@/app/api/v1/redemptions/[code]/use/route";
 import { POST as postCancel } from "@/app/api/v1/redemptions/[code]/cancel/route";
+import { POST as postRedeem } from "@/app/api/v1/members/[externalId]/redemptions/route";
 import { createCustomer, createProgram, createReward, uniqueId } from "@/test/fixtures";
 import { createApiKey, ledgerChecksum } from "@/test/api-helpers";
 
@@ -84,5 +85,51 @@ describe("reward codes", () => {
       expect((await call(postUse, key, code)).status).toBe(404);
     }
     expect(await ledgerChecksum()).toBe(before);
+  });
+});
+
+describe("idempotency on every POST, as Stripe defines it", () => {
+  const withKey = (handler: typeof postUse, key: string, code: string, idempotencyKey: string) =>
+    handler(new Request(`http://localhost/api/v1/redemptions/${code}/x`, { method: "POST", headers: { authorization: `Bearer ${key}`, "idempotency-key": idempotencyKey } }), { params: Promise.resolve({ code }) });
+
+  test("/use and /cancel store their answer: the same key replays it byte for byte; the key on another code is a 409", async () => {
+    const { key, redemption } = await setup();
+    const first = await withKey(postUse, key, redemption.code, "use-1");
+    const firstText = await first.text();
+    const again = await withKey(postUse, key, redemption.code, "use-1");
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.text()).toBe(firstText);
+    const other = await setup();
+    expect((await withKey(postUse, other.key, other.redemption.code, "cancel-1")).status).toBe(200);
+    const reused = await withKey(postCancel, other.key, other.redemption.code, "cancel-1");
+    expect(reused.status).toBe(409);
+  });
+
+  test("a 4xx is stored under its key too: the retry answers the same error even after the cause went away", async () => {
+    const { key, redemption, customer, program } = await setup();
+    // cancelling a used code is a 409; stored
+    await withKey(postUse, key, redemption.code, uniqueId("u"));
+    const cancelKey = uniqueId("c");
+    const refused = await withKey(postCancel, key, redemption.code, cancelKey);
+    expect(refused.status).toBe(409);
+    const replay = await withKey(postCancel, key, redemption.code, cancelKey);
+    expect(replay.status).toBe(409);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    // a redemption refused for lack of points stays refused under its key (nothing was deducted)
+    const rich = await createReward(program.id, { costPoints: 1_000 });
+    const redeemKey = uniqueId("r");
+    const redeem = () => postRedeem(new Request(`http://localhost/api/v1/members/${customer.externalId}/redemptions`, {
+      method: "POST", headers: { authorization: `Bearer ${key}`, "idempotency-key": redeemKey, "content-type": "application/json" }, body: JSON.stringify({ rewardId: rich.id }),
+    }), { params: Promise.resolve({ externalId: customer.externalId }) });
+    const poor = await redeem();
+    expect(poor.status).toBe(422);
+    const actor = await prisma.user.create({ data: { email: `${uniqueId("a")}@example.test`, name: "A", role: "ADMIN", passwordHash: "x" } });
+    await adjustPoints({ program, actorUserId: actor.id, input: { customerId: customer.id, points: 2_000, reason: "seed", requestId: uniqueId("r") } });
+    const retried = await redeem();
+    expect(retried.status).toBe(422);
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    expect((await getMemberPoints(customer.id)).balance).toBe(2_020);
+    expect(await prisma.redemption.count({ where: { customerId: customer.id, rewardId: rich.id } })).toBe(0);
   });
 });

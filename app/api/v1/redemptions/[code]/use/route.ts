@@ -1,13 +1,17 @@
-import { NextResponse } from "next/server";
 import { handleApi } from "@/lib/api/handle-api";
-import { readRedemptionCodeRequest, type RedemptionCodeContext } from "@/lib/api/redemption-code";
-import { markRedemptionUsed } from "@/lib/services/redemption-status";
+import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { otherMethods } from "@/lib/api/methods";
+import { readRedemptionCodeRequest, type RedemptionCodeContext } from "@/lib/api/redemption-code";
+import { markRedemptionUsedInTx } from "@/lib/services/redemption-status";
 
-/** The shop marks a reward code used at checkout (again: the same answer). */
+/** The shop marks a reward code used at checkout (again: the same answer; the key replays it). */
 export const POST = handleApi(async (request: Request, context: RedemptionCodeContext) => {
   const { caller, code } = await readRedemptionCodeRequest(request, context);
-  return NextResponse.json(await markRedemptionUsed({ programId: caller.programId, code }));
+  const key = requireIdempotencyKey(request);
+  return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: `redemptions/${code}/use` } }, async (tx) => ({
+    status: 200,
+    body: await markRedemptionUsedInTx(tx, { programId: caller.programId, code }),
+  }));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
