@@ -34,6 +34,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "ignore",
     stderr: "pipe",
-    env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret" },
+    // the whole run signs in from one address: only the per-account limit is exercised here
+    env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret", HEARTH_LOGIN_LIMIT_PER_IP: "100000", HEARTH_JOIN_LIMIT_PER_IP: "100000" },
   },
 });

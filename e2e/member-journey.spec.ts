@@ -206,3 +206,33 @@ test("a member completes their profile and gets the profile bonus once", async (
   await expect(page.getByText("Profile completed")).toHaveCount(1);
   await context.close();
 });
+
+test.describe("password guessing", () => {
+  test("after ten failed logins an account is locked for a while, even with the right password; the message is in the member's language", async ({ browser }) => {
+    const member = await members.create(browser);
+    await member.context.close();
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/login");
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await page.getByLabel("Email").fill(member.email);
+      await page.getByLabel("Password").fill(`wrong-password-${attempt}`);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
+    }
+    await page.getByLabel("Email").fill(member.email);
+    await page.getByLabel("Password").fill(member.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByText("Too many attempts. Please wait a moment.")).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+    await context.close();
+    const korean = await browser.newContext({ storageState: { cookies: [], origins: [] }, locale: "ko-KR", extraHTTPHeaders: { "accept-language": "ko-KR,ko" } });
+    const koPage = await korean.newPage();
+    await koPage.goto("/login");
+    await koPage.locator("input[type=email]").fill(member.email);
+    await koPage.locator("input[type=password]").fill(member.password);
+    await koPage.locator("form button[type=submit]").click();
+    await expect(koPage.getByText("시도 횟수가 너무 많습니다. 잠시 후 다시 시도해 주세요.")).toBeVisible();
+    await korean.close();
+  });
+});

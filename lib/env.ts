@@ -25,6 +25,9 @@ const envSchema = z.object({
     .transform((value) => (value ? value : undefined))
     .pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   EMAIL_FROM: z.string().trim().min(3).default("Hearth <loyalty@localhost>"),
+  /** login attempts per client address per 15 minutes, and sign-ups per address per hour */
+  HEARTH_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(50),
+  HEARTH_JOIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   /** comma-separated hosts exempt from the webhook target rules (https, public addresses): local testing only */
   HEARTH_WEBHOOK_ALLOW_HOSTS: z.string().optional(),
   /** the portal's public address, for links in emails */

@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
 import { homePathFor } from "@/lib/auth/permissions";
 import { prisma } from "@/lib/db/prisma";
@@ -16,6 +16,7 @@ export const logInAction = actionClient
     try {
       await signIn("credentials", { ...parsedInput, redirectTo: homePathFor(user?.role ?? "MEMBER") });
     } catch (error) {
+      if (error instanceof CredentialsSignin && error.code === "rate_limited") throw new AppError("RATE_LIMITED");
       if (error instanceof AuthError) throw new AppError("INVALID_CREDENTIALS");
       throw error;
     }

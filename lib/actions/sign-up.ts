@@ -1,7 +1,8 @@
 "use server";
 
 import { randomUUID } from "node:crypto";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
+import { clientAddress, countAttempt } from "@/lib/auth/attempt-limits";
 import { signIn } from "@/lib/auth/auth";
 import { signUpMember } from "@/lib/services/sign-up-member";
 import { signUpSchema } from "@/lib/validations/auth";
@@ -13,6 +14,7 @@ export const signUpAction = actionClient
   .metadata({ name: "signUp" })
   .inputSchema(signUpSchema)
   .action(async ({ parsedInput }) => {
+    await countAttempt([{ kind: "joinIp", key: clientAddress(await headers()) }]);
     // a random id for this browser, kept in a cookie: the referral guard compares it
     const jar = await cookies();
     let deviceId = jar.get(DEVICE_COOKIE)?.value ?? null;

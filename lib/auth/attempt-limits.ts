@@ -1,0 +1,66 @@
+import "server-only";
+import { Pool } from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { AppError } from "@/lib/domain/app-error";
+import { env, isEmbeddedDatabase } from "@/lib/env";
+
+// Limits on logging in and joining, against password guessing and mass sign-ups: per client
+// address and per account (email), counted in PostgreSQL ("RateLimit", shared by every app
+// replica) or in memory on the embedded database (one process). Over a limit the action answers
+// RATE_LIMITED, shown in the member's language, and does nothing else.
+
+export type AttemptKind = "loginIp" | "loginAccount" | "joinIp";
+
+const LIMITS: Record<AttemptKind, { points: number; duration: number }> = {
+  // per client address: many people may share one (an office, a mobile carrier)
+  loginIp: { points: env.HEARTH_LOGIN_LIMIT_PER_IP, duration: 15 * 60 },
+  // per account: ten tries a quarter hour, whatever the address
+  loginAccount: { points: 10, duration: 15 * 60 },
+  joinIp: { points: env.HEARTH_JOIN_LIMIT_PER_IP, duration: 60 * 60 },
+};
+
+const store = globalThis as unknown as { hearthAttemptLimiters?: Map<AttemptKind, RateLimiterAbstract>; hearthAttemptPool?: Pool };
+const limiters = (store.hearthAttemptLimiters ??= new Map<AttemptKind, RateLimiterAbstract>());
+
+function limiter(kind: AttemptKind): RateLimiterAbstract {
+  let found = limiters.get(kind);
+  if (found) return found;
+  const options = { ...LIMITS[kind], keyPrefix: `auth-${kind}` };
+  if (isEmbeddedDatabase) found = new RateLimiterMemory(options);
+  else {
+    store.hearthAttemptPool ??= new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+    found = new RateLimiterPostgres({
+      ...options,
+      storeClient: store.hearthAttemptPool,
+      tableName: "RateLimit",
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+  }
+  limiters.set(kind, found);
+  return found;
+}
+
+/** Counts one attempt under each key; throws RATE_LIMITED (nothing else happens) when one is over its limit. */
+export async function countAttempt(attempts: { kind: AttemptKind; key: string }[]) {
+  for (const attempt of attempts) {
+    try {
+      await limiter(attempt.kind).consume(attempt.key.toLowerCase());
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw new AppError("RATE_LIMITED", `too many attempts; retry in ${Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))} s`);
+      throw rejection;
+    }
+  }
+}
+
+/** Forgets an account's failed attempts (after a successful login). */
+export async function clearAttempts(kind: AttemptKind, key: string) {
+  await limiter(kind).delete(key.toLowerCase());
+}
+
+/** The client's address as the nearest proxy reports it (X-Forwarded-For's first entry), else X-Real-IP. */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || headers.get("x-real-ip")?.trim() || "unknown";
+}
