@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
-import { localDay, TRAILING_DAYS, trailingGrains, shiftDays } from "@/lib/domain/analytics-periods";
+import { daysBetween, localDay, TRAILING_DAYS, trailingGrains, shiftDays } from "@/lib/domain/analytics-periods";
 
 // The analytics store (docs/analytics.md "Freshness and rebuilding"). Triggers queue every
 // change to an order, redemption or tier move in "AnalyticsChange"; the fold turns a batch of
@@ -293,11 +293,89 @@ async function rebuildInTx(tx: Tx, clock: ProgramClock, today: string, now: Date
 }
 
 /** Moves the trailing windows to a new day: they are recomputed from the folded facts. */
-async function reanchorInTx(tx: Tx, programId: number, today: string) {
-  await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" IN ('t30', 't90', 't365')`;
-  await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
-  await rebuildRfInTx(tx, programId, today);
+async function reanchorInTx(tx: Tx, programId: number, previous: string | null, today: string) {
+  const shift = previous === null ? null : daysBetween(previous, today);
+  if (previous === null || shift === null || shift < 1 || shift > MAX_INCREMENTAL_SHIFT) {
+    await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" IN ('t30', 't90', 't365')`;
+    await insertPeriodsFromFacts(tx, programId, { kind: "trailing", today });
+    await rebuildRfInTx(tx, programId, today);
+  } else {
+    await shiftTrailingWindowsInTx(tx, programId, previous, today);
+    await shiftRfInTx(tx, programId, previous, today);
+  }
   await tx.$executeRaw`UPDATE "AnalyticsState" SET "trailingAnchor" = ${today}::date WHERE "programId" = ${programId}`;
+}
+
+/** Beyond this many days the windows share too little to be worth shifting: they are recomputed. */
+const MAX_INCREMENTAL_SHIFT = 31;
+
+/**
+ * Moves every trailing window (current and previous, each grain) from the anchor `previous` to
+ * `today` by the difference only: the customers with orders on the days that leave or enter a
+ * window are counted in the old and the new window (per population), and each window's row is
+ * the old row plus those differences. Cost: the orders of a few days, not of a year.
+ */
+async function shiftTrailingWindowsInTx(tx: Tx, programId: number, previous: string, today: string) {
+  const windows = trailingGrains.flatMap((grain) => {
+    const days = TRAILING_DAYS[grain];
+    const oldEnd = shiftDays(previous, 1);
+    const newEnd = shiftDays(today, 1);
+    return [
+      { grain, os: shiftDays(oldEnd, -days), oe: oldEnd, ns: shiftDays(newEnd, -days), ne: newEnd },
+      { grain, os: shiftDays(oldEnd, -2 * days), oe: shiftDays(oldEnd, -days), ns: shiftDays(newEnd, -2 * days), ne: shiftDays(newEnd, -days) },
+    ];
+  });
+  const values = Prisma.sql`(VALUES ${Prisma.join(windows.map((w) => Prisma.sql`(${w.grain}::text, ${w.os}::date, ${w.oe}::date, ${w.ns}::date, ${w.ne}::date)`))}) AS w(grain, os, oe, ns, ne)`;
+  await tx.$executeRaw`
+    CREATE TEMP TABLE ar_windows ON COMMIT DROP AS
+    WITH w AS (SELECT * FROM ${values}),
+    touched AS (
+      SELECT DISTINCT w.grain, w.os, f."customerId"
+      FROM w JOIN "AnalyticsOrderFact" f ON f."programId" = ${programId}
+        AND ((f."day" >= w.os AND f."day" < LEAST(w.ns, w.oe)) OR (f."day" >= GREATEST(w.oe, w.ns) AND f."day" < w.ne))
+    ),
+    counted AS (
+      SELECT w.grain, w.os, s.segment, t."customerId",
+        COUNT(*) FILTER (WHERE f."day" >= w.os AND f."day" < w.oe) AS n_old,
+        COALESCE(SUM(f."netCents") FILTER (WHERE f."day" >= w.os AND f."day" < w.oe), 0) AS net_old,
+        COUNT(*) FILTER (WHERE f."day" >= w.ns AND f."day" < w.ne) AS n_new,
+        COALESCE(SUM(f."netCents") FILTER (WHERE f."day" >= w.ns AND f."day" < w.ne), 0) AS net_new
+      FROM touched t JOIN w ON w.grain = t.grain AND w.os = t.os
+      JOIN "AnalyticsOrderFact" f ON f."customerId" = t."customerId" AND f."day" >= w.os AND f."day" < w.ne
+      CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS s(segment)
+      GROUP BY 1, 2, 3, 4
+    ),
+    delta AS (
+      SELECT grain, os, segment, SUM(n_new - n_old)::int AS orders, SUM(net_new - net_old)::bigint AS net,
+        SUM((n_new > 0)::int - (n_old > 0)::int)::int AS customers, SUM((n_new >= 2)::int - (n_old >= 2)::int)::int AS repeaters
+      FROM counted GROUP BY 1, 2, 3
+    ),
+    old AS (
+      SELECT p."grain", p."periodStart" AS os, p."segment", p."orders", p."netCents", p."customers", p."repeatCustomers"
+      FROM "AnalyticsPeriod" p JOIN w ON w.grain = p."grain" AND w.os = p."periodStart" WHERE p."programId" = ${programId}
+    )
+    SELECT w.grain, w.ns AS period_start, x.segment,
+      (COALESCE(o."orders", 0) + COALESCE(d.orders, 0))::int AS orders, (COALESCE(o."netCents", 0) + COALESCE(d.net, 0))::bigint AS net,
+      (COALESCE(o."customers", 0) + COALESCE(d.customers, 0))::int AS customers, (COALESCE(o."repeatCustomers", 0) + COALESCE(d.repeaters, 0))::int AS repeaters
+    FROM w
+    JOIN (SELECT grain, os, segment FROM old UNION SELECT grain, os, segment FROM delta) x ON x.grain = w.grain AND x.os = w.os
+    LEFT JOIN old o ON o.grain = x.grain AND o.os = x.os AND o.segment = x.segment
+    LEFT JOIN delta d ON d.grain = x.grain AND d.os = x.os AND d.segment = x.segment`;
+  await tx.$executeRaw`DELETE FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" IN ('t30', 't90', 't365')`;
+  await tx.$executeRaw`
+    INSERT INTO "AnalyticsPeriod" ("programId", "grain", "periodStart", "segment", "orders", "netCents", "customers", "repeatCustomers")
+    SELECT ${programId}, grain, period_start, segment, orders, net, customers, repeaters FROM ar_windows WHERE orders <> 0 OR customers <> 0`;
+  await tx.$executeRaw`DROP TABLE ar_windows`;
+}
+
+/** Moves the customers whose days since their last order crossed a recency bound between the two days. */
+async function shiftRfInTx(tx: Tx, programId: number, previous: string, today: string) {
+  const bounds = [30, 90, 180, 365];
+  const crossed = Prisma.join(bounds.map((bound) => Prisma.sql`(a."lastDay" >= ${shiftDays(previous, -bound)}::date AND a."lastDay" < ${shiftDays(today, -bound)}::date)`), " OR ");
+  await stageRfTables(tx);
+  await stageRf(tx, programId, previous, Prisma.sql`(${crossed})`, -1);
+  await stageRf(tx, programId, today, Prisma.sql`(${crossed})`, 1);
+  await applyRf(tx, programId);
 }
 
 /** Folds one batch of queued changes; returns how many queue rows it took. */
@@ -575,7 +653,7 @@ export async function foldAnalytics({ programId, now = new Date(), budgetMs = FO
         return "rebuilt" as const;
       }
       if (!state[0].trailingAnchor || state[0].trailingAnchor.toISOString().slice(0, 10) !== today) {
-        await reanchorInTx(tx, programId, today);
+        await reanchorInTx(tx, programId, state[0].trailingAnchor?.toISOString().slice(0, 10) ?? null, today);
         result.reanchored = true;
       }
       const folded = await foldBatchInTx(tx, clock, today, now);

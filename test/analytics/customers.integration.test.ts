@@ -140,6 +140,29 @@ describe("best customers", () => {
   });
 });
 
+describe("a new day moves customers across recency bounds", () => {
+  test("the grid shifted by the difference equals the grid rebuilt from raw rows, 1, 31 and 62 days later", async () => {
+    const { foldAnalytics: fold, rebuildAnalytics } = await import("@/lib/services/analytics-rollups");
+    const snapshot = async () => (await prisma.analyticsRfCell.findMany({ where: { programId: setup.program.id }, orderBy: [{ segment: "asc" }, { recency: "asc" }, { frequency: "asc" }] }))
+      .map((cell) => `${cell.segment}|${cell.recency}|${cell.frequency}|${cell.customers}|${cell.orders}|${cell.netCents}`);
+    const categories = async () => (await prisma.analyticsRfCategory.findMany({ where: { programId: setup.program.id }, orderBy: [{ segment: "asc" }, { recency: "asc" }, { frequency: "asc" }, { category: "asc" }] }))
+      .map((row) => `${row.segment}|${row.recency}|${row.frequency}|${row.category}|${row.netCents}`);
+    const before = await snapshot();
+    for (const days of [1, 31, 62]) {
+      const later = new Date(now.getTime() + days * DAY);
+      const result = await fold({ programId: setup.program.id, now: later });
+      expect(result.reanchored).toBe(true);
+      const shifted = await snapshot();
+      const shiftedCategories = await categories();
+      await rebuildAnalytics({ programId: setup.program.id, now: later });
+      expect(shifted, `+${days} days`).toEqual(await snapshot());
+      expect(shiftedCategories, `+${days} days`).toEqual(await categories());
+    }
+    expect(await snapshot()).not.toEqual(before); // customers did move
+    await rebuildAnalytics({ programId: setup.program.id, now });
+  });
+});
+
 describe("GET /api/v1/analytics/customers, /customers/list, /categories, /rewards", () => {
   const get = (handler: (request: Request) => Promise<Response>, path: string, apiKey = key) => handler(jsonRequest(path, { key: apiKey, method: "GET" }));
 

@@ -378,10 +378,14 @@ describe("analytics rollups", () => {
         await expectPointsMatch(setup.program.id, "rebuilt");
         await expectCustomersMatch(setup.program.id, now, "rebuilt");
         await expectRangesMatch(setup.program.id, "rebuilt");
-        // a later day moves customers across recency bounds: the grid is re-anchored
-        const later = new Date(now.getTime() + 95 * DAY);
-        await foldAnalytics({ programId: setup.program.id, now: later });
-        await expectCustomersMatch(setup.program.id, later, "re-anchored");
+        // later days move the trailing windows and customers across recency bounds: shifted by
+        // the difference (1 and 20 days later), recomputed (95 days later)
+        for (const days of [1, 21, 116]) {
+          const later = new Date(now.getTime() + days * DAY);
+          await foldAnalytics({ programId: setup.program.id, now: later });
+          await expectRollupsMatch(setup.program.id, later, `re-anchored +${days} days`);
+          await expectCustomersMatch(setup.program.id, later, `re-anchored +${days} days`);
+        }
       }),
       { numRuns: runs },
     );
