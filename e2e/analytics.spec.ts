@@ -230,11 +230,22 @@ test.describe("CSV", () => {
   test("every other view offers its CSV", async ({ page, browser }) => {
     for (const [path, file] of [["/admin/analytics/cohorts", "cohorts.csv"], ["/admin/analytics/impact", "impact.csv"], ["/admin/analytics/money", "points.csv"], ["/admin/analytics/money", "rewards.csv"], ["/admin/analytics/customers", "customers.csv"], ["/admin/analytics/customers", "categories.csv"]]) {
       await page.goto(path);
-      const href = (await page.locator(`a[href*="${file}"]`).getAttribute("href"))!;
+      const href = (await page.locator(`a[href*="${file}"]`).first().getAttribute("href"))!;
       expect(href).toContain(file);
       const response = await page.request.get(href);
       expect(response.status()).toBe(200);
       expect(response.headers()["content-type"]).toContain("text/csv");
+    }
+    // every table of the money and best-customers views has its own CSV
+    for (const [path, count] of [["/admin/analytics/money", 5], ["/admin/analytics/customers", 4]] as const) {
+      await page.goto(path);
+      const links = page.getByRole("link", { name: "Download CSV" });
+      await expect(links).toHaveCount(count);
+      for (const href of await links.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("href")!))) {
+        const response = await page.request.get(href);
+        expect(response.status(), href).toBe(200);
+        expect((await response.text()).split("\r\n").filter(Boolean).length, href).toBeGreaterThan(1);
+      }
     }
     // signed out, the downloads answer 401, never data
     const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });

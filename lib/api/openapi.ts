@@ -363,7 +363,7 @@ export function buildOpenApiDocument() {
       "/analytics/points": {
         get: {
           summary: "Points by month, outstanding points and the liability gross and net of expected breakage",
-          parameters: [formatParam],
+          parameters: [{ name: "table", in: "query", schema: { type: "string", enum: ["flows", "ages", "expiring", "curves"], default: "flows" }, description: "which table the CSV holds" }, formatParam],
           responses: { "200": { description: "the points report", ...jsonOrCsv(pointsReportSchema) }, ...errors(401, 422, 429) },
         },
       },
@@ -377,8 +377,8 @@ export function buildOpenApiDocument() {
       "/analytics/customers": {
         get: {
           summary: "Best customers: the recency x frequency grid with monetary value, named segments, top customers and category share of spend",
-          parameters: [populationParam, formatParam],
-          responses: { "200": { description: "the grid (CSV: one row per cell)", ...jsonOrCsv(bestCustomersSchema) }, ...errors(401, 422, 429) },
+          parameters: [populationParam, { name: "table", in: "query", schema: { type: "string", enum: ["cells", "segments", "top"], default: "cells" }, description: "which table the CSV holds" }, formatParam],
+          responses: { "200": { description: "the grid (CSV: the cells, the named segments or the top customers)", ...jsonOrCsv(bestCustomersSchema) }, ...errors(401, 422, 429) },
         },
       },
       "/analytics/customers/list": {

@@ -106,12 +106,23 @@ export async function cohortsExport(programId: number, url: URL): Promise<Analyt
   };
 }
 
-/** Points by month and today's liability. */
-export async function pointsExport(programId: number): Promise<AnalyticsExport> {
+export const pointsTables = ["flows", "ages", "expiring", "curves"] as const;
+const pointsQuerySchema = z.object({ table: z.enum(pointsTables).default("flows") }).strict();
+
+/** Points by month and today's liability (CSV: one of its tables, ?table=flows|ages|expiring|curves). */
+export async function pointsExport(programId: number, url?: URL): Promise<AnalyticsExport> {
+  const { table } = url ? parseQuery(pointsQuerySchema, url) : { table: "flows" as const };
   const clock = await getProgramClock(programId);
   const money = await getPointsMoney({ programId, timeZone: clock.timeZone });
+  const pointValue = money.pointValueMillis / 1000;
+  const tables = {
+    flows: () => money.flowByMonth.map((row) => ({ month: row.month.slice(0, 7), issued: row.issued, redeemed: row.redeemed, expired: row.expired, clawed_back: row.clawedBack, partial: row.isPartial })),
+    ages: () => money.ageBands.map((band) => ({ months_ago: band.key, points: band.points, value: Math.round(band.points * pointValue * 100) / 100 })),
+    expiring: () => money.expiringByMonth.map((row) => ({ month: row.month.slice(0, 7), points: row.points, value: Math.round(row.points * pointValue * 100) / 100 })),
+    curves: () => money.curves.flatMap((curve) => curve.cells.flatMap((cell, age) => (cell ? [{ earned_in: curve.earnMonth.slice(0, 7), points_earned: curve.earned, month_of_age: age, share_redeemed: cell.share, partial: cell.isPartial }] : []))),
+  };
   return {
-    filename: `points-${money.today}.csv`,
+    filename: `points-${table}-${money.today}.csv`,
     json: {
       currency: clock.currency,
       timeZone: clock.timeZone,
@@ -122,7 +133,7 @@ export async function pointsExport(programId: number): Promise<AnalyticsExport> 
       ageOfOutstanding: money.ageBands.map((band) => ({ monthsAgo: band.key, points: band.points })),
       expiringByMonth: money.expiringByMonth.map((row) => ({ month: row.month.slice(0, 7), points: row.points })),
     },
-    csv: money.flowByMonth.map((row) => ({ month: row.month.slice(0, 7), issued: row.issued, redeemed: row.redeemed, expired: row.expired, clawed_back: row.clawedBack, partial: row.isPartial })),
+    csv: tables[table](),
   };
 }
 
@@ -151,16 +162,16 @@ function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
 
 const categoryName = (category: string) => (category === OTHER_CATEGORIES ? "(other categories)" : category === "" ? "(uncategorised)" : category);
 
-/** The recency x frequency grid, named segments and category mix of a population. */
+/** The recency x frequency grid, named segments and category mix of a population (CSV: ?table=cells|segments|top). */
 export async function bestCustomersExport(programId: number, url: URL): Promise<AnalyticsExport> {
-  const { population } = parseQuery(bestCustomersQuerySchema, url);
+  const { population, table } = parseQuery(bestCustomersQuerySchema, url);
   const [clock, best, top] = await Promise.all([getProgramClock(programId), getBestCustomers(programId, population), getTopCustomers(programId, population, 20)]);
   const cells = best.cells.map((cell) => ({
     recency: cell.recency, frequency: cell.frequency, segment: cell.segment, customers: cell.customers, orders: cell.orders, netRevenue: units(cell.netCents),
     customerShare: cell.customerShare, revenueShare: cell.revenueShare, netRevenuePerCustomer: units(cell.revenuePerCustomerCents),
   }));
   return {
-    filename: `best-customers-${population}-${best.asOf ?? "empty"}.csv`,
+    filename: `best-customers-${table}-${population}-${best.asOf ?? "empty"}.csv`,
     json: {
       currency: clock.currency, timeZone: clock.timeZone, asOf: best.asOf, population,
       customersWithOrders: best.totals.customers, membersWithoutOrders: best.withoutOrder, netRevenue: units(best.totals.netCents),
@@ -173,10 +184,17 @@ export async function bestCustomersExport(programId: number, url: URL): Promise<
         segments: best.mix.segments.map((segment) => ({ segment: segment.segment, shares: segment.shares.map((row) => ({ category: categoryName(row.category), netRevenue: units(row.netCents), share: row.share })) })),
       },
     },
-    csv: cells.map((cell) => ({
-      recency: cell.recency, frequency: cell.frequency, segment: cell.segment, customers: cell.customers, orders: cell.orders, net_revenue: cell.netRevenue,
-      customer_share: cell.customerShare, revenue_share: cell.revenueShare, net_revenue_per_customer: cell.netRevenuePerCustomer,
-    })),
+    csv: table === "segments"
+      ? best.segments.map((segment) => ({
+        segment: segment.segment, customers: segment.customers, orders: segment.orders, net_revenue: units(segment.netCents),
+        customer_share: segment.customerShare, revenue_share: segment.revenueShare, net_revenue_per_customer: units(segment.revenuePerCustomerCents),
+      }))
+      : table === "top"
+        ? top.map(customerCsv)
+        : cells.map((cell) => ({
+          recency: cell.recency, frequency: cell.frequency, segment: cell.segment, customers: cell.customers, orders: cell.orders, net_revenue: cell.netRevenue,
+          customer_share: cell.customerShare, revenue_share: cell.revenueShare, net_revenue_per_customer: cell.netRevenuePerCustomer,
+        })),
   };
 }
 

@@ -46,7 +46,9 @@ export type SaveTimeZoneInput = z.infer<typeof saveTimeZoneSchema>;
 const scoreSchema = z.coerce.number().int().min(1).max(5);
 
 /** Best customers: ?population=all|members|nonMembers */
-export const bestCustomersQuerySchema = z.object({ population: z.enum(["all", "members", "nonMembers"]).default("all") }).strict();
+export const bestCustomersQuerySchema = z
+  .object({ population: z.enum(["all", "members", "nonMembers"]).default("all"), table: z.enum(["cells", "segments", "top"]).default("cells") })
+  .strict();
 
 /** A grid cell's customers: ?population=…&recency=1-5&frequency=1-5[&limit=…][&after=netCents:customerId] */
 export const cellCustomersQuerySchema = z

@@ -63,6 +63,11 @@ describe("GET /api/v1/analytics/*", () => {
     const points = await (await get(getPoints, "/api/v1/analytics/points", key)).json();
     expect(points.outstanding.available).toBe(360); // 3 orders x 120 points
     expect(points.liability.gross).toBe(3.6);
+    const curves = await (await get(getPoints, "/api/v1/analytics/points?format=csv&table=curves", key)).text();
+    expect(curves).toContain("earned_in,points_earned,month_of_age,share_redeemed,partial");
+    const ages = await (await get(getPoints, "/api/v1/analytics/points?format=csv&table=ages", key)).text();
+    expect(ages).toContain("months_ago,points,value");
+    expect((await get(getPoints, "/api/v1/analytics/points?table=pies", key)).status).toBe(422);
     const impact = await get(getImpact, "/api/v1/analytics/impact?format=csv", key);
     expect(await impact.text()).toContain("orders_per_customer_month");
   });

@@ -178,6 +178,12 @@ describe("GET /api/v1/analytics/customers, /customers/list, /categories, /reward
       expect(Number(row.customers)).toBe(json.customers);
       expect(Number(row.net_revenue)).toBe(json.netRevenue);
     }
+    const segments = Papa.parse<Record<string, string>>((await (await get(getCustomers, "/api/v1/analytics/customers?format=csv&table=segments")).text()).replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    expect(segments).toHaveLength(9);
+    expect(segments.find((row) => row.segment === "promising")).toMatchObject({ customers: "3", net_revenue: "70" });
+    const top = Papa.parse<Record<string, string>>((await (await get(getCustomers, "/api/v1/analytics/customers?format=csv&table=top")).text()).replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    expect(top[0]).toMatchObject({ customer_id: ids.ana.externalId, net_revenue: "1000" });
+    expect((await get(getCustomers, "/api/v1/analytics/customers?format=csv&table=everything")).status).toBe(422);
     const categories = await (await get(getCategories, "/api/v1/analytics/categories")).json();
     expect(categories.find((row: { group: string; category: string }) => row.group === "shop" && row.category === "(uncategorised)").net_revenue).toBe(10);
   });

@@ -177,7 +177,10 @@ export default async function BestCustomersPage({ searchParams }: { searchParams
       ) : null}
 
       <section aria-labelledby="segments-heading" className="space-y-2">
-        <h2 id="segments-heading" className="text-xl font-semibold">{t("segmentsTitle")}</h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="segments-heading" className="text-xl font-semibold">{t("segmentsTitle")}</h2>
+          <CsvLink href={`/admin/analytics/export/customers.csv?population=${population}&table=segments`} />
+        </div>
         <p className="text-sm text-stone-600">{t("segmentsHelp")}</p>
         <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("segmentsTable")}>
           <table className="w-full text-right text-sm tabular-nums">
@@ -214,7 +217,10 @@ export default async function BestCustomersPage({ searchParams }: { searchParams
       </section>
 
       <section aria-labelledby="top-heading" className="space-y-2">
-        <h2 id="top-heading" className="text-xl font-semibold">{t("topTitle")}</h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="top-heading" className="text-xl font-semibold">{t("topTitle")}</h2>
+          <CsvLink href={`/admin/analytics/export/customers.csv?population=${population}&table=top`} />
+        </div>
         <p className="text-sm text-stone-600">{t("topHelp")}</p>
         {top.length === 0 ? <Card><p className="text-stone-700">{t("noCustomers")}</p></Card> : customerTable(top, t("topTable"))}
       </section>

@@ -67,7 +67,7 @@ export default async function MoneyPage({ searchParams }: { searchParams: Promis
       <section aria-labelledby="flows-heading" className="space-y-2">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id="flows-heading" className="text-xl font-semibold">{t("flows")}</h2>
-          <CsvLink href="/admin/analytics/export/points.csv" />
+          <CsvLink href="/admin/analytics/export/points.csv?table=flows" />
         </div>
         <p className="text-sm text-stone-600">{t("flowsHelp")}</p>
         <Card>
@@ -95,7 +95,10 @@ export default async function MoneyPage({ searchParams }: { searchParams: Promis
 
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="aged-heading" className="space-y-2">
-          <h2 id="aged-heading" className="text-xl font-semibold">{t("aged")}</h2>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="aged-heading" className="text-xl font-semibold">{t("aged")}</h2>
+            <CsvLink href="/admin/analytics/export/points.csv?table=ages" />
+          </div>
           <p className="text-sm text-stone-600">{t("agedHelp")}</p>
           <table className="w-full rounded-xl border border-stone-200 bg-white text-right text-sm tabular-nums">
             <thead className="bg-stone-50"><tr><th scope="col" className="px-3 py-2 text-left">{t("age")}</th><th scope="col" className="px-3 py-2">{t("points")}</th><th scope="col" className="px-3 py-2">{t("value")}</th></tr></thead>
@@ -111,7 +114,10 @@ export default async function MoneyPage({ searchParams }: { searchParams: Promis
           </table>
         </section>
         <section aria-labelledby="expiring-heading" className="space-y-2">
-          <h2 id="expiring-heading" className="text-xl font-semibold">{t("expiring")}</h2>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="expiring-heading" className="text-xl font-semibold">{t("expiring")}</h2>
+            <CsvLink href="/admin/analytics/export/points.csv?table=expiring" />
+          </div>
           <p className="text-sm text-stone-600">{money.expiryMonths ? t("expiringHelp") : t("neverExpires")}</p>
           <table className="w-full rounded-xl border border-stone-200 bg-white text-right text-sm tabular-nums">
             <thead className="bg-stone-50"><tr><th scope="col" className="px-3 py-2 text-left">{t("month")}</th><th scope="col" className="px-3 py-2">{t("points")}</th><th scope="col" className="px-3 py-2">{t("value")}</th></tr></thead>
@@ -187,7 +193,10 @@ export default async function MoneyPage({ searchParams }: { searchParams: Promis
       </section>
 
       <section aria-labelledby="curves-heading" className="space-y-2">
-        <h2 id="curves-heading" className="text-xl font-semibold">{t("curves")}</h2>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h2 id="curves-heading" className="text-xl font-semibold">{t("curves")}</h2>
+          <CsvLink href="/admin/analytics/export/points.csv?table=curves" />
+        </div>
         <p className="text-sm text-stone-600">{t("curvesHelp")}</p>
         <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("curvesTable")}>
           <table className="w-full min-w-[56rem] text-right text-sm tabular-nums">

@@ -7,7 +7,7 @@ import { otherMethods } from "@/lib/api/methods";
 export const GET = handleApi(async (request: Request) => {
   const caller = await authenticateApiKey(request);
   const url = new URL(request.url);
-  return exportResponse(url, await pointsExport(caller.programId));
+  return exportResponse(url, await pointsExport(caller.programId, url));
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

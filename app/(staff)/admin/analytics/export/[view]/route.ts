@@ -19,7 +19,7 @@ export const GET = handleApi(async (request: Request, { params }: { params: Prom
   const exporters: Record<string, () => ReturnType<typeof pointsExport>> = {
     "overview.csv": () => overviewExport(program.id, url),
     "cohorts.csv": () => cohortsExport(program.id, url),
-    "points.csv": () => pointsExport(program.id),
+    "points.csv": () => pointsExport(program.id, url),
     "impact.csv": () => impactExport(program.id),
     "customers.csv": () => bestCustomersExport(program.id, url),
     "categories.csv": () => categoriesExport(program.id, url),
