@@ -25,6 +25,7 @@ export const errorCodes = [
   "CODE_TAKEN",
   "OFFER_ENDED",
   "CURRENCY_MISMATCH",
+  "CODE_EXPIRED",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -55,6 +56,7 @@ const httpStatus: Record<ErrorCode, number> = {
   CODE_TAKEN: 409,
   OFFER_ENDED: 409,
   CURRENCY_MISMATCH: 422,
+  CODE_EXPIRED: 409,
 };
 
 // Default English messages for API consumers; people see translated messages keyed by code.
@@ -84,6 +86,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   CODE_TAKEN: "another offer already uses this code",
   OFFER_ENDED: "the offer has ended and can no longer be changed",
   CURRENCY_MISMATCH: "the order is not in the program currency; nothing was recorded",
+  CODE_EXPIRED: "this code has expired; the points spent on it are not refunded",
 };
 
 export class AppError extends Error {

@@ -63,6 +63,9 @@ export async function cancelRedemptionInTx(tx: Tx, { programId, where, at = new 
       return { code: row.code, status: "CANCELLED" as const, pointsRefunded: row.pointsSpent, balance };
     }
     if (row.status === "USED") throw new AppError("CONFLICT", "this code was already used");
+    // an expired code's points stay spent: refunding them into lots that have expired too would
+    // show them coming back and expiring again the same moment
+    if (redemptionState(row, at) === "EXPIRED") throw new AppError("CODE_EXPIRED");
     const account = await tx.ledgerAccount.findUniqueOrThrow({ where: { customerId: row.customerId }, select: { id: true } });
     const opened = await openLedgerTransaction(tx, {
       programId,

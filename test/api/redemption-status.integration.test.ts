@@ -88,6 +88,20 @@ describe("reward codes", () => {
   });
 });
 
+describe("expired codes", () => {
+  test("an expired code can't be cancelled: 409 CODE_EXPIRED, no refund, the ledger unchanged", async () => {
+    const { key, customer, redemption } = await setup();
+    await prisma.redemption.update({ where: { id: redemption.redemptionId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    const before = await ledgerChecksum();
+    const response = await call(postCancel, key, redemption.code);
+    expect(response.status).toBe(409);
+    expect((await response.json()).error.code).toBe("CODE_EXPIRED");
+    expect(await ledgerChecksum()).toBe(before);
+    expect((await getMemberPoints(customer.id)).balance).toBe(20);
+    expect((await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.redemptionId } })).status).toBe("ACTIVE");
+  });
+});
+
 describe("idempotency on every POST, as Stripe defines it", () => {
   const withKey = (handler: typeof postUse, key: string, code: string, idempotencyKey: string) =>
     handler(new Request(`http://localhost/api/v1/redemptions/${code}/x`, { method: "POST", headers: { authorization: `Bearer ${key}`, "idempotency-key": idempotencyKey } }), { params: Promise.resolve({ code }) });

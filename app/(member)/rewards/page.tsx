@@ -110,7 +110,7 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
                     <span className="text-red-800">−{format.number(redemption.pointsSpent)}</span>
                   </p>
                 </div>
-                {redemption.status === "ACTIVE" ? <CancelCodeButton redemptionId={redemption.id} rewardName={redemption.reward.name} points={redemption.pointsSpent} /> : null}
+                {redemptionState(redemption) === "ACTIVE" ? <CancelCodeButton redemptionId={redemption.id} rewardName={redemption.reward.name} points={redemption.pointsSpent} /> : null}
               </li>
             ))}
           </ul>
