@@ -325,22 +325,28 @@ async function shiftTrailingWindowsInTx(tx: Tx, programId: number, previous: str
       { grain, os: shiftDays(oldEnd, -2 * days), oe: shiftDays(oldEnd, -days), ns: shiftDays(newEnd, -2 * days), ne: shiftDays(newEnd, -days) },
     ];
   });
-  const values = Prisma.sql`(VALUES ${Prisma.join(windows.map((w) => Prisma.sql`(${w.grain}::text, ${w.os}::date, ${w.oe}::date, ${w.ns}::date, ${w.ne}::date)`))}) AS w(grain, os, oe, ns, ne)`;
+  const values = Prisma.sql`(VALUES ${Prisma.join(windows.map((w) => Prisma.sql`(${w.grain}::text, ${w.os}::date, ${w.oe}::date, ${w.ns}::date, ${w.ne}::date)`))}) AS v(grain, os, oe, ns, ne)`;
+  // small temp tables with statistics, so the planner walks the facts by index (a generic plan
+  // over parameters chose a scan of every fact: 33 s at 10 million orders instead of 4)
+  await tx.$executeRaw`CREATE TEMP TABLE ar_w ON COMMIT DROP AS SELECT * FROM ${values}`;
+  await tx.$executeRaw`
+    CREATE TEMP TABLE ar_touched ON COMMIT DROP AS
+    SELECT w.grain, w.os, f."customerId"
+    FROM ar_w w JOIN "AnalyticsOrderFact" f ON f."programId" = ${programId} AND f."day" >= w.os AND f."day" < LEAST(w.ns, w.oe)
+    UNION
+    SELECT w.grain, w.os, f."customerId"
+    FROM ar_w w JOIN "AnalyticsOrderFact" f ON f."programId" = ${programId} AND f."day" >= GREATEST(w.oe, w.ns) AND f."day" < w.ne`;
+  await tx.$executeRaw`ANALYZE ar_w`;
+  await tx.$executeRaw`ANALYZE ar_touched`;
   await tx.$executeRaw`
     CREATE TEMP TABLE ar_windows ON COMMIT DROP AS
-    WITH w AS (SELECT * FROM ${values}),
-    touched AS (
-      SELECT DISTINCT w.grain, w.os, f."customerId"
-      FROM w JOIN "AnalyticsOrderFact" f ON f."programId" = ${programId}
-        AND ((f."day" >= w.os AND f."day" < LEAST(w.ns, w.oe)) OR (f."day" >= GREATEST(w.oe, w.ns) AND f."day" < w.ne))
-    ),
-    counted AS (
+    WITH counted AS (
       SELECT w.grain, w.os, s.segment, t."customerId",
         COUNT(*) FILTER (WHERE f."day" >= w.os AND f."day" < w.oe) AS n_old,
         COALESCE(SUM(f."netCents") FILTER (WHERE f."day" >= w.os AND f."day" < w.oe), 0) AS net_old,
         COUNT(*) FILTER (WHERE f."day" >= w.ns AND f."day" < w.ne) AS n_new,
         COALESCE(SUM(f."netCents") FILTER (WHERE f."day" >= w.ns AND f."day" < w.ne), 0) AS net_new
-      FROM touched t JOIN w ON w.grain = t.grain AND w.os = t.os
+      FROM ar_touched t JOIN ar_w w ON w.grain = t.grain AND w.os = t.os
       JOIN "AnalyticsOrderFact" f ON f."customerId" = t."customerId" AND f."day" >= w.os AND f."day" < w.ne
       CROSS JOIN LATERAL unnest(hearth_analytics_segments(f."isMember", f."isRedeemer", f."tierId")) AS s(segment)
       GROUP BY 1, 2, 3, 4
@@ -352,12 +358,12 @@ async function shiftTrailingWindowsInTx(tx: Tx, programId: number, previous: str
     ),
     old AS (
       SELECT p."grain", p."periodStart" AS os, p."segment", p."orders", p."netCents", p."customers", p."repeatCustomers"
-      FROM "AnalyticsPeriod" p JOIN w ON w.grain = p."grain" AND w.os = p."periodStart" WHERE p."programId" = ${programId}
+      FROM "AnalyticsPeriod" p JOIN ar_w w ON w.grain = p."grain" AND w.os = p."periodStart" WHERE p."programId" = ${programId}
     )
     SELECT w.grain, w.ns AS period_start, x.segment,
       (COALESCE(o."orders", 0) + COALESCE(d.orders, 0))::int AS orders, (COALESCE(o."netCents", 0) + COALESCE(d.net, 0))::bigint AS net,
       (COALESCE(o."customers", 0) + COALESCE(d.customers, 0))::int AS customers, (COALESCE(o."repeatCustomers", 0) + COALESCE(d.repeaters, 0))::int AS repeaters
-    FROM w
+    FROM ar_w w
     JOIN (SELECT grain, os, segment FROM old UNION SELECT grain, os, segment FROM delta) x ON x.grain = w.grain AND x.os = w.os
     LEFT JOIN old o ON o.grain = x.grain AND o.os = x.os AND o.segment = x.segment
     LEFT JOIN delta d ON d.grain = x.grain AND d.os = x.os AND d.segment = x.segment`;
@@ -365,7 +371,7 @@ async function shiftTrailingWindowsInTx(tx: Tx, programId: number, previous: str
   await tx.$executeRaw`
     INSERT INTO "AnalyticsPeriod" ("programId", "grain", "periodStart", "segment", "orders", "netCents", "customers", "repeatCustomers")
     SELECT ${programId}, grain, period_start, segment, orders, net, customers, repeaters FROM ar_windows WHERE orders <> 0 OR customers <> 0`;
-  await tx.$executeRaw`DROP TABLE ar_windows`;
+  await tx.$executeRaw`DROP TABLE ar_windows, ar_touched, ar_w`;
 }
 
 /** Moves the customers whose days since their last order crossed a recency bound between the two days. */
