@@ -229,7 +229,8 @@ async function writeSimpleOrder(
       earned_event AS (
         INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
         SELECT ${program.id}, 'points.earned', 'points.earned:order:' || o."id",
-          jsonb_build_object('customerId', ${customer.id}::int, 'orderId', o."id", 'orderExternalId', ${input.externalId}::text, 'points', ${points}::int,
+          jsonb_build_object('customerId', ${customer.id}::int, 'externalId', (SELECT c."externalId" FROM "Customer" c WHERE c."id" = ${customer.id}::int),
+            'orderId', o."id", 'orderExternalId', ${input.externalId}::text, 'points', ${points}::int,
             'availableAt', ${availableAt.toISOString()}::text, 'balance', upd."balance", 'occurredAt', ${at.toISOString()}::text)
         FROM o, upd ON CONFLICT ("programId", "dedupeKey") DO NOTHING)`;
   }

@@ -140,7 +140,8 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
     event AS (
       INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
       SELECT ${input.programId}, 'reward.redeemed', 'reward.redeemed:' || redemption."id",
-        jsonb_build_object('customerId', ${input.customerId}::int, 'redemptionId', redemption."id", 'rewardId', ${reward.id}::int, 'reward', ${reward.name}::text,
+        jsonb_build_object('customerId', ${input.customerId}::int, 'externalId', (SELECT c."externalId" FROM "Customer" c WHERE c."id" = ${input.customerId}::int),
+          'redemptionId', redemption."id", 'rewardId', ${reward.id}::int, 'reward', ${reward.name}::text,
           'code', ${code}::text, 'pointsSpent', ${reward.costPoints}::int, 'balance', ${balance}::int, 'expiresAt', ${expiresAt.toISOString()}::text, 'occurredAt', ${at.toISOString()}::text)
       FROM redemption)
     SELECT "id" AS "redemptionId" FROM redemption`;

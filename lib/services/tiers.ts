@@ -66,7 +66,8 @@ export async function writeTierChanges(tx: Tx, { programId, policy, changes, at 
     directions AS (SELECT ch.*, i."direction" FROM changes ch JOIN input i ON i."customerId" = ch."customerId")
     INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
     SELECT ${programId}, 'tier.changed', 'tier.changed:' || ch."id",
-      jsonb_build_object('customerId', ch."customerId", 'fromTierId', ch."fromTierId", 'toTierId', ch."toTierId", 'fromTier', ch."fromTier",
+      jsonb_build_object('customerId', ch."customerId", 'externalId', (SELECT c."externalId" FROM "Customer" c WHERE c."id" = ch."customerId"),
+        'fromTierId', ch."fromTierId", 'toTierId', ch."toTierId", 'fromTier', ch."fromTier",
         'tier', ch."toTier", 'reason', ch."reason", 'direction', ch."direction", 'orderId', ch."orderId", 'occurredAt', ${at.toISOString()}::text)
     FROM directions ch
     ON CONFLICT ("programId", "dedupeKey") DO NOTHING`;

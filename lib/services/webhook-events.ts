@@ -17,8 +17,11 @@ export async function emitWebhookEvent(
   // createdAt is when it was recorded (endpoints get what happens after they subscribe);
   // occurredAt is the business time (an imported order's date, say).
   const payload = { ...args.payload, occurredAt: (args.at ?? new Date()).toISOString() };
+  // every event about a member names them by the shop's own id (externalId) beside ours
   await tx.$executeRaw`
     INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
-    VALUES (${args.programId}, ${args.type}, ${args.dedupeKey}, ${JSON.stringify(payload)}::jsonb)
+    SELECT ${args.programId}, ${args.type}, ${args.dedupeKey},
+      COALESCE((SELECT jsonb_build_object('externalId', c."externalId") FROM "Customer" c WHERE c."id" = (${JSON.stringify(payload)}::jsonb->>'customerId')::int), '{}'::jsonb)
+        || ${JSON.stringify(payload)}::jsonb
     ON CONFLICT ("programId", "dedupeKey") DO NOTHING`;
 }
