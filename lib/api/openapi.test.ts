@@ -29,3 +29,19 @@ test("every POST requires an Idempotency-Key", () => {
     expect(post.parameters.some((parameter) => parameter.name === "Idempotency-Key" && parameter.required), path).toBe(true);
   }
 });
+
+test("every operation has a unique operationId, a declared tag, 401 and 429, and every POST a 400 (missing Idempotency-Key)", () => {
+  const ids = new Set<string>();
+  const tags = new Set(document.tags.map((tag) => tag.name));
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item as Record<string, { operationId: string; tags: string[]; responses: Record<string, unknown> }>)) {
+      expect(operation.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z0-9]+$/);
+      expect(ids.has(operation.operationId), `${operation.operationId} is unique`).toBe(false);
+      ids.add(operation.operationId);
+      for (const tag of operation.tags) expect(tags, `${method} ${path} tag ${tag}`).toContain(tag);
+      for (const status of ["401", "429", ...(method === "post" ? ["400"] : [])]) expect(Object.keys(operation.responses), `${method} ${path} ${status}`).toContain(status);
+    }
+  }
+  expect(ids).toContain("postOrdersByExternalIdCancel");
+  expect(ids).toContain("getAnalyticsCustomersList");
+});

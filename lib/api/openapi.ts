@@ -255,8 +255,45 @@ const jsonOrCsv = (schema: z.ZodType) => ({
 const codeParam = { name: "code", in: "path", required: true, schema: { type: "string" } };
 const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string" } };
 
+const TAGS: Record<string, string> = {
+  members: "Members: register, read, balance, offers, redemptions",
+  orders: "Orders, returns and cancellations: points earned and reversed",
+  events: "Member actions (reviews, shares, profile) for the action rules",
+  rewards: "The rewards catalog",
+  redemptions: "Reward codes: mark used, cancel",
+  analytics: "Read-only analytics for BI tools (JSON or CSV)",
+};
+
+/** operationId from the method and path: POST /orders/{externalId}/cancel -> postOrdersByExternalIdCancel. */
+function operationIdOf(method: string, path: string) {
+  const words = path.split("/").filter(Boolean).map((segment) => {
+    const name = segment.replace(/^\{(.+)\}$/, "by-$1");
+    return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+  });
+  return `${method}${words.join("")}`;
+}
+
+type Operation = { operationId?: string; tags?: string[]; responses: Record<string, unknown>; parameters?: { name: string }[] };
+
+/**
+ * What every operation shares, added once so no route can miss it: an operationId, a tag (its
+ * first path segment), 401 and 429 (every route checks the key and its rate limit) and, on a
+ * POST, 400 (a missing Idempotency-Key).
+ */
+function completeOperations<T extends { paths: Record<string, Record<string, Operation>> }>(document: T): T & { tags: { name: string; description: string }[] } {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      operation.operationId ??= operationIdOf(method, path);
+      operation.tags ??= [path.split("/")[1]];
+      const needed = [401, 429, ...(method === "post" ? [400] : [])];
+      for (const status of needed) operation.responses[String(status)] ??= errors(status)[String(status)];
+    }
+  }
+  return { ...document, tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })) };
+}
+
 export function buildOpenApiDocument() {
-  return {
+  return completeOperations({
     openapi: "3.1.0",
     info: { title: "Hearth API", version: "1.0.0", description: "Loyalty points for online shops. Amounts are decimal currency units." },
     servers: [{ url: "/api/v1" }],
@@ -438,5 +475,5 @@ export function buildOpenApiDocument() {
         },
       },
     },
-  };
+  });
 }
