@@ -34,7 +34,7 @@ test("every operation has a unique operationId, a declared tag, 401 and 429, and
   const ids = new Set<string>();
   const tags = new Set(document.tags.map((tag) => tag.name));
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(item as Record<string, { operationId: string; tags: string[]; responses: Record<string, unknown> }>)) {
+    for (const [method, operation] of Object.entries(item as unknown as Record<string, { operationId: string; tags: string[]; responses: Record<string, unknown> }>)) {
       expect(operation.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z0-9]+$/);
       expect(ids.has(operation.operationId), `${operation.operationId} is unique`).toBe(false);
       ids.add(operation.operationId);
