@@ -13,27 +13,36 @@ const WINDOW_SECONDS = 60;
 const store = globalThis as unknown as { hearthRateLimiters?: Map<number, RateLimiterAbstract>; hearthRateLimitPool?: Pool };
 const limiters = (store.hearthRateLimiters ??= new Map<number, RateLimiterAbstract>());
 
+/**
+ * A limiter counting in the shared "RateLimit" table on PostgreSQL (one pool per process), or in
+ * memory on the embedded database. Also used by the login and join limits (lib/auth/attempt-limits.ts).
+ */
+export function storedRateLimiter(
+  options: { points: number; duration: number; keyPrefix: string },
+  extra: { inMemoryBlockOnConsumed?: number; inMemoryBlockDuration?: number } = {},
+): RateLimiterAbstract {
+  if (isEmbeddedDatabase) return new RateLimiterMemory(options);
+  // counters are not worth an fsync: the table is UNLOGGED and commits don't wait for WAL
+  store.hearthRateLimitPool ??= new Pool({ connectionString: env.DATABASE_URL, max: 8, options: "-c synchronous_commit=off" });
+  return new RateLimiterPostgres({
+    ...options,
+    ...extra,
+    storeClient: store.hearthRateLimitPool,
+    tableName: "RateLimit",
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    // If the store is unreachable, limit per process rather than fail every request.
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
+}
+
 function limiterFor(pointsPerMinute: number): RateLimiterAbstract {
   let limiter = limiters.get(pointsPerMinute);
   if (limiter) return limiter;
-  const options = { points: pointsPerMinute, duration: WINDOW_SECONDS, keyPrefix: `api${pointsPerMinute}` };
-  if (isEmbeddedDatabase) {
-    limiter = new RateLimiterMemory(options);
-  } else {
-    // counters are not worth an fsync: the table is UNLOGGED and commits don't wait for WAL
-    store.hearthRateLimitPool ??= new Pool({ connectionString: env.DATABASE_URL, max: 8, options: "-c synchronous_commit=off" });
-    limiter = new RateLimiterPostgres({
-      ...options,
-      storeClient: store.hearthRateLimitPool,
-      tableName: "RateLimit",
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      inMemoryBlockOnConsumed: pointsPerMinute,
-      inMemoryBlockDuration: WINDOW_SECONDS,
-      // If the store is unreachable, limit per process rather than fail every request.
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
-  }
+  limiter = storedRateLimiter(
+    { points: pointsPerMinute, duration: WINDOW_SECONDS, keyPrefix: `api${pointsPerMinute}` },
+    { inMemoryBlockOnConsumed: pointsPerMinute, inMemoryBlockDuration: WINDOW_SECONDS },
+  );
   limiters.set(pointsPerMinute, limiter);
   return limiter;
 }

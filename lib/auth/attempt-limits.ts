@@ -1,8 +1,8 @@
 import "server-only";
-import { Pool } from "pg";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { storedRateLimiter } from "@/lib/api/rate-limit";
 import { AppError } from "@/lib/domain/app-error";
-import { env, isEmbeddedDatabase } from "@/lib/env";
+import { env } from "@/lib/env";
 
 // Limits on logging in and joining, against password guessing and mass sign-ups: per client
 // address and per account (email), counted in PostgreSQL ("RateLimit", shared by every app
@@ -19,25 +19,13 @@ const LIMITS: Record<AttemptKind, { points: number; duration: number }> = {
   joinIp: { points: env.HEARTH_JOIN_LIMIT_PER_IP, duration: 60 * 60 },
 };
 
-const store = globalThis as unknown as { hearthAttemptLimiters?: Map<AttemptKind, RateLimiterAbstract>; hearthAttemptPool?: Pool };
+const store = globalThis as unknown as { hearthAttemptLimiters?: Map<AttemptKind, RateLimiterAbstract> };
 const limiters = (store.hearthAttemptLimiters ??= new Map<AttemptKind, RateLimiterAbstract>());
 
 function limiter(kind: AttemptKind): RateLimiterAbstract {
   let found = limiters.get(kind);
   if (found) return found;
-  const options = { ...LIMITS[kind], keyPrefix: `auth-${kind}` };
-  if (isEmbeddedDatabase) found = new RateLimiterMemory(options);
-  else {
-    store.hearthAttemptPool ??= new Pool({ connectionString: env.DATABASE_URL, max: 4 });
-    found = new RateLimiterPostgres({
-      ...options,
-      storeClient: store.hearthAttemptPool,
-      tableName: "RateLimit",
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
-  }
+  found = storedRateLimiter({ ...LIMITS[kind], keyPrefix: `auth-${kind}` });
   limiters.set(kind, found);
   return found;
 }

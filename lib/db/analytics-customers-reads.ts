@@ -55,6 +55,25 @@ function populationFilter(population: RfPopulation) {
 }
 
 /**
+ * A page of the per-customer rollup (`where` on AnalyticsCustomer a; $1 the rollups' day, $2 the
+ * program), highest net revenue first, chosen on the rollup alone; only its rows are joined to
+ * the customers for names and emails.
+ */
+function pageThenJoin(where: string, page: string) {
+  return `
+    SELECT p."customerId", c."externalId", c."name", c."email", p."isMember", p."orders", p."netCents", p."lastDay", p."daysSinceLastOrder"
+    FROM (
+      SELECT a."customerId", (a."joinMonth" IS NOT NULL) AS "isMember", a."orders", a."netCents",
+        a."lastDay"::text AS "lastDay", ($1::date - a."lastDay")::int AS "daysSinceLastOrder"
+      FROM "AnalyticsCustomer" a
+      ${where}
+      ORDER BY a."netCents" DESC, a."customerId" DESC
+      ${page}
+    ) p JOIN "Customer" c ON c."id" = p."customerId"
+    ORDER BY p."netCents" DESC, p."customerId" DESC`;
+}
+
+/**
  * One page of a grid cell's customers, highest net revenue first (ties by customer id), and the
  * cell's size. `after` continues after a customer (keyset: [netCents, customerId]) for exports.
  */
@@ -71,22 +90,12 @@ export async function getCellCustomers({ programId, population, recency, frequen
   if (!anchor) return { asOf: null, customers: [] as RankedCustomer[] };
   const days = recencyDayRange(recency, anchor, shiftDays);
   const orders = FREQUENCY_ORDERS[frequency];
-  // the page is chosen on the rollup alone (the frequency score matches an expression index
-  // ordered by net revenue); only its rows are joined to the customers for names and emails
-  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(`
-    SELECT p."customerId", c."externalId", c."name", c."email", p."isMember", p."orders", p."netCents", p."lastDay", p."daysSinceLastOrder"
-    FROM (
-      SELECT a."customerId", (a."joinMonth" IS NOT NULL) AS "isMember", a."orders", a."netCents",
-        a."lastDay"::text AS "lastDay", ($1::date - a."lastDay")::int AS "daysSinceLastOrder"
-      FROM "AnalyticsCustomer" a
+  // the frequency score matches an expression index ordered by net revenue
+  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`
       WHERE a."programId" = $2 AND hearth_analytics_frequency(a."orders") = $11 AND a."lastDay" IS NOT NULL
         AND ($3::date IS NULL OR a."lastDay" >= $3::date) AND ($4::date IS NULL OR a."lastDay" <= $4::date)
         AND a."orders" >= $5 AND ($6::int IS NULL OR a."orders" <= $6::int) ${populationFilter(population)}
-        AND ($7::bigint IS NULL OR (a."netCents", a."customerId") < ($7::bigint, $8::int))
-      ORDER BY a."netCents" DESC, a."customerId" DESC
-      LIMIT $9 OFFSET $10
-    ) p JOIN "Customer" c ON c."id" = p."customerId"
-    ORDER BY p."netCents" DESC, p."customerId" DESC`,
+        AND ($7::bigint IS NULL OR (a."netCents", a."customerId") < ($7::bigint, $8::int))`, "LIMIT $9 OFFSET $10"),
   anchor, programId, days.from, days.to, orders.min, orders.max, after ? BigInt(after.netCents) : null, after?.customerId ?? null, limit, offset, frequency);
   return { asOf: anchor, customers: rows.map(toRanked) };
 }
@@ -95,17 +104,7 @@ export async function getCellCustomers({ programId, population, recency, frequen
 export async function getTopCustomers(programId: number, population: RfPopulation, limit = 20) {
   const anchor = await anchorOf(programId);
   if (!anchor) return [] as RankedCustomer[];
-  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(`
-    SELECT p."customerId", c."externalId", c."name", c."email", p."isMember", p."orders", p."netCents", p."lastDay", p."daysSinceLastOrder"
-    FROM (
-      SELECT a."customerId", (a."joinMonth" IS NOT NULL) AS "isMember", a."orders", a."netCents",
-        a."lastDay"::text AS "lastDay", ($1::date - a."lastDay")::int AS "daysSinceLastOrder"
-      FROM "AnalyticsCustomer" a
-      WHERE a."programId" = $2 AND a."orders" > 0 ${populationFilter(population)}
-      ORDER BY a."netCents" DESC, a."customerId" DESC
-      LIMIT $3
-    ) p JOIN "Customer" c ON c."id" = p."customerId"
-    ORDER BY p."netCents" DESC, p."customerId" DESC`, anchor, programId, limit);
+  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`WHERE a."programId" = $2 AND a."orders" > 0 ${populationFilter(population)}`, "LIMIT $3"), anchor, programId, limit);
   return rows.map(toRanked);
 }
 
