@@ -10,7 +10,7 @@ const viewports = [
 ];
 
 test.describe("public pages", () => {
-  for (const path of ["/", "/login", "/join", "/program"]) {
+  for (const path of ["/", "/login", "/join", "/program", "/forgot-password", "/reset-password?token=not-a-valid-token-at-all", "/join/confirm?token=not-a-valid-token-at-all"]) {
     for (const viewport of viewports) {
       test(`${path} (${viewport.name})`, async ({ page }) => {
         await page.setViewportSize(viewport);

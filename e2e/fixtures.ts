@@ -35,10 +35,39 @@ export const members = {
     await page.getByLabel("Password").fill(password);
     await page.getByLabel(/I accept the program terms/).check();
     await page.getByRole("button", { name: "Join and get my points" }).click();
-    await page.waitForURL(/\/dashboard/);
+    await confirmJoinByEmail(page, email, password);
     return { context, page, email, password };
   },
 };
+
+/** The newest email of `kind` to `email` in the outbox (no SMTP in e2e): the path of its link. */
+export async function linkFromEmail(email: string, kind: string) {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const { rows } = await client.query(`SELECT "text" FROM "EmailMessage" WHERE "toEmail" = $1 AND "kind" = $2 ORDER BY "id" DESC LIMIT 1`, [email.toLowerCase(), kind]);
+      const match = rows[0] ? /https?:\/\/[^/\s]+(\/\S+token=[\w-]+)/.exec(rows[0].text) : null;
+      if (match) return match[1];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no ${kind} email to ${email}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** After the join form: the "check your email" answer, the link from the email, confirm, first login. */
+export async function confirmJoinByEmail(page: Page, email: string, password: string) {
+  await expect(page.getByTestId("join-check-email")).toBeVisible();
+  await page.goto(await linkFromEmail(email, "join_confirm"));
+  await page.getByRole("button", { name: "Confirm and join" }).click();
+  await page.waitForURL(/\/login\?joined=1/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+}
 
 /**
  * Test setup for "a member who joined before this order": a member who signs up in a test joins

@@ -69,7 +69,8 @@ test.describe("marketer", () => {
     await expect(page.getByText("Give a reason (at least 3 characters).")).toBeVisible();
     await page.getByLabel("Reason (shown to the member)").fill("Goodwill for a late delivery");
     await page.getByRole("button", { name: "Adjust points" }).click();
-    await expect(page.getByText("Done. The member's balance is now 175.")).toBeVisible();
+    // the same words and figures as the member's dashboard (docs/member-points.md)
+    await expect(page.getByText("Done. The member now has 175 available and 0 pending points.")).toBeVisible();
     await member.page.goto("/activity");
     await expect(member.page.getByText("Adjustment: Goodwill for a late delivery")).toBeVisible();
     await member.page.goto("/dashboard");

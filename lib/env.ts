@@ -30,6 +30,8 @@ const envSchema = z.object({
   HEARTH_JOIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   /** comma-separated hosts exempt from the webhook target rules (https, public addresses): local testing only */
   HEARTH_WEBHOOK_ALLOW_HOSTS: z.string().optional(),
+  /** `npm run setup` only: the first admin's password (else it is asked for on the terminal) */
+  HEARTH_SETUP_PASSWORD: z.string().optional(),
   /** the portal's public address, for links in emails */
   HEARTH_PUBLIC_URL: z.url().default("http://localhost:3000"),
 });

@@ -6,6 +6,7 @@ import type { ActivityItem } from "@/lib/db/member-reads";
 const knownReasons = new Set([
   "order", "welcome_bonus", "reward", "return", "expiry", "adjustment", "promotion", "birthday", "profile", "review",
   "social_share", "social_follow", "referral", "referral_friend", "cancellation", "opening_balance", "reward_cancelled", "challenge",
+  "challenge_reversed", "referral_friend_reversed", "referral_reversed",
 ]);
 
 /** Dates arrive as Date from server components and as ISO strings from the JSON route. */

@@ -3,7 +3,7 @@ import { DEMO_API_KEY, storageStatePath, type DemoRole } from "../fixtures";
 
 // Each forbidden path is opened directly, not through the navigation.
 const forbidden: Record<DemoRole, string[]> = {
-  member: ["/admin/analytics", "/admin/analytics/cohorts", "/admin/analytics/impact", "/admin/analytics/money", "/admin/analytics/customers", "/admin/rewards", "/admin/rules", "/admin/offers", "/admin/offers/1", "/admin/challenges", "/admin/tiers", "/admin/messages", "/admin/members", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports"],
+  member: ["/admin/analytics", "/admin/analytics/cohorts", "/admin/analytics/impact", "/admin/analytics/money", "/admin/analytics/customers", "/admin/rewards", "/admin/rules", "/admin/offers", "/admin/offers/1", "/admin/challenges", "/admin/tiers", "/admin/messages", "/admin/members", "/admin/referrals", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports"],
   marketer: ["/admin/analytics", "/admin/analytics/cohorts", "/admin/analytics/impact", "/admin/analytics/money", "/admin/analytics/customers", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports", "/dashboard", "/rewards", "/offers", "/challenges"],
   manager: ["/admin/rewards", "/admin/rewards/new", "/admin/rules", "/admin/offers", "/admin/offers/1", "/admin/challenges", "/admin/tiers", "/admin/messages", "/admin/staff", "/admin/api-keys", "/admin/webhooks", "/admin/imports", "/dashboard"],
   admin: ["/dashboard", "/rewards", "/activity", "/inbox", "/offers", "/challenges"],

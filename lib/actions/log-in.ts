@@ -14,7 +14,9 @@ export const logInAction = actionClient
   .action(async ({ parsedInput }) => {
     const user = await prisma.user.findUnique({ where: { email: parsedInput.email }, select: { role: true } });
     try {
-      await signIn("credentials", { ...parsedInput, redirectTo: homePathFor(user?.role ?? "MEMBER") });
+      const home = homePathFor(user?.role ?? "MEMBER");
+      const { welcome, ...credentials } = parsedInput;
+      await signIn("credentials", { ...credentials, redirectTo: welcome && user?.role === "MEMBER" ? `${home}?welcome=1` : home });
     } catch (error) {
       if (error instanceof CredentialsSignin && error.code === "rate_limited") throw new AppError("RATE_LIMITED");
       if (error instanceof AuthError) throw new AppError("INVALID_CREDENTIALS");

@@ -37,6 +37,13 @@ function permissionActionClient(permission: Permission) {
   });
 }
 
+/** Any signed-in user (member or staff), for their own account: identity from the session only. */
+export const signedInActionClient = actionClient.use(async ({ next }) => {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED");
+  return next({ ctx: { user } });
+});
+
 export const marketerActionClient = permissionActionClient("manageRewards");
 export const adjustPointsActionClient = permissionActionClient("adjustPoints");
 export const ruleActionClient = permissionActionClient("manageRules");
@@ -44,4 +51,6 @@ export const adminActionClient = permissionActionClient("manageStaff");
 export const apiKeyActionClient = permissionActionClient("manageApiKeys");
 export const webhookActionClient = permissionActionClient("manageWebhooks");
 export const importActionClient = permissionActionClient("importData");
+export const memberAdminActionClient = permissionActionClient("manageMembers");
 export const analyticsActionClient = permissionActionClient("viewAnalytics");
+export const referralReviewActionClient = permissionActionClient("reviewReferrals");

@@ -1,14 +1,14 @@
 "use server";
 
 import { z } from "zod";
-import { revalidatePath } from "next/cache";
+import { wakeJob } from "@/lib/jobs/wake-job";
 import { startImport } from "@/lib/services/bulk-import";
 import { getProgram } from "@/lib/services/program";
 import { importActionClient } from "./safe-action";
 
 const MAX_CONSOLE_IMPORT_BYTES = 20 * 1024 * 1024;
 
-/** Starts an import from the console; the page polls its progress. */
+/** Queues an import from the console; the job runner imports it and the page polls its progress. */
 export const startImportAction = importActionClient
   .metadata({ name: "startImport" })
   .inputSchema(
@@ -21,6 +21,6 @@ export const startImportAction = importActionClient
   .action(async ({ ctx: { user }, parsedInput }) => {
     const program = await getProgram();
     const started = await startImport({ programId: program.id, kind: parsedInput.kind, filename: parsedInput.filename, csv: parsedInput.csv, actorUserId: user.id });
-    void started.done.then(() => revalidatePath("/admin/imports"));
+    wakeJob("import");
     return { id: started.id, totalRows: started.totalRows };
   });

@@ -1,241 +1,72 @@
 import { z } from "zod";
-import { createEventSchema, createMemberSchema, createOrderSchema, createRedemptionSchema, createReturnSchema } from "@/lib/validations/api";
+import {
+  createEventSchema, createMemberSchema, createOrderSchema, createRedemptionSchema, createReturnSchema, memberRefSchema, updateMemberSchema, updateWebhookEndpointSchema,
+} from "@/lib/validations/api";
+import { createWebhookEndpointSchema } from "@/lib/validations/console";
+import {
+  balanceSchema, bestCustomersSchema, categoriesReportSchema, cellCustomersSchema, cohortsSchema, errorSchema, eventResultSchema, impactReportSchema, importJobSchema,
+  importStartedSchema, ledgerPageSchema, memberErasureSchema, memberListSchema, memberSchema, offerCodeCheckSchema, offerListSchema, orderCancelledSchema,
+  orderRecordedSchema, orderSchema, overviewSchema, pointsReportSchema, redemptionCancelledSchema, redemptionCreatedSchema, redemptionListSchema, redemptionSchema,
+  redemptionUsedSchema, responseSchemas, returnRecordedSchema, rewardCostSchema, rewardListSchema, tierListSchema, webhookEndpointCreatedSchema,
+  webhookEndpointDeletedSchema, webhookEndpointListSchema, webhookEndpointSchema,
+} from "./openapi-schemas";
 
-// The OpenAPI document is generated from the same zod schemas the handlers validate with,
-// so it cannot drift from what the API accepts.
-const pointsSchema = z.object({
-  available: z.number().int(),
-  pending: z.number().int(),
-  expiringSoon: z.number().int().describe("available points expiring within 30 days"),
-  debt: z.number().int().describe("points owed after returns of already-spent points; repaid by the next earnings"),
-});
+// The OpenAPI document is generated from the same zod schemas the handlers validate with (request
+// bodies) and from the registered response schemas (lib/api/openapi-schemas.ts), so it cannot
+// drift from what the API accepts; the integration tests check real answers against it.
 
-const memberSchema = z.object({
-  externalId: z.string(),
-  email: z.string(),
-  name: z.string(),
-  locale: z.string(),
-  isMember: z.boolean(),
-  enrolledAt: z.string().nullable(),
-  tier: z.string().nullable().optional(),
-  birthday: z.string().nullable().optional(),
-  points: pointsSchema,
-});
+type JsonSchema = Record<string, unknown>;
 
-const orderResultSchema = z.object({
-  orderId: z.number().int(),
-  pointsEarned: z.number().int(),
-  pointsPending: z.number().int().describe("of pointsEarned, how many wait for the return window"),
-  tier: z.string().nullable(),
-});
+/** Request-body parts used by more than one operation, as components too. */
+const requestSchemas = z.registry<{ id: string }>();
+requestSchemas.add(memberRefSchema, { id: "MemberRef" });
 
-const redemptionResultSchema = z.object({
-  redemptionId: z.number().int(),
-  code: z.string(),
-  pointsSpent: z.number().int(),
-  balance: z.number().int().describe("the member's points after the redemption, pending included"),
-  expiresAt: z.string().nullable(),
-  voucherCode: z.string().nullable().describe("the partner's code, for vouchers from an imported pool"),
-});
+const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
-const returnResultSchema = z.object({
-  returnId: z.number().int(),
-  amountReturned: z.number(),
-  pointsReversed: z.number().int(),
-  debt: z.number().int().describe("reversed points the member had already spent; repaid first by future earnings"),
-});
+/**
+ * Keeps the generated schemas readable: a format says what zod's long regex says (date, date-time,
+ * email), and "any safe integer" bounds say nothing a client needs.
+ */
+function tidy({ jsonSchema }: { jsonSchema: JsonSchema }) {
+  if (typeof jsonSchema.format === "string" && ["date", "date-time", "email"].includes(jsonSchema.format)) delete jsonSchema.pattern;
+  for (const bound of ["minimum", "maximum"]) if (SAFE_INTEGER_BOUNDS.has(jsonSchema[bound] as number)) delete jsonSchema[bound];
+}
 
-const cancelResultSchema = z.object({ pointsReversed: z.number().int(), debt: z.number().int(), cancelledAt: z.string() });
+const toComponentRefs = (schema: unknown) => JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/'));
 
-const eventResultSchema = z.object({
-  awarded: z.boolean(),
-  points: z.number().int(),
-  reason: z.enum(["no_rule", "inactive", "limit_reached", "zero_points"]).optional().describe("why nothing was awarded"),
-  balance: z.number().int().optional(),
-  transactionId: z.number().int().optional(),
-});
+function componentSchemas(registry: typeof responseSchemas, io: "input" | "output"): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(registry, { io, target: "draft-2020-12", unrepresentable: "any", override: tidy, uri: (id) => `#/components/schemas/${id}` });
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema as JsonSchema]));
+}
 
-const rewardSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  description: z.string(),
-  kind: z.enum(["FIXED_DISCOUNT", "PERCENT_DISCOUNT", "FREE_SHIPPING", "FREE_PRODUCT", "VOUCHER", "CASHBACK", "EXPERIENCE"]),
-  costPoints: z.number().int(),
-  value: z.number().nullable(),
-  percentOff: z.number().int().nullable(),
-  stock: z.number().int().nullable(),
-  availableUntil: z.string().nullable(),
-  tierIds: z.array(z.number().int()).describe("tiers that may redeem it; empty = every member"),
-  categories: z.array(z.string()).describe("a discount code applies to these product categories only; empty = the whole order"),
-  perMemberLimit: z.number().int().nullable().describe("redemptions per member (cancelled ones don't count)"),
-});
+/** A schema for the document: a $ref when it is a named component, else inline with refs to the named parts. */
+function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const registry = io === "output" ? responseSchemas : requestSchemas;
+  const named = registry.get(schema);
+  if (named) return { $ref: `#/components/schemas/${named.id}` };
+  const { $schema: _dialect, $defs: _defs, ...inline } = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any", override: tidy, metadata: registry }) as JsonSchema;
+  return toComponentRefs(inline);
+}
 
-const datedPoints = z.array(z.object({ date: z.string(), points: z.number().int() }));
-const balanceSchema = z.object({
-  externalId: z.string(),
-  available: z.number().int(),
-  pending: z.number().int(),
-  expiringSoon: z.number().int(),
-  debt: z.number().int(),
-  balance: z.number().int(),
-  becomingAvailable: datedPoints.describe("pending points by the day they become available"),
-  expiring: datedPoints.describe("held points by the day they expire"),
-});
+const json = (schema: z.ZodType, io: "input" | "output" = "output") => ({ content: { "application/json": { schema: schemaOf(schema, io) } } });
+const body = (schema: z.ZodType) => ({ required: true, ...json(schema, "input") });
 
-const offerSchema = z.object({
-  id: z.number().int(),
-  kind: z.enum(["POINTS", "CODE"]).describe("POINTS: extra points paid automatically on eligible orders; CODE: a member-only discount code"),
-  title: z.string(),
-  description: z.string(),
-  phase: z.enum(["live", "early", "scheduled"]).describe("early = open to this member before everyone else (tier early access)"),
-  opensAt: z.string().describe("when it opens for this member"),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  multiplier: z.number().nullable(),
-  categories: z.array(z.string()).describe("POINTS: the categories that earn the extra points; empty = every line"),
-  code: z.string().nullable().describe("CODE: shown once the offer is open for the member"),
-  percentOff: z.number().int().nullable(),
-  value: z.number().nullable().describe("CODE: amount off in the program currency"),
-  minOrder: z.number().describe("CODE: the order total the code needs, in the program currency"),
-  hashtag: z.string().nullable(),
-});
-
-const codeCheckSchema = z.object({
-  valid: z.boolean(),
-  reason: z.enum(["unknown_code", "not_started", "ended", "paused", "not_eligible", "below_minimum"]).optional(),
-  offerId: z.number().int().optional(),
-  code: z.string().optional(),
-  percentOff: z.number().int().nullable().optional(),
-  value: z.number().nullable().optional(),
-  minOrder: z.number().optional(),
-  endsAt: z.string().optional(),
-});
-
-const figuresSchema = z.object({
-  netRevenue: z.number().describe("merchandise net of returns, without shipping, in the program currency"),
-  orders: z.number().int(),
-  activeCustomers: z.number().int(),
-  repeatCustomers: z.number().int().describe("customers with 2 or more orders in the period"),
-  averageOrderValue: z.number().nullable(),
-  purchaseFrequency: z.number().nullable(),
-  repeatPurchaseRate: z.number().nullable(),
-});
-const analyticsPeriodSchema = z.object({ kind: z.string(), first: z.iso.date(), last: z.iso.date(), isPartial: z.boolean(), isRestated: z.boolean() });
-const overviewSchema = z.object({
-  currency: z.string(),
-  timeZone: z.string(),
-  refreshedAt: z.iso.datetime().nullable(),
-  period: analyticsPeriodSchema,
-  previous: analyticsPeriodSchema,
-  populations: z.array(z.object({
-    population: z.string().describe("all, members, nonMembers, redeemers, nonRedeemers, tier:<id> or tier:none (docs/analytics.md)"),
-    label: z.string().nullable().describe("the tier's name"),
-    current: figuresSchema,
-    previous: figuresSchema,
-  })),
-});
-const cohortsSchema = z.object({
-  currency: z.string(),
-  timeZone: z.string(),
-  kind: z.enum(["first", "join"]),
-  segment: z.string(),
-  cohorts: z.array(z.object({
-    cohort: z.string().describe("YYYY-MM"),
-    size: z.number().int(),
-    months: z.array(z.object({ month: z.number().int(), customers: z.number().int(), share: z.number(), netRevenue: z.number(), lifetimeValue: z.number(), isPartial: z.boolean() })),
-  })),
-  averageLifetimeValue: z.array(z.number().nullable()),
-});
-const pointsReportSchema = z.object({
-  currency: z.string(),
-  timeZone: z.string(),
-  pointValue: z.number(),
-  outstanding: z.object({ available: z.number().int(), pending: z.number().int(), expiredNotRemoved: z.number().int() }),
-  liability: z.object({ gross: z.number(), expectedBreakage: z.number().nullable(), netOfBreakage: z.number(), expectedRedeemedPoints: z.number().int() }),
-  byMonth: z.array(z.object({ month: z.string(), issued: z.number().int(), redeemed: z.number().int(), expired: z.number().int(), clawedBack: z.number().int(), isPartial: z.boolean() })),
-  ageOfOutstanding: z.array(z.object({ monthsAgo: z.string(), points: z.number().int() })),
-  expiringByMonth: z.array(z.object({ month: z.string(), points: z.number().int() })),
-});
-const impactEstimateSchema = z.object({
-  metric: z.enum(["orders_per_customer_month", "net_revenue_per_customer_month"]),
-  members_after: z.number().nullable(), non_members_after: z.number().nullable(), naive_gap: z.number().nullable(),
-  effect: z.number().nullable(), effect_low_95: z.number().nullable(), effect_high_95: z.number().nullable(), selection: z.number().nullable(),
-  matched_members: z.number().int(), compared_non_members: z.number().int(),
-});
-const impactReportSchema = z.object({
-  computedAt: z.iso.datetime(),
-  members: z.number().int(),
-  membersWithoutHistory: z.number().int(),
-  window: z.record(z.string(), z.number()),
-  estimates: z.array(impactEstimateSchema),
-});
-const rfSegmentEnum = z.enum(["champions", "loyal", "promising", "new", "needAttention", "aboutToSleep", "atRisk", "cantLose", "hibernating"]);
-const rankedCustomerSchema = z.object({
-  customerId: z.string().describe("the shop's customer id"),
-  name: z.string(),
-  email: z.string(),
-  isMember: z.boolean(),
-  orders: z.number().int().describe("lifetime counted orders"),
-  netRevenue: z.number().describe("lifetime net revenue"),
-  lastOrderDay: z.iso.date().nullable(),
-  daysSinceLastOrder: z.number().int().nullable(),
-});
-const categoryShareSchema = z.object({ category: z.string(), netRevenue: z.number(), share: z.number() });
-const bestCustomersSchema = z.object({
-  currency: z.string(),
-  timeZone: z.string(),
-  asOf: z.iso.date().nullable().describe("the local day the grid is anchored on"),
-  population: z.enum(["all", "members", "nonMembers"]),
-  customersWithOrders: z.number().int(),
-  membersWithoutOrders: z.number().int(),
-  netRevenue: z.number(),
-  cells: z.array(z.object({
-    recency: z.number().int().min(1).max(5), frequency: z.number().int().min(1).max(5), segment: rfSegmentEnum,
-    customers: z.number().int(), orders: z.number().int(), netRevenue: z.number(), customerShare: z.number(), revenueShare: z.number(), netRevenuePerCustomer: z.number().nullable(),
-  })),
-  segments: z.array(z.object({
-    segment: rfSegmentEnum, customers: z.number().int(), orders: z.number().int(), netRevenue: z.number(), customerShare: z.number(), revenueShare: z.number(), netRevenuePerCustomer: z.number().nullable(),
-  })),
-  topCustomers: z.array(rankedCustomerSchema),
-  categoryShare: z.object({
-    categories: z.array(z.string()),
-    shop: z.array(categoryShareSchema),
-    segments: z.array(z.object({ segment: rfSegmentEnum, shares: z.array(categoryShareSchema) })),
-  }),
-});
-const cellCustomersSchema = z.object({
-  asOf: z.iso.date().nullable(),
-  population: z.enum(["all", "members", "nonMembers"]),
-  recency: z.number().int(),
-  frequency: z.number().int(),
-  segment: rfSegmentEnum,
-  customers: z.array(rankedCustomerSchema),
-  nextCursor: z.string().nullable().describe("pass as ?after= for the next page; null on the last page"),
-});
-const categoriesReportSchema = z.array(z.object({ group: z.string().describe("shop or a segment"), category: z.string(), net_revenue: z.number(), share: z.number() }));
-const rewardCostRowSchema = z.object({
-  rewardId: z.number().int(), name: z.string(), kind: z.string(), redemptions: z.number().int(), cancelled: z.number().int(), used: z.number().int(),
-  points: z.number().int().describe("points spent on redemptions not cancelled"), pointValue: z.number(), faceValue: z.number().nullable(),
-});
-const rewardCostSchema = z.object({
-  currency: z.string(),
-  timeZone: z.string(),
-  since: z.string().nullable().describe("YYYY-MM, null for all time"),
-  pointValue: z.number(),
-  rewards: z.array(rewardCostRowSchema),
-  total: z.object({ redemptions: z.number().int(), cancelled: z.number().int(), used: z.number().int(), points: z.number().int(), pointValue: z.number() }),
-});
-
-const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
-const json = (schema: z.ZodType, io: "input" | "output" = "output") => ({
-  content: { "application/json": { schema: z.toJSONSchema(schema, { io, unrepresentable: "any" }) } },
-});
+const errorResponses: Record<number, [name: string, description: string]> = {
+  400: ["BadRequest", "The request could not be read: no Idempotency-Key on a POST, not JSON, or a malformed query"],
+  401: ["Unauthorized", "No API key, or a revoked or unknown one"],
+  403: ["Forbidden", "Not allowed for this member: a tier-exclusive reward (TIER_REQUIRED) or a deactivated member (MEMBER_DEACTIVATED)"],
+  404: ["NotFound", "Nothing of the API key's program has this id"],
+  409: ["Conflict", "Conflicts with what is recorded (e.g. EMAIL_TAKEN, ORDER_EXISTS), or the Idempotency-Key was used with another request"],
+  422: ["ValidationFailed", "The request is well-formed but invalid (VALIDATION), or the rules refuse it (e.g. INSUFFICIENT_POINTS)"],
+  413: ["PayloadTooLarge", "The body is over the size limit (PAYLOAD_TOO_LARGE): refused as soon as it passes it, nothing stored"],
+  429: ["RateLimited", "Over the API key's requests per minute"],
+  500: ["InternalError", "Unexpected; logged with the reference in the message"],
+};
 
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: `error (${status})`, ...json(errorSchema) }]));
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${errorResponses[status][0]}` }]));
+
+const errorHeader = (description: string) => ({ description, schema: { type: "integer", minimum: 0 } });
 
 const idempotencyKey = {
   name: "Idempotency-Key",
@@ -247,20 +78,26 @@ const idempotencyKey = {
 
 const formatParam = { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" }, description: "csv: the same rows as the console's CSV download" };
 const populationParam = { name: "population", in: "query", schema: { type: "string", enum: ["all", "members", "nonMembers"], default: "all" }, description: "by today's status" };
+const limitParam = { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 }, description: "items per page" };
+const afterParam = { name: "after", in: "query", schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,200}$" }, description: "nextCursor of the previous page (opaque)" };
 
 const jsonOrCsv = (schema: z.ZodType) => ({
   content: { ...json(schema).content, "text/csv": { schema: { type: "string" } } },
 });
 
-const codeParam = { name: "code", in: "path", required: true, schema: { type: "string" } };
-const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string" } };
+const codeParam = { name: "code", in: "path", required: true, schema: { type: "string", pattern: "^[A-Z0-9-]{4,40}$" }, description: "the reward code, e.g. HRTH-ABCD-EFGH-JKLM" };
+const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: 100 }, description: "the shop's id" };
+const webhookEndpointIdParam = { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
 
 const TAGS: Record<string, string> = {
-  members: "Members: register, read, balance, offers, redemptions",
+  members: "Members: register, read, update, erase; balance, ledger, offers, redemptions",
   orders: "Orders, returns and cancellations: points earned and reversed",
   events: "Member actions (reviews, shares, profile) for the action rules",
   rewards: "The rewards catalog",
-  redemptions: "Reward codes: mark used, cancel",
+  tiers: "The program's tiers and what qualifies for them",
+  redemptions: "Reward codes: look up, mark used, cancel",
+  "webhook-endpoints": "Where Hearth sends its webhooks (Standard Webhooks, signed)",
+  imports: "Bulk imports of historic orders and opening balances (CSV)",
   analytics: "Read-only analytics for BI tools (JSON or CSV)",
 };
 
@@ -273,71 +110,128 @@ function operationIdOf(method: string, path: string) {
   return `${method}${words.join("")}`;
 }
 
-type Operation = { operationId?: string; tags?: string[]; responses: Record<string, unknown>; parameters?: { name: string }[] };
+type Operation = { operationId?: string; tags?: string[]; responses: Record<string, Record<string, unknown>>; parameters?: { name: string }[] };
 
 /**
  * What every operation shares, added once so no route can miss it: an operationId, a tag (its
- * first path segment), 401 and 429 (every route checks the key and its rate limit) and, on a
- * POST, 400 (a missing Idempotency-Key).
+ * first path segment), 401, 429 and 500 (every route checks the key and its rate limit, and may
+ * fail unexpectedly) and, on a POST, 400 (a missing Idempotency-Key) and the replay header.
  */
 function completeOperations<T extends { paths: Record<string, Record<string, Operation>> }>(document: T): T & { tags: { name: string; description: string }[] } {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       operation.operationId ??= operationIdOf(method, path);
       operation.tags ??= [path.split("/")[1]];
-      const needed = [401, 429, ...(method === "post" ? [400] : [])];
+      const needed = [401, 429, 500, ...(method === "post" ? [400] : [])];
       for (const status of needed) operation.responses[String(status)] ??= errors(status)[String(status)];
+      if (method !== "post") continue;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status.startsWith("2")) response.headers = { "Idempotent-Replayed": { $ref: "#/components/headers/IdempotentReplayed" } };
+      }
     }
   }
   return { ...document, tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })) };
 }
 
+function components() {
+  const responses = componentSchemas(responseSchemas, "output");
+  const requests = componentSchemas(requestSchemas, "input");
+  for (const id of Object.keys(requests)) if (id in responses) throw new Error(`component ${id} is both a request and a response schema`);
+  return {
+    securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin" } },
+    schemas: { ...responses, ...requests },
+    headers: {
+      IdempotentReplayed: { description: "true when this is the stored answer to an earlier request with the same Idempotency-Key", schema: { type: "string", enum: ["true"] } },
+    },
+    responses: Object.fromEntries(
+      Object.entries(errorResponses).map(([status, [name, description]]) => [
+        name,
+        {
+          description,
+          ...(status === "429"
+            ? { headers: { "Retry-After": errorHeader("seconds until the window resets"), "RateLimit-Limit": errorHeader("requests per minute"), "RateLimit-Remaining": errorHeader("always 0 here") } }
+            : {}),
+          ...json(errorSchema),
+        },
+      ]),
+    ),
+  };
+}
+
 export function buildOpenApiDocument() {
   return completeOperations({
     openapi: "3.1.0",
-    info: { title: "Hearth API", version: "1.0.0", description: "Loyalty points for online shops. Amounts are decimal currency units." },
+    info: { title: "Hearth API", version: "1.0.0", description: "Loyalty points for online shops. Amounts are decimal currency units; timestamps are ISO 8601 (UTC)." },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: "/api/v1" }],
     security: [{ apiKey: [] }],
-    components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin" } } },
+    components: components(),
     paths: {
       "/members": {
+        get: {
+          summary: "The program's customers, a page at a time, oldest first, with filters",
+          parameters: [
+            limitParam,
+            afterParam,
+            { name: "tierId", in: "query", schema: { oneOf: [{ type: "integer", minimum: 1 }, { type: "string", enum: ["none"] }] }, description: "a tier id from GET /tiers, or none" },
+            { name: "isMember", in: "query", schema: { type: "boolean" }, description: "true: joined the program; false: shop customers who have not" },
+            { name: "erased", in: "query", schema: { type: "boolean" }, description: "true: only erased records; false: without them" },
+            { name: "createdSince", in: "query", schema: { type: "string", format: "date-time" } },
+            { name: "updatedSince", in: "query", schema: { type: "string", format: "date-time" }, description: "changed at or after (details, tier, enrolment, erasure): for syncing" },
+            { name: "email", in: "query", schema: { type: "string", format: "email" } },
+          ],
+          responses: { "200": { description: "a page of members", ...json(memberListSchema) }, ...errors(422) },
+        },
         post: {
           summary: "Register a customer (and by default enroll them in the program)",
           parameters: [idempotencyKey],
-          requestBody: { required: true, ...json(createMemberSchema, "input") },
-          responses: { "201": { description: "created", ...json(memberSchema) }, ...errors(400, 401, 409, 422) },
+          requestBody: body(createMemberSchema),
+          responses: { "201": { description: "created", ...json(memberSchema) }, ...errors(400, 409, 422) },
         },
       },
       "/members/{externalId}": {
         get: {
           summary: "A member with points and tier",
           parameters: [externalIdParam],
-          responses: { "200": { description: "the member", ...json(memberSchema) }, ...errors(401, 404) },
+          responses: { "200": { description: "the member", ...json(memberSchema) }, ...errors(404) },
+        },
+        patch: {
+          summary: "Change a customer's email, name, locale or birthday (the email stays unique in the program: 409 EMAIL_TAKEN)",
+          description: "The member's portal login is theirs and is not changed. An erased record can't be given details again (409 CONFLICT).",
+          parameters: [externalIdParam],
+          requestBody: body(updateMemberSchema),
+          responses: { "200": { description: "the member as updated", ...json(memberSchema) }, ...errors(400, 404, 409, 422) },
         },
       },
-      "/orders": {
+      "/members/{externalId}/erase": {
         post: {
-          summary: "Record an order; members earn points",
+          summary: "Erase a member's personal data; points, orders and the ledger stay (idempotent)",
           description:
-            "The order must be in the program currency (otherwise 422 CURRENCY_MISMATCH, nothing recorded). It is a member order, and earns points, " +
-            "when placedAt is at or after the customer joined; a guest's earlier orders stay non-member orders (docs/analytics.md).",
-          parameters: [idempotencyKey],
-          requestBody: { required: true, ...json(createOrderSchema, "input") },
-          responses: { "201": { description: "recorded", ...json(orderResultSchema) }, ...errors(400, 401, 404, 409, 422) },
+            "Name, email, birthday, preferences, the signup device and the referral code are removed; a portal login is anonymised and can no longer sign in. " +
+            "The record stays under the shop's externalId, so returns still reverse points and balances add up. Erasing again answers the first erasure.",
+          parameters: [externalIdParam, idempotencyKey],
+          responses: { "200": { description: "erased", ...json(memberErasureSchema) }, ...errors(404, 409) },
         },
       },
       "/members/{externalId}/balance": {
         get: {
           summary: "A member's points by state, with when pending points become available and when points expire",
           parameters: [externalIdParam],
-          responses: { "200": { description: "the balance", ...json(balanceSchema) }, ...errors(401, 404, 429) },
+          responses: { "200": { description: "the balance", ...json(balanceSchema) }, ...errors(404) },
+        },
+      },
+      "/members/{externalId}/ledger": {
+        get: {
+          summary: "A member's points history, newest first: every movement with its reason",
+          parameters: [externalIdParam, limitParam, afterParam],
+          responses: { "200": { description: "a page of ledger entries", ...json(ledgerPageSchema) }, ...errors(404, 422) },
         },
       },
       "/members/{externalId}/offers": {
         get: {
           summary: "The offers this member is targeted by: open now (early access included) and opening within two weeks",
           parameters: [externalIdParam],
-          responses: { "200": { description: "the offers", ...json(z.object({ offers: z.array(offerSchema) })) }, ...errors(401, 404, 429) },
+          responses: { "200": { description: "the offers", ...json(offerListSchema) }, ...errors(404) },
         },
       },
       "/members/{externalId}/offers/check": {
@@ -345,33 +239,154 @@ export function buildOpenApiDocument() {
           summary: "Whether this member may use an offer code now (read-only: the shop applies the discount)",
           parameters: [
             externalIdParam,
-            { name: "code", in: "query", required: true, schema: { type: "string" } },
+            { name: "code", in: "query", required: true, schema: { type: "string", minLength: 1, maxLength: 64 } },
             { name: "orderTotalCents", in: "query", required: false, schema: { type: "integer", minimum: 0 }, description: "checked against the offer's minimum order" },
           ],
-          responses: { "200": { description: "the answer; valid=false comes with a reason", ...json(codeCheckSchema) }, ...errors(400, 401, 404, 429) },
+          responses: { "200": { description: "the answer; valid=false comes with a reason", ...json(offerCodeCheckSchema) }, ...errors(400, 404) },
+        },
+      },
+      "/members/{externalId}/redemptions": {
+        get: {
+          summary: "A member's reward codes, newest first",
+          parameters: [externalIdParam, limitParam, afterParam],
+          responses: { "200": { description: "a page of redemptions", ...json(redemptionListSchema) }, ...errors(404, 422) },
+        },
+        post: {
+          summary: "Redeem a reward for a member",
+          parameters: [externalIdParam, idempotencyKey],
+          requestBody: body(createRedemptionSchema),
+          responses: { "201": { description: "redeemed", ...json(redemptionCreatedSchema) }, ...errors(400, 403, 404, 409, 422) },
+        },
+      },
+      "/orders": {
+        post: {
+          summary: "Record an order; members earn points",
+          description:
+            "The order must be in the program currency (otherwise 422 CURRENCY_MISMATCH, nothing recorded). It is a member order, and earns points, " +
+            "when placedAt is at or after the customer joined; a guest's earlier orders stay non-member orders (docs/analytics.md)." +
+            // referral fraud signals (docs/earning.md)
+            " Optional `signals` carry hashes (never raw values) of the payment card, shipping address, IP and device: a referred friend's first " +
+            "order that shares one with the referrer is recorded and earns its own points, but the referral bonuses wait for staff review.",
+          parameters: [idempotencyKey],
+          requestBody: body(createOrderSchema),
+          responses: { "201": { description: "recorded", ...json(orderRecordedSchema) }, ...errors(400, 404, 409, 422) },
+        },
+      },
+      "/orders/{externalId}": {
+        get: {
+          summary: "An order with its lines, returns and cancellation, and the points it earned and had reversed",
+          parameters: [externalIdParam],
+          responses: { "200": { description: "the order", ...json(orderSchema) }, ...errors(404) },
         },
       },
       "/orders/{externalId}/returns": {
         post: {
           summary: "Record a (partial) return; points reversed pro rata by line, idempotent by the return's externalId",
           parameters: [externalIdParam, idempotencyKey],
-          requestBody: { required: true, ...json(createReturnSchema, "input") },
-          responses: { "201": { description: "recorded", ...json(returnResultSchema) }, ...errors(400, 401, 404, 409, 422, 429) },
+          requestBody: body(createReturnSchema),
+          responses: { "201": { description: "recorded", ...json(returnRecordedSchema) }, ...errors(400, 404, 409, 422) },
         },
       },
       "/orders/{externalId}/cancel": {
         post: {
           summary: "Cancel an order: everything not yet returned is reversed (pending points removed)",
           parameters: [externalIdParam, idempotencyKey],
-          responses: { "201": { description: "cancelled", ...json(cancelResultSchema) }, ...errors(401, 404, 409, 429) },
+          responses: { "201": { description: "cancelled", ...json(orderCancelledSchema) }, ...errors(404, 409) },
         },
       },
       "/events": {
         post: {
           summary: "Report a member action (review, social share/follow, profile completed) for the action rules",
           parameters: [idempotencyKey],
-          requestBody: { required: true, ...json(createEventSchema, "input") },
-          responses: { "201": { description: "processed (awarded or not, with the reason)", ...json(eventResultSchema) }, ...errors(400, 401, 404, 409, 422, 429) },
+          requestBody: body(createEventSchema),
+          responses: { "201": { description: "processed (awarded or not, with the reason)", ...json(eventResultSchema) }, ...errors(400, 403, 404, 409, 422) },
+        },
+      },
+      "/rewards": {
+        get: {
+          summary: "The rewards catalog members can redeem now",
+          responses: { "200": { description: "the catalog", ...json(rewardListSchema) } },
+        },
+      },
+      "/tiers": {
+        get: {
+          summary: "The program's tiers, lowest first, with what qualifies for each and their benefits",
+          responses: { "200": { description: "the tiers", ...json(tierListSchema) } },
+        },
+      },
+      "/redemptions/{code}": {
+        get: {
+          summary: "Look a reward code up without using it: status, reward, member, expiry",
+          parameters: [codeParam],
+          responses: { "200": { description: "the redemption", ...json(redemptionSchema) }, ...errors(404) },
+        },
+      },
+      "/redemptions/{code}/use": {
+        post: {
+          summary: "Mark a reward code used at checkout (idempotent: using it again answers the same)",
+          parameters: [codeParam, idempotencyKey],
+          responses: { "200": { description: "used", ...json(redemptionUsedSchema) }, ...errors(404, 409) },
+        },
+      },
+      "/redemptions/{code}/cancel": {
+        post: {
+          summary: "Cancel an unused reward code: its points go back to the lots that paid for it, exactly once",
+          parameters: [codeParam, idempotencyKey],
+          responses: { "200": { description: "cancelled", ...json(redemptionCancelledSchema) }, ...errors(404, 409) },
+        },
+      },
+      "/webhook-endpoints": {
+        get: {
+          summary: "The program's webhook endpoints (never their signing secrets)",
+          responses: { "200": { description: "the endpoints", ...json(webhookEndpointListSchema) } },
+        },
+        post: {
+          summary: "Add a webhook endpoint; its signing secret is in this answer only",
+          description: "https only, and never a private, loopback or link-local address (checked now and at every delivery).",
+          parameters: [idempotencyKey],
+          requestBody: body(createWebhookEndpointSchema),
+          responses: { "201": { description: "created", ...json(webhookEndpointCreatedSchema) }, ...errors(409, 422) },
+        },
+      },
+      "/webhook-endpoints/{id}": {
+        get: {
+          summary: "A webhook endpoint",
+          parameters: [webhookEndpointIdParam],
+          responses: { "200": { description: "the endpoint", ...json(webhookEndpointSchema) }, ...errors(404) },
+        },
+        patch: {
+          summary: "Change a webhook endpoint's address (checked like a new one), description or event types, or switch it on or off",
+          parameters: [webhookEndpointIdParam],
+          requestBody: body(updateWebhookEndpointSchema),
+          responses: { "200": { description: "the endpoint as updated", ...json(webhookEndpointSchema) }, ...errors(400, 404, 422) },
+        },
+        delete: {
+          summary: "Remove a webhook endpoint and its delivery log",
+          parameters: [webhookEndpointIdParam],
+          responses: { "200": { description: "removed", ...json(webhookEndpointDeletedSchema) }, ...errors(404) },
+        },
+      },
+      "/imports/{kind}": {
+        post: {
+          summary: "Import historic orders or opening balances from CSV; answers at once, the import runs in the background",
+          description:
+            "Re-running the same file is a no-op (rows already imported are skipped). Poll GET /imports/jobs/{id} for progress. The import is a queued job " +
+            "(status QUEUED): one import per program runs at a time, later ones wait their turn, and an import cut short by a restart resumes where it stopped. " +
+            "A body over 50 MB is refused with 413 as soon as it passes the limit.",
+          parameters: [
+            { name: "kind", in: "path", required: true, schema: { type: "string", enum: ["orders", "balances"] } },
+            idempotencyKey,
+            { name: "X-Filename", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "the file's name, shown in the console" },
+          ],
+          requestBody: { required: true, content: { "text/csv": { schema: { type: "string", maxLength: 50 * 1024 * 1024 } } } },
+          responses: { "202": { description: "accepted: the import is queued", ...json(importStartedSchema) }, ...errors(400, 404, 409, 413, 422) },
+        },
+      },
+      "/imports/jobs/{id}": {
+        get: {
+          summary: "An import's progress: rows processed, imported, skipped (already there) and failed, with the first row errors",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+          responses: { "200": { description: "the import", ...json(importJobSchema) }, ...errors(404) },
         },
       },
       "/analytics/overview": {
@@ -383,7 +398,7 @@ export function buildOpenApiDocument() {
             { name: "to", in: "query", schema: { type: "string", format: "date" }, description: "last day of a custom range (included)" },
             formatParam,
           ],
-          responses: { "200": { description: "the overview", ...jsonOrCsv(overviewSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the overview", ...jsonOrCsv(overviewSchema) }, ...errors(422) },
         },
       },
       "/analytics/cohorts": {
@@ -394,28 +409,28 @@ export function buildOpenApiDocument() {
             { name: "segment", in: "query", schema: { type: "string", enum: ["all", "joined", "neverJoined", "members"] }, description: "first: all, joined or neverJoined; join: members" },
             formatParam,
           ],
-          responses: { "200": { description: "the cohorts", ...jsonOrCsv(cohortsSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the cohorts", ...jsonOrCsv(cohortsSchema) }, ...errors(422) },
         },
       },
       "/analytics/points": {
         get: {
           summary: "Points by month, outstanding points and the liability gross and net of expected breakage",
           parameters: [{ name: "table", in: "query", schema: { type: "string", enum: ["flows", "ages", "expiring", "curves"], default: "flows" }, description: "which table the CSV holds" }, formatParam],
-          responses: { "200": { description: "the points report", ...jsonOrCsv(pointsReportSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the points report", ...jsonOrCsv(pointsReportSchema) }, ...errors(422) },
         },
       },
       "/analytics/impact": {
         get: {
           summary: "The latest program-impact estimate: naive gap, matched difference in differences, 95% interval",
           parameters: [formatParam],
-          responses: { "200": { description: "the estimate", ...jsonOrCsv(impactReportSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the estimate", ...jsonOrCsv(impactReportSchema) }, ...errors(422) },
         },
       },
       "/analytics/customers": {
         get: {
           summary: "Best customers: the recency x frequency grid with monetary value, named segments, top customers and category share of spend",
           parameters: [populationParam, { name: "table", in: "query", schema: { type: "string", enum: ["cells", "segments", "top"], default: "cells" }, description: "which table the CSV holds" }, formatParam],
-          responses: { "200": { description: "the grid (CSV: the cells, the named segments or the top customers)", ...jsonOrCsv(bestCustomersSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the grid (CSV: the cells, the named segments or the top customers)", ...jsonOrCsv(bestCustomersSchema) }, ...errors(422) },
         },
       },
       "/analytics/customers/list": {
@@ -429,51 +444,25 @@ export function buildOpenApiDocument() {
             { name: "after", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page" },
             formatParam,
           ],
-          responses: { "200": { description: "a page of the cell's customers", ...jsonOrCsv(cellCustomersSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "a page of the cell's customers", ...jsonOrCsv(cellCustomersSchema) }, ...errors(422) },
         },
       },
       "/analytics/categories": {
         get: {
           summary: "Category share of spend per named segment beside the whole shop",
           parameters: [populationParam, formatParam],
-          responses: { "200": { description: "the category shares", ...jsonOrCsv(categoriesReportSchema) }, ...errors(401, 422, 429) },
+          responses: { "200": { description: "the category shares", ...jsonOrCsv(categoriesReportSchema) }, ...errors(422) },
         },
       },
       "/analytics/rewards": {
         get: {
           summary: "Redemptions and their cost per reward over the last N months or all time",
           parameters: [{ name: "months", in: "query", schema: { oneOf: [{ type: "integer", minimum: 1, maximum: 120 }, { type: "string", enum: ["all"] }], default: 12 } }, formatParam],
-          responses: { "200": { description: "reward cost", ...jsonOrCsv(rewardCostSchema) }, ...errors(401, 422, 429) },
-        },
-      },
-      "/rewards": {
-        get: {
-          summary: "The rewards catalog members can redeem now",
-          responses: { "200": { description: "the catalog", ...json(z.object({ rewards: z.array(rewardSchema) })) }, ...errors(401, 429) },
-        },
-      },
-      "/redemptions/{code}/use": {
-        post: {
-          summary: "Mark a reward code used at checkout (idempotent: using it again answers the same)",
-          parameters: [codeParam, idempotencyKey],
-          responses: { "200": { description: "used", ...json(z.object({ code: z.string(), status: z.literal("USED"), usedAt: z.string() })) }, ...errors(401, 404, 409, 429) },
-        },
-      },
-      "/redemptions/{code}/cancel": {
-        post: {
-          summary: "Cancel an unused reward code: its points go back to the lots that paid for it, exactly once",
-          parameters: [codeParam, idempotencyKey],
-          responses: { "200": { description: "cancelled", ...json(z.object({ code: z.string(), status: z.literal("CANCELLED"), pointsRefunded: z.number().int(), balance: z.number().int() })) }, ...errors(401, 404, 409, 429) },
-        },
-      },
-      "/members/{externalId}/redemptions": {
-        post: {
-          summary: "Redeem a reward for a member",
-          parameters: [externalIdParam, idempotencyKey],
-          requestBody: { required: true, ...json(createRedemptionSchema, "input") },
-          responses: { "201": { description: "redeemed", ...json(redemptionResultSchema) }, ...errors(400, 401, 403, 404, 409, 422) },
+          responses: { "200": { description: "reward cost", ...jsonOrCsv(rewardCostSchema) }, ...errors(422) },
         },
       },
     },
   });
 }
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

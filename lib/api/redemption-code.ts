@@ -12,7 +12,12 @@ export type RedemptionCodeContext = { params: Promise<{ code: string }> };
 export async function readRedemptionCodeRequest(request: Request, context: RedemptionCodeContext): Promise<{ caller: ApiCaller; code: string }> {
   const caller = await authenticateApiKey(request);
   requireIdempotencyKey(request);
+  return { caller, code: await redemptionCodeFromPath(context) };
+}
+
+/** The code of /redemptions/{code}/…; a malformed one can't name a redemption: 404. */
+export async function redemptionCodeFromPath(context: RedemptionCodeContext): Promise<string> {
   const { code } = await context.params;
   if (!/^[A-Z0-9-]{4,40}$/.test(code)) throw new AppError("NOT_FOUND", "no redemption with this code");
-  return { caller, code };
+  return code;
 }

@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 // replica) or in memory on the embedded database (one process). Over a limit the action answers
 // RATE_LIMITED, shown in the member's language, and does nothing else.
 
-export type AttemptKind = "loginIp" | "loginAccount" | "joinIp";
+export type AttemptKind = "loginIp" | "loginAccount" | "joinIp" | "joinAccount" | "resetIp" | "resetAccount";
 
 const LIMITS: Record<AttemptKind, { points: number; duration: number }> = {
   // per client address: many people may share one (an office, a mobile carrier)
@@ -17,6 +17,11 @@ const LIMITS: Record<AttemptKind, { points: number; duration: number }> = {
   // per account: ten tries a quarter hour, whatever the address
   loginAccount: { points: 10, duration: 15 * 60 },
   joinIp: { points: env.HEARTH_JOIN_LIMIT_PER_IP, duration: 60 * 60 },
+  // confirmation emails to one address: enough for typos and lost emails, not for mail bombing
+  joinAccount: { points: 5, duration: 60 * 60 },
+  // reset links: per address as for joining, per client address like logins
+  resetIp: { points: env.HEARTH_LOGIN_LIMIT_PER_IP, duration: 15 * 60 },
+  resetAccount: { points: 5, duration: 60 * 60 },
 };
 
 const store = globalThis as unknown as { hearthAttemptLimiters?: Map<AttemptKind, RateLimiterAbstract> };

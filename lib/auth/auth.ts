@@ -10,6 +10,11 @@ import { authSecret } from "./secret";
 declare module "next-auth" {
   interface Session {
     user: { id: string } & DefaultSession["user"];
+    /** the user's session version when this session was signed in (see getCurrentUser) */
+    sessionVersion?: number;
+  }
+  interface User {
+    sessionVersion?: number;
   }
 }
 
@@ -42,23 +47,28 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
         const user = await prisma.user.findUnique({
           where: { email: parsed.data.email },
-          select: { id: true, email: true, name: true, passwordHash: true, isActive: true },
+          select: { id: true, email: true, name: true, passwordHash: true, isActive: true, sessionVersion: true },
         });
         const isValid = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), parsed.data.password);
         if (!user || !user.isActive || !isValid) return null;
         // a successful login forgets the account's earlier failed attempts
         await clearAttempts("loginAccount", parsed.data.email);
-        return { id: String(user.id), email: user.email, name: user.name };
+        return { id: String(user.id), email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      // only at sign-in: a session's version is never refreshed, so a bumped version ends it
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = user.sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
       return session;
     },
   },

@@ -5,7 +5,11 @@ import { prisma } from "@/lib/db/prisma";
 import { auth } from "./auth";
 import { can, type Permission } from "./permissions";
 
-/** The signed-in user, re-read from the database on every request (role changes apply at once). */
+/**
+ * The signed-in user, re-read from the database on every request: role changes apply at once,
+ * and a deactivated account or a session older than the user's session version (password
+ * changed or reset, "sign out everywhere", deactivation) counts as signed out.
+ */
 export const getCurrentUser = cache(async () => {
   const session = await auth();
   const id = Number(session?.user?.id);
@@ -18,10 +22,12 @@ export const getCurrentUser = cache(async () => {
       name: true,
       role: true,
       isActive: true,
+      sessionVersion: true,
       customer: { select: { id: true, programId: true, enrolledAt: true, externalId: true, locale: true } },
     },
   });
-  return user && user.isActive ? user : null;
+  if (!user || !user.isActive || user.sessionVersion !== session?.sessionVersion) return null;
+  return user;
 });
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof getCurrentUser>>>;

@@ -20,6 +20,10 @@ test.each([
   ["ADMIN", "manageStaff", true],
   ["ADMIN", "manageApiKeys", true],
   ["ADMIN", "viewAnalytics", true],
+  ["MEMBER", "reviewReferrals", false],
+  ["MARKETER", "reviewReferrals", true],
+  ["MANAGER", "reviewReferrals", true],
+  ["ADMIN", "reviewReferrals", true],
 ] as const)("%s may %s: %s", (role, permission, expected) => {
   expect(can(role, permission as Permission)).toBe(expected);
 });

@@ -6,7 +6,11 @@ export const permissionRoles = {
   manageRules: ["MARKETER", "ADMIN"],
   lookupMembers: ["MARKETER", "MANAGER", "ADMIN"],
   adjustPoints: ["MARKETER", "ADMIN"],
+  /** deactivate or reactivate a member (fraud), send them a password reset link */
+  manageMembers: ["MARKETER", "ADMIN"],
   viewAnalytics: ["MANAGER", "ADMIN"],
+  /** approve or reject referrals held as possible self-referrals (pays or withholds both bonuses) */
+  reviewReferrals: ["MARKETER", "MANAGER", "ADMIN"],
   manageStaff: ["ADMIN"],
   manageApiKeys: ["ADMIN"],
   manageWebhooks: ["ADMIN"],

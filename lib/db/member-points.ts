@@ -40,3 +40,16 @@ export async function getExpirySchedule(customerId: number, at = new Date(), lim
     expiring: rows.filter((row) => row.kind === "expiring").map(({ date, points }) => ({ date, points })),
   };
 }
+
+/** Available and pending points of several members in one query (the console's member list). */
+export async function getPointsOf(customerIds: number[], at = new Date()): Promise<Map<number, { available: number; pending: number }>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await prisma.$queryRaw<{ customerId: number; available: number; pending: number }[]>`
+    SELECT a."customerId",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= ${at}), 0)::int AS "available",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" > ${at}), 0)::int AS "pending"
+    FROM "LedgerAccount" a JOIN "PointLot" l ON l."accountId" = a."id" AND l."remaining" > 0 AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})
+    WHERE a."customerId" = ANY(${customerIds}::int[])
+    GROUP BY a."customerId"`;
+  return new Map(rows.map((row) => [row.customerId, { available: row.available, pending: row.pending }]));
+}

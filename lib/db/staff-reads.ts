@@ -1,18 +1,21 @@
 import "server-only";
-import { getMemberPoints } from "./member-points";
+import { getMemberPoints, getPointsOf } from "./member-points";
 import { prisma } from "./prisma";
 
+/** Up to 25 customers matching the search, each with available and pending points (docs/member-points.md). */
 export async function searchMembers(programId: number, query: string) {
   const q = query.trim();
-  return prisma.customer.findMany({
+  const customers = await prisma.customer.findMany({
     where: {
       programId,
       ...(q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { externalId: { equals: q } }] } : {}),
     },
-    select: { id: true, name: true, email: true, externalId: true, enrolledAt: true, tier: { select: { name: true } }, account: { select: { balance: true } } },
+    select: { id: true, name: true, email: true, externalId: true, enrolledAt: true, deactivatedAt: true, tier: { select: { name: true } } },
     orderBy: [{ enrolledAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
     take: 25,
   });
+  const points = await getPointsOf(customers.map((customer) => customer.id));
+  return customers.map((customer) => ({ ...customer, points: points.get(customer.id) ?? { available: 0, pending: 0 } }));
 }
 
 export async function getMemberDetail(programId: number, customerId: number) {
@@ -21,7 +24,7 @@ export async function getMemberDetail(programId: number, customerId: number) {
     select: {
       id: true, name: true, email: true, externalId: true, enrolledAt: true, createdAt: true, locale: true,
       tier: { select: { name: true } },
-      tierFloorId: true, tierFloorNote: true, tierGraceUntil: true,
+      tierFloorId: true, tierFloorNote: true, tierGraceUntil: true, deactivatedAt: true, deactivationNote: true, userId: true,
       tierFloor: { select: { name: true } },
       orders: { select: { id: true, externalId: true, placedAt: true, totalCents: true, returnedCents: true, pointsEarned: true }, orderBy: { placedAt: "desc" }, take: 10 },
       _count: { select: { orders: true, redemptions: true } },

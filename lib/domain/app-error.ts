@@ -26,6 +26,10 @@ export const errorCodes = [
   "OFFER_ENDED",
   "CURRENCY_MISMATCH",
   "CODE_EXPIRED",
+  "LINK_INVALID",
+  "WRONG_PASSWORD",
+  "MEMBER_DEACTIVATED",
+  "SETUP_DONE",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -57,6 +61,10 @@ const httpStatus: Record<ErrorCode, number> = {
   OFFER_ENDED: 409,
   CURRENCY_MISMATCH: 422,
   CODE_EXPIRED: 409,
+  LINK_INVALID: 410,
+  WRONG_PASSWORD: 422,
+  MEMBER_DEACTIVATED: 403,
+  SETUP_DONE: 409,
 };
 
 // Default English messages for API consumers; people see translated messages keyed by code.
@@ -87,6 +95,10 @@ const defaultMessages: Record<ErrorCode, string> = {
   OFFER_ENDED: "the offer has ended and can no longer be changed",
   CURRENCY_MISMATCH: "the order is not in the program currency; nothing was recorded",
   CODE_EXPIRED: "this code has expired; the points spent on it are not refunded",
+  LINK_INVALID: "this link has expired or was already used",
+  WRONG_PASSWORD: "the current password is incorrect",
+  MEMBER_DEACTIVATED: "the member is deactivated: no earning or redeeming until staff reactivate them",
+  SETUP_DONE: "this installation is already set up",
 };
 
 export class AppError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { badgeSymbol, countingFrom, isChallengeOpen, progressOf } from "./challenges";
+import { badgeSymbol, challengeBonusAvailableAt, countingFrom, isChallengeOpen, progressOf } from "./challenges";
 
 const d = (iso: string) => new Date(iso);
 
@@ -34,4 +34,17 @@ test("open window and badge symbols", () => {
   expect(isChallengeOpen({ ...challenge, isActive: false }, d("2026-11-15T00:00:00Z"))).toBe(false);
   expect(badgeSymbol("heart")).toBe("♥");
   expect(badgeSymbol("unknown")).toBe("★");
+});
+
+describe("challengeBonusAvailableAt", () => {
+  const completedAt = new Date("2026-11-20T12:00:00Z");
+  test.each([
+    { name: "orders: the last order's return window", metric: "ORDERS", lastOrderAt: new Date("2026-11-18T09:00:00Z"), expected: "2026-12-02T09:00:00.000Z" },
+    { name: "spend: a window already over is available at once", metric: "SPEND", lastOrderAt: new Date("2026-10-01T00:00:00Z"), expected: "2026-10-15T00:00:00.000Z" },
+    { name: "referrals: the friend's order", metric: "REFERRALS", lastOrderAt: new Date("2026-11-20T00:00:00Z"), expected: "2026-12-04T00:00:00.000Z" },
+    { name: "no order found: from completion", metric: "ORDERS", lastOrderAt: null, expected: "2026-12-04T12:00:00.000Z" },
+    { name: "reviews: at once", metric: "REVIEWS", lastOrderAt: null, expected: "2026-11-20T12:00:00.000Z" },
+  ])("$name", ({ metric, lastOrderAt, expected }) => {
+    expect(challengeBonusAvailableAt({ metric, lastOrderAt, completedAt, pendingDays: 14 }).toISOString()).toBe(expected);
+  });
 });

@@ -39,3 +39,20 @@ export function isChallengeOpen(challenge: { isActive: boolean; startsAt: Date |
   if (challenge.endsAt && at >= challenge.endsAt) return false;
   return true;
 }
+
+/** Metrics counted from orders: their bonus waits for the orders' return window and a return can reverse it. */
+export const orderMetrics = ["ORDERS", "SPEND", "REFERRALS"] as const satisfies readonly ChallengeMetric[];
+
+export function isOrderMetric(metric: string): boolean {
+  return (orderMetrics as readonly string[]).includes(metric);
+}
+
+/**
+ * When a completion's bonus can be spent: for a goal met by orders, when the return window of the
+ * last order it counted closes (exactly like that order's own points, so it may already have
+ * passed); for reviews and shares, at once.
+ */
+export function challengeBonusAvailableAt({ metric, lastOrderAt, completedAt, pendingDays }: { metric: string; lastOrderAt: Date | null; completedAt: Date; pendingDays: number }): Date {
+  if (!isOrderMetric(metric)) return completedAt;
+  return new Date((lastOrderAt ?? completedAt).getTime() + pendingDays * 86_400_000);
+}

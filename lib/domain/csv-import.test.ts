@@ -12,8 +12,8 @@ describe("parseOrdersCsv", () => {
     expect(result.orders).toHaveLength(2);
     expect(result.orders[0]).toMatchObject({ externalId: "A1", member: { externalId: "m1" }, totalCents: 5495, shippingCents: 495, rows: [2, 3] });
     expect(result.orders[0].lines).toEqual([
-      { sku: "TEE", category: "apparel", quantity: 2, unitPriceCents: 2500 },
-      { sku: "MUG", category: null, quantity: 1, unitPriceCents: 0 },
+      { sku: "TEE", category: "apparel", quantity: 2, unitPriceCents: 2500, discountCents: 0 },
+      { sku: "MUG", category: null, quantity: 1, unitPriceCents: 0, discountCents: 0 },
     ]);
     expect(result.orders[1]).toMatchObject({ member: { email: "x@example.com" }, placedAt: new Date("2026-03-02T08:00:00Z") });
   });
@@ -27,6 +27,7 @@ describe("parseOrdersCsv", () => {
     { name: "zero quantity", row: "B,m1,,2026-03-01,USD,5,,S,,0,5", message: /quantity/ },
     { name: "lower-case currency", row: "B,m1,,2026-03-01,usd,5,,S,,1,5", message: /currency/ },
     { name: "shipping above total", row: "B,m1,,2026-03-01,USD,5,9,S,,1,5", message: /shipping/ },
+    { name: "lines that don't add up to the total", row: "B,m1,,2026-03-01,USD,6,,S,,1,5", message: /total must equal the lines .* = 5\.00/ },
     { name: "injection in the id", row: "B';DROP TABLE x;--,m1,,2026-03-01,USD,5,,S,,1,5", message: /order_id/ },
   ])("rejects $name with the row number", ({ row, message }) => {
     const result = parseOrdersCsv(`${header}\n${row}`);

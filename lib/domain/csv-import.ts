@@ -1,10 +1,13 @@
 import Papa from "papaparse";
 import { z } from "zod";
+import { allocateDiscounts } from "./earn-points";
 
 // CSV import files: parsing and per-row validation (pure). One row per order line; rows of
 // the same order_id form one order. Opening balances: one row per member.
 
-export const ORDER_COLUMNS = ["order_id", "member_id", "member_email", "placed_at", "currency", "total", "shipping", "sku", "category", "quantity", "unit_price"] as const;
+// discount: order-level discounts (same on every row of the order); line_discount: amount off that
+// line in total. As on the API, total = Σ(quantity × unit_price − line_discount) − discount + shipping.
+export const ORDER_COLUMNS = ["order_id", "member_id", "member_email", "placed_at", "currency", "total", "shipping", "discount", "sku", "category", "quantity", "unit_price", "line_discount"] as const;
 export const BALANCE_COLUMNS = ["member_id", "points", "note", "as_of"] as const;
 export const MAX_IMPORT_ROWS = 500_000;
 
@@ -36,10 +39,12 @@ const orderRowSchema = z.object({
   currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: "must be an ISO code like USD" }),
   total: money,
   shipping: optionalMoney,
+  discount: optionalMoney,
   sku: z.string().trim().min(1, { error: "is required" }).max(100),
   category: z.string().trim().max(100).optional().default(""),
   quantity: z.string().trim().regex(/^\d{1,5}$/, { error: "must be a whole number" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" }),
   unit_price: money,
+  line_discount: optionalMoney,
 });
 
 const balanceRowSchema = z.object({
@@ -58,7 +63,10 @@ export type ImportOrder = {
   currency: string;
   totalCents: number;
   shippingCents: number;
-  lines: { sku: string; category: string | null; quantity: number; unitPriceCents: number }[];
+  /** order-level discount as stated (the lines' discountCents include its share once parsed) */
+  discountCents: number;
+  /** discountCents: the line's share of every discount the order states */
+  lines: { sku: string; category: string | null; quantity: number; unitPriceCents: number; discountCents: number }[];
 };
 
 export type ImportBalance = { row: number; memberExternalId: string; points: number; note: string; asOf: Date | null };
@@ -109,14 +117,22 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
     }
     const member = value.member_id ? { externalId: value.member_id } : { email: value.member_email.toLowerCase() };
     const existing = byOrder.get(value.order_id);
-    const line = { sku: value.sku, category: value.category || null, quantity: value.quantity, unitPriceCents: value.unit_price };
-    if (!existing) {
-      byOrder.set(value.order_id, { rows: [row], externalId: value.order_id, member, placedAt: value.placed_at, currency: value.currency, totalCents: value.total, shippingCents: value.shipping, lines: [line] });
+    if (value.line_discount > value.quantity * value.unit_price) {
+      errors.push({ row, message: `order ${value.order_id}: line_discount exceeds quantity × unit_price` });
+      rejected.add(value.order_id);
       return;
     }
-    const sameOrder = JSON.stringify(existing.member) === JSON.stringify(member) && existing.placedAt.getTime() === value.placed_at.getTime() && existing.currency === value.currency && existing.totalCents === value.total;
+    const line = { sku: value.sku, category: value.category || null, quantity: value.quantity, unitPriceCents: value.unit_price, discountCents: value.line_discount };
+    if (!existing) {
+      byOrder.set(value.order_id, {
+        rows: [row], externalId: value.order_id, member, placedAt: value.placed_at, currency: value.currency, totalCents: value.total, shippingCents: value.shipping, discountCents: value.discount, lines: [line],
+      });
+      return;
+    }
+    const sameOrder = JSON.stringify(existing.member) === JSON.stringify(member) && existing.placedAt.getTime() === value.placed_at.getTime() && existing.currency === value.currency && existing.totalCents === value.total
+      && existing.shippingCents === value.shipping && existing.discountCents === value.discount;
     if (!sameOrder) {
-      errors.push({ row, message: `order ${value.order_id}: member, date, currency and total must be the same on every line` });
+      errors.push({ row, message: `order ${value.order_id}: member, date, currency, total, shipping and discount must be the same on every line` });
       rejected.add(value.order_id);
       return;
     }
@@ -124,12 +140,27 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
     existing.lines.push(line);
   });
   for (const order of byOrder.values()) {
+    if (rejected.has(order.externalId)) continue; // a bad row already reported: its lines are not all here
     if (order.lines.length > 500) {
       errors.push({ row: order.rows[0], message: `order ${order.externalId}: more than 500 lines` });
       rejected.add(order.externalId);
     } else if (order.shippingCents > order.totalCents) {
       errors.push({ row: order.rows[0], message: `order ${order.externalId}: shipping exceeds the total` });
       rejected.add(order.externalId);
+    } else {
+      const linesNet = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents - line.discountCents, 0);
+      const expected = linesNet - order.discountCents + order.shippingCents;
+      if (order.discountCents > linesNet) {
+        errors.push({ row: order.rows[0], message: `order ${order.externalId}: discount exceeds the lines' amounts` });
+        rejected.add(order.externalId);
+      } else if (expected !== order.totalCents) {
+        errors.push({ row: order.rows[0], message: `order ${order.externalId}: total must equal the lines (quantity × unit_price − line_discount) − discount + shipping = ${(expected / 100).toFixed(2)}` });
+        rejected.add(order.externalId);
+      } else {
+        // the same shares the API records (lib/domain/earn-points allocateDiscounts)
+        const shares = allocateDiscounts({ lines: order.lines, orderDiscountCents: order.discountCents });
+        order.lines = order.lines.map((line, index) => ({ ...line, discountCents: shares[index] }));
+      }
     }
   }
   const orders = [...byOrder.values()].filter((order) => !rejected.has(order.externalId));

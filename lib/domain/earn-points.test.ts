@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
-  DEFAULT_SPEND_CONFIG, allocateProportionally, applyEarnCaps, calculateOrderEarning, roundRatio, type Promotion, type SpendRule,
+  DEFAULT_SPEND_CONFIG, allocateDiscounts, allocateProportionally, applyEarnCaps, calculateOrderEarning, returnedValueCents, roundRatio, type Promotion, type SpendRule,
 } from "./earn-points";
 
 const calculateOrderPoints = (args: Parameters<typeof calculateOrderEarning>[0]) => {
@@ -142,5 +142,37 @@ describe("allocateProportionally", () => {
     { total: 5, weights: [], parts: [] },
   ])("$total over $weights", ({ total, weights, parts }) => {
     expect(allocateProportionally({ total, weights })).toEqual(parts);
+  });
+});
+
+describe("discounts (an order's stated discounts, spread over its lines)", () => {
+  test.each([
+    ["no discount", [{ quantity: 2, unitPriceCents: 500 }], 0, [0]],
+    ["a line's own discount stays on it", [{ quantity: 2, unitPriceCents: 500, discountCents: 150 }, { quantity: 1, unitPriceCents: 100 }], 0, [150, 0]],
+    ["an order discount by what is left of each line", [{ quantity: 3, unitPriceCents: 3333, discountCents: 999 }, { quantity: 1, unitPriceCents: 1000 }], 1000, [1899, 100]],
+    ["shares add up exactly (largest remainder)", [{ quantity: 1, unitPriceCents: 100 }, { quantity: 1, unitPriceCents: 100 }, { quantity: 1, unitPriceCents: 100 }], 100, [34, 33, 33]],
+  ])("%s", (_name, lines, orderDiscountCents, expected) => {
+    const shares = allocateDiscounts({ lines, orderDiscountCents });
+    expect(shares).toEqual(expected);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(lines.reduce((sum, line) => sum + ("discountCents" in line ? line.discountCents ?? 0 : 0), 0) + orderDiscountCents);
+  });
+
+  test("returned units give back exactly what was paid, in any order of partial returns", () => {
+    const line = { quantity: 7, unitPriceCents: 999, discountCents: 1000 }; // paid 5993
+    for (const steps of [[7], [1, 6], [3, 3, 1], [1, 1, 1, 1, 1, 1, 1]]) {
+      let returned = 0;
+      let total = 0;
+      for (const step of steps) {
+        total += returnedValueCents({ line, returnedBefore: returned, returning: step });
+        returned += step;
+      }
+      expect(total).toBe(5993);
+    }
+    expect(returnedValueCents({ line, returnedBefore: 0, returning: 1 })).toBe(856); // floor(5993 / 7)
+  });
+
+  test("points are earned on the paid amount", () => {
+    const earn = calculateOrderEarning({ rule, tierId: null, at: new Date(), lines: [{ quantity: 3, unitPriceCents: 3333, discountCents: 1899 }, { quantity: 1, unitPriceCents: 1000, discountCents: 100 }] });
+    expect(earn.linePoints).toEqual([81, 9]);
   });
 });

@@ -49,7 +49,35 @@ export type Promotion = Windowed & {
   audience?: Audience;
 };
 
-export type EarnLine = { sku?: string; category?: string | null; quantity: number; unitPriceCents: number };
+/** discountCents: the line's share of the order's stated discounts (see allocateDiscounts): points are earned on what was paid */
+export type EarnLine = { sku?: string; category?: string | null; quantity: number; unitPriceCents: number; discountCents?: number };
+
+/** What the customer paid for a line: quantity × unit price less its share of the discounts. */
+export const linePaidCents = (line: EarnLine): bigint => BigInt(line.quantity) * BigInt(line.unitPriceCents) - BigInt(line.discountCents ?? 0);
+
+/**
+ * What `returning` more units of a line are worth, given `returnedBefore` already returned: the
+ * paid amount spread over the units so that returning every unit gives back exactly what was paid
+ * (value of n units = floor(n × paid / quantity); a return is the difference).
+ */
+export function returnedValueCents({ line, returnedBefore, returning }: { line: EarnLine; returnedBefore: number; returning: number }): number {
+  const paid = linePaidCents(line);
+  const valueOf = (units: number) => (BigInt(units) * paid) / BigInt(line.quantity);
+  return Number(valueOf(returnedBefore + returning) - valueOf(returnedBefore));
+}
+
+/**
+ * Each line's share of an order's discounts: its own stated discount plus a share of the
+ * order-level discount in proportion to what is left of each line (largest remainder, so the
+ * shares add up to the stated discounts exactly). The order total is Σ(quantity × unit price)
+ * − line discounts − order discount + shipping (checked by the API and the import).
+ */
+export function allocateDiscounts({ lines, orderDiscountCents }: { lines: { quantity: number; unitPriceCents: number; discountCents?: number }[]; orderDiscountCents: number }): number[] {
+  const own = lines.map((line) => line.discountCents ?? 0);
+  const rest = lines.map((line, index) => BigInt(line.quantity) * BigInt(line.unitPriceCents) - BigInt(own[index]));
+  const shared = allocateProportionally({ total: orderDiscountCents, weights: rest });
+  return own.map((cents, index) => cents + shared[index]);
+}
 
 export type EarnPart = { points: number; linePoints: number[] };
 export type PromotionPart = EarnPart & { ruleId: number; version: number };
@@ -134,14 +162,14 @@ export function calculateOrderEarning({
   if (!rule) return { ...zero(), notes: ["no_rule"] };
   if (!isRuleActive({ rule, at })) return { ...zero(), notes: ["inactive"] };
   const config = rule.config ?? DEFAULT_SPEND_CONFIG;
-  const subtotal = lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n);
+  const subtotal = lines.reduce((sum, line) => sum + linePaidCents(line), 0n);
   if (subtotal < BigInt(config.minOrderCents)) return { ...zero(), notes: ["below_minimum"] };
 
   const multiplierBps = tierMultiplierBps({ rule, tierId });
   const weights = lines.map((line) => {
     if (!isLineEligible(config, line)) return 0n;
     const categoryBps = line.category ? (config.categoryMultipliers[line.category] ?? BASE_MULTIPLIER_BPS) : BASE_MULTIPLIER_BPS;
-    return BigInt(line.quantity) * BigInt(line.unitPriceCents) * BigInt(rule.pointsPerUnitHundredths) * BigInt(multiplierBps) * BigInt(categoryBps);
+    return linePaidCents(line) * BigInt(rule.pointsPerUnitHundredths) * BigInt(multiplierBps) * BigInt(categoryBps);
   });
   const baseNumerator = weights.reduce((sum, weight) => sum + weight, 0n);
   const basePoints = roundRatio({ numerator: baseNumerator, denominator: SCALE, rounding: config.rounding });

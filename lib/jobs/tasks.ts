@@ -4,6 +4,7 @@ import { refreshProgramImpact } from "@/lib/services/analytics-impact";
 import { foldAnalytics } from "@/lib/services/analytics-rollups";
 import { awardActionInTx } from "@/lib/services/award-action";
 import { expireDuePoints } from "@/lib/services/expire-points";
+import { runQueuedImports } from "@/lib/services/import-jobs";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
 import { getProgramById } from "@/lib/services/program";
 import { evaluateChallenges } from "@/lib/services/challenges";
@@ -16,7 +17,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact" | "purge-idempotency";
+export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact" | "purge-idempotency" | "import";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -142,17 +143,24 @@ export async function runAnalyticsImpact(now = new Date()) {
   for (const programId of await programIds()) await refreshProgramImpact({ programId, now });
 }
 
-export async function runDeliverWebhooks() {
-  const fannedOut = await fanOutWebhookEvents();
+/**
+ * Fans new events out and sends the deliveries that are due, again and again until both are
+ * drained or the tick's time budget is spent (the next tick carries on; ticks never overlap in a
+ * process, and replicas share the work through SKIP LOCKED).
+ */
+export async function runDeliverWebhooks({ budgetMs = 8_000 }: { budgetMs?: number } = {}) {
+  const deadline = Date.now() + budgetMs;
+  let fannedOut = 0;
   let sent = 0;
   let succeeded = 0;
-  for (let round = 0; round < 10; round += 1) {
-    const result = await deliverDueWebhooks();
+  for (;;) {
+    const events = await fanOutWebhookEvents({ deadline });
+    const result = await deliverDueWebhooks({ deadline });
+    fannedOut += events;
     sent += result.sent;
     succeeded += result.succeeded;
-    if (result.sent === 0) break;
+    if ((events === 0 && result.sent === 0) || Date.now() >= deadline) return { fannedOut, sent, succeeded };
   }
-  return { fannedOut, sent, succeeded };
 }
 
 /** Re-evaluates every member's tier: windows move on, grace periods run out. */
@@ -209,7 +217,8 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
   "expiring-soon": { run: () => runExpiringSoon(), cron: "30 3 * * *", everySeconds: 6 * 3600 },
   "points-available": { run: () => runPointsAvailable(), cron: "*/15 * * * *", everySeconds: 900 },
-  "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 10 },
+  // polled by every process every 2 s (a tick works up to 8 s while there is a backlog)
+  "deliver-webhooks": { run: () => runDeliverWebhooks(), cron: "* * * * *", everySeconds: 2 },
   "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
   notify: { run: () => runNotify(), cron: "* * * * *", everySeconds: 20 },
   "check-challenges": { run: () => runCheckChallenges(), cron: "*/5 * * * *", everySeconds: 300 },
@@ -217,4 +226,7 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "fold-analytics": { run: () => runFoldAnalytics(), cron: "* * * * *", everySeconds: 10 },
   "analytics-impact": { run: () => runAnalyticsImpact(), cron: "20 4 * * *", everySeconds: 6 * 3600 },
   "purge-idempotency": { run: () => runPurgeIdempotency(), cron: "40 4 * * *", everySeconds: 6 * 3600 },
+  // queued imports, one per program at a time; woken when one is queued, and every minute (which
+  // also resumes an import whose process died, once its lease has run out)
+  import: { run: () => runQueuedImports(), cron: "* * * * *", everySeconds: 5 },
 };

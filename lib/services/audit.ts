@@ -1,9 +1,10 @@
 import "server-only";
 import type { Tx } from "@/lib/db/prisma";
 
+/** Who did what; actorUserId is null for changes made through an API key (its id goes in data). */
 export async function writeAudit(
   tx: Tx,
-  entry: { actorUserId: number; action: string; targetType: string; targetId: string | number; data?: Record<string, unknown> },
+  entry: { actorUserId: number | null; action: string; targetType: string; targetId: string | number; data?: Record<string, unknown> },
 ) {
   await tx.auditLog.create({
     data: {

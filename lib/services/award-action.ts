@@ -37,12 +37,19 @@ export async function awardActionInTx(
     extraPoints?: number;
     note?: string | null;
     reason?: string;
+    /** the order that earned it (referrals): a return or cancellation of that order can reverse it */
+    orderId?: number | null;
+    /** when the points can be spent; defaults to `at` (order-triggered bonuses wait for the order's return window) */
+    availableAt?: Date;
+    /** when the rule's window and per-period limit are judged; defaults to `at` (a held referral approved later counts when its order was placed) */
+    ruleAt?: Date;
   },
 ): Promise<AwardResult> {
   const config = args.config ?? (await loadEarningConfig(tx, args.program.id));
   const rule: ActionRuleDef | undefined = config.actions[args.kind];
   if (!rule) return { status: "skipped", reason: "no_rule" };
-  if (!isRuleActive({ rule, at: args.at })) return { status: "skipped", reason: "inactive" };
+  const ruleAt = args.ruleAt ?? args.at;
+  if (!isRuleActive({ rule, at: ruleAt })) return { status: "skipped", reason: "inactive" };
   const points = (args.points ?? rule.config.points) + (args.extraPoints ?? 0);
 
   const accountId = (await lockOrOpenMemberAccount(tx, args.program.id, args.customerId)).id;
@@ -56,7 +63,7 @@ export async function awardActionInTx(
   }
   if (points <= 0) return { status: "skipped", reason: "zero_points" };
   if (rule.config.limit !== null) {
-    const since = limitPeriodStart(rule.config.period, args.at);
+    const since = limitPeriodStart(rule.config.period, ruleAt);
     const [{ used }] = await tx.$queryRaw<{ used: number }[]>`
       SELECT COUNT(*)::int AS "used" FROM "LedgerTransaction"
       WHERE "customerId" = ${args.customerId} AND "ruleId" = ${rule.id} AND "reason" = ${args.reason ?? args.kind.toLowerCase()}
@@ -66,6 +73,7 @@ export async function awardActionInTx(
   return creditBonusInTx(tx, {
     program: args.program, accountId, customerId: args.customerId, points, source: args.source, key: args.key, requestHash,
     reason: args.reason ?? args.kind.toLowerCase(), note: args.note ?? null, ruleId: rule.id, ruleVersion: rule.version, at: args.at,
+    orderId: args.orderId ?? null, availableAt: args.availableAt,
   });
 }
 
@@ -79,6 +87,10 @@ export async function creditBonusInTx(
   args: {
     program: ProgramSettings; accountId: number; customerId: number; points: number; source: string; key: string; requestHash: string;
     reason: string; note: string | null; ruleId: number | null; ruleVersion: number | null; at: Date;
+    /** the order that triggered the bonus, so its return or cancellation can find and reverse it */
+    orderId?: number | null;
+    /** when the points can be spent (default `at`): order-triggered bonuses pass the order's return window */
+    availableAt?: Date;
   },
 ): Promise<Extract<AwardResult, { status: "awarded" | "replayed" }>> {
   const opened = await openLedgerTransaction(tx, {
@@ -92,6 +104,7 @@ export async function creditBonusInTx(
     note: args.note,
     ruleId: args.ruleId,
     ruleVersion: args.ruleVersion,
+    orderId: args.orderId ?? null,
     at: args.at,
   });
   if (opened.replay) return { status: "replayed", points: args.points, balance: opened.existing.balanceAfter ?? 0, transactionId: opened.existing.id };
@@ -101,7 +114,7 @@ export async function creditBonusInTx(
     accountId: args.accountId,
     transactionId: opened.id,
     points: args.points,
-    availableAt: args.at,
+    availableAt: args.availableAt ?? args.at,
     expiresAt: lotExpiry(args.program, args.at),
     createdAt: args.at,
   });
@@ -127,9 +140,10 @@ export type RecordEventInput = {
 export async function recordEventInTx(tx: Tx, input: RecordEventInput): Promise<AwardResult> {
   const at = input.at ?? new Date();
   const where = "externalId" in input.member ? { externalId: input.member.externalId } : { email: input.member.email.toLowerCase() };
-  const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true } });
+  const customer = await tx.customer.findFirst({ where: { programId: input.program.id, ...where }, select: { id: true, enrolledAt: true, deactivatedAt: true } });
   if (!customer) throw new AppError("MEMBER_NOT_FOUND");
   if (!customer.enrolledAt) throw new AppError("NOT_ENROLLED");
+  if (customer.deactivatedAt) throw new AppError("MEMBER_DEACTIVATED");
   // every action counts towards challenges, whether or not its rule pays points this time
   await tx.$executeRaw`
     INSERT INTO "MemberEvent" ("programId", "customerId", "type", "externalId", "occurredAt")

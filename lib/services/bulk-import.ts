@@ -5,8 +5,8 @@ import { parseBalancesCsv, parseOrdersCsv, type ImportBalance, type ImportOrder,
 import { calculateOrderEarning } from "@/lib/domain/earn-points";
 import { addDays } from "@/lib/domain/dates";
 import { loadEarningConfig, type EarningConfig } from "./earning-config";
-import { TX_OPTIONS, creditPoints, ensureMemberAccount, ensureSystemAccounts, hashRequest, lotExpiry, openLedgerTransaction } from "./ledger-core";
-import { getProgramById, type ProgramSettings } from "./program";
+import { creditPoints, ensureMemberAccount, ensureSystemAccounts, hashRequest, lotExpiry, openLedgerTransaction } from "./ledger-core";
+import type { ProgramSettings } from "./program";
 import { recordOrderInTx } from "./record-order";
 import { writeAudit } from "./audit";
 
@@ -24,29 +24,41 @@ import { writeAudit } from "./audit";
 // account carries debt go through the live path so the debt is repaid first.
 
 export const IMPORT_BATCH = 1000;
-const MAX_STORED_ERRORS = 200;
+export const MAX_STORED_ERRORS = 200;
+/** The largest file one API request may upload (checked while the body streams). */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 export type ImportKind = "ORDERS" | "BALANCES";
 export type ImportProgress = { imported: number; skipped: number; failed: number; processed: number };
 
-type CustomerRow = { id: number; externalId: string; email: string; enrolledAt: Date | null; tierId: number | null; accountId: number | null; debt: number | null };
+type CustomerRow = { id: number; externalId: string; email: string; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; accountId: number | null; debt: number | null };
 
-export type PreparedImport = { kind: ImportKind; filename: string; totalRows: number; parsed: ReturnType<typeof parseOrdersCsv> | ReturnType<typeof parseBalancesCsv> };
+export type PreparedImport = { kind: ImportKind; filename: string; csv: string; totalRows: number; parsed: ReturnType<typeof parseOrdersCsv> | ReturnType<typeof parseBalancesCsv> };
 
 /** Parses and validates a file; a file-level problem (columns, no rows) is a VALIDATION error. */
 export function prepareImport({ kind, filename, csv }: { kind: ImportKind; filename: string; csv: string }): PreparedImport {
   const parsed = kind === "ORDERS" ? parseOrdersCsv(csv) : parseBalancesCsv(csv);
   if (parsed.fileErrors.length > 0) throw new AppError("VALIDATION", parsed.fileErrors.join("; "));
   if (parsed.totalRows === 0) throw new AppError("VALIDATION", "the file has no data rows");
-  return { kind, filename: filename.slice(0, 200), totalRows: parsed.totalRows, parsed };
+  return { kind, filename: filename.slice(0, 200), csv, totalRows: parsed.totalRows, parsed };
 }
 
-/** The job row (in the caller's transaction, so an idempotent API retry finds the same job). */
+/** Rows refused when the file was read (bad values): processed and failed from the start. */
+function invalidRows({ parsed, totalRows }: PreparedImport): number {
+  return "orders" in parsed ? totalRows - parsed.orders.reduce((sum, order) => sum + order.rows.length, 0) : parsed.errors.length;
+}
+
+/**
+ * The queued job and its file (in the caller's transaction, so an idempotent API retry finds the
+ * same job). A job runner (lib/services/import-jobs.ts) imports it; the file is kept until then
+ * so any process can run or resume it.
+ */
 export async function createImportJob(db: Tx, { programId, prepared, actorUserId }: { programId: number; prepared: PreparedImport; actorUserId: number | null }) {
+  const invalid = invalidRows(prepared);
   const job = await db.importJob.create({
     data: {
-      programId, kind: prepared.kind, filename: prepared.filename, totalRows: prepared.totalRows,
-      errors: prepared.parsed.errors.slice(0, MAX_STORED_ERRORS), createdById: actorUserId,
+      programId, kind: prepared.kind, filename: prepared.filename, totalRows: prepared.totalRows, processedRows: invalid, failedRows: invalid,
+      errors: prepared.parsed.errors.slice(0, MAX_STORED_ERRORS), createdById: actorUserId, file: { create: { csv: prepared.csv } },
     },
     select: { id: true },
   });
@@ -54,60 +66,53 @@ export async function createImportJob(db: Tx, { programId, prepared, actorUserId
   return job.id;
 }
 
-/** Processes a prepared import batch by batch, recording progress; never throws. */
-export async function runImport({ programId, jobId, prepared }: { programId: number; jobId: number; prepared: PreparedImport }) {
-  const { parsed } = prepared;
-  try {
-    const program = await getProgramById(programId);
-    return "orders" in parsed
-      ? await importOrders(program, jobId, parsed.orders, prepared.totalRows - parsed.orders.reduce((sum, order) => sum + order.rows.length, 0)) : await importBalances(program, jobId, parsed.balances, parsed.errors.length);
-  } catch (error) {
-    console.error(`[import] job ${jobId} failed`, error);
-    await prisma.$executeRaw`
-      UPDATE "ImportJob" SET "status" = 'FAILED', "finishedAt" = now(),
-        "errors" = "errors" || ${JSON.stringify([{ row: 0, message: "the import stopped unexpectedly; re-run the file to finish it (rows already imported are skipped)" }])}::jsonb
-      WHERE "id" = ${jobId}`;
-    return null;
-  }
-}
-
-/** Console and tests: validate, create the job and start it; `done` resolves when it finishes. */
+/** Console and tests: validate the file and queue the import; the job runner imports it. */
 export async function startImport({ programId, kind, filename, csv, actorUserId }: { programId: number; kind: ImportKind; filename: string; csv: string; actorUserId: number | null }) {
   const prepared = prepareImport({ kind, filename, csv });
   const jobId = await prisma.$transaction((tx) => createImportJob(tx, { programId, prepared, actorUserId }));
-  return { id: jobId, totalRows: prepared.totalRows, done: runImport({ programId, jobId, prepared }) };
+  return { id: jobId, totalRows: prepared.totalRows };
 }
 
-async function recordProgress(jobId: number, progress: ImportProgress, errors: RowError[], finished = false) {
-  await prisma.$executeRaw`
-    UPDATE "ImportJob" SET "processedRows" = ${progress.processed}, "importedRows" = ${progress.imported}, "skippedRows" = ${progress.skipped},
-      "failedRows" = ${progress.failed},
-      "errors" = (SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM (SELECT e FROM jsonb_array_elements("errors" || ${JSON.stringify(errors)}::jsonb) e LIMIT ${MAX_STORED_ERRORS}) x),
-      "status" = ${finished ? "DONE" : "RUNNING"}, "finishedAt" = ${finished ? new Date() : null}
-    WHERE "id" = ${jobId}`;
-}
+export type BatchTally = ImportProgress & { errors: RowError[] };
 
-async function importOrders(program: ProgramSettings, jobId: number, orders: ImportOrder[], invalid: number) {
-  const rowsOf = (order: ImportOrder) => order.rows.length;
-  const progress: ImportProgress = { imported: 0, skipped: 0, failed: invalid, processed: invalid };
-  for (let offset = 0; offset < orders.length; offset += IMPORT_BATCH) {
-    const batch = orders.slice(offset, offset + IMPORT_BATCH);
-    const errors: RowError[] = [];
-    const result = await prisma.$transaction((tx) => importOrderBatch(tx, program, batch), { ...TX_OPTIONS, timeout: 300_000 });
-    for (const [index, outcome] of result.entries()) {
-      const order = batch[index];
-      progress.processed += rowsOf(order);
-      if (outcome === "imported") progress.imported += rowsOf(order);
-      else if (outcome === "skipped") progress.skipped += rowsOf(order);
-      else {
-        progress.failed += rowsOf(order);
-        errors.push({ row: order.rows[0], message: outcome.error });
-      }
-    }
-    await recordProgress(jobId, progress, errors);
+/**
+ * The file as the units it is imported in (orders, or members' opening balances): how many there
+ * are, and how to import a slice of them in the caller's transaction. A runner commits slice
+ * after slice and can resume at any unit; a unit imported before is skipped, never doubled.
+ */
+export function importUnits(prepared: PreparedImport): { count: number; importSlice: (tx: Tx, program: ProgramSettings, from: number, to: number) => Promise<BatchTally> } {
+  const { parsed } = prepared;
+  if ("orders" in parsed) {
+    return {
+      count: parsed.orders.length,
+      importSlice: async (tx, program, from, to) => {
+        const batch = parsed.orders.slice(from, to);
+        return tally(await importOrderBatch(tx, program, batch), batch.map((order) => ({ rows: order.rows.length, row: order.rows[0] })));
+      },
+    };
   }
-  await recordProgress(jobId, progress, [], true);
-  return progress;
+  return {
+    count: parsed.balances.length,
+    importSlice: async (tx, program, from, to) => {
+      const batch = parsed.balances.slice(from, to);
+      return tally(await importBalanceBatch(tx, program, batch), batch.map((balance) => ({ rows: 1, row: balance.row })));
+    },
+  };
+}
+
+function tally(outcomes: Outcome[], units: { rows: number; row: number }[]): BatchTally {
+  const result: BatchTally = { imported: 0, skipped: 0, failed: 0, processed: 0, errors: [] };
+  outcomes.forEach((outcome, index) => {
+    const { rows, row } = units[index];
+    result.processed += rows;
+    if (outcome === "imported") result.imported += rows;
+    else if (outcome === "skipped") result.skipped += rows;
+    else {
+      result.failed += rows;
+      result.errors.push({ row, message: outcome.error });
+    }
+  });
+  return result;
 }
 
 type Outcome = "imported" | "skipped" | { error: string };
@@ -137,16 +142,18 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
       return;
     }
     const isMember = customer.enrolledAt !== null && customer.enrolledAt <= order.placedAt;
-    const earn = isMember ? earnFor(config, order) : { total: 0, linePoints: order.lines.map(() => 0) };
+    // a deactivated member's orders are recorded but earn nothing, as on the API
+    const earn = isMember && customer.deactivatedAt === null ? earnFor(config, order) : { total: 0, linePoints: order.lines.map(() => 0) };
     planned.push({ index, order, customer, isMember, linePoints: earn.linePoints, points: earn.total });
   });
 
   if (planned.length > 0) {
     const inserted = await tx.$queryRaw<{ id: number; externalId: string }[]>`
-      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
       SELECT ${program.id}, * FROM unnest(
         ${planned.map((p) => p.order.externalId)}::text[], ${planned.map((p) => p.customer.id)}::int[], ${planned.map((p) => p.order.currency)}::text[],
-        ${planned.map((p) => p.order.totalCents)}::int[], ${planned.map((p) => p.order.shippingCents)}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[],
+        ${planned.map((p) => p.order.totalCents)}::int[], ${planned.map((p) => p.order.shippingCents)}::int[],
+        ${planned.map((p) => p.order.lines.reduce((sum, line) => sum + line.discountCents, 0))}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[],
         ${planned.map((p) => p.isMember)}::boolean[], ${planned.map((p) => p.points)}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[])
       ON CONFLICT ("programId", "externalId") DO NOTHING
       RETURNING "id", "externalId"`;
@@ -157,9 +164,10 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
     const lines = fresh.flatMap((p) => p.order.lines.map((line, lineIndex) => ({ orderId: orderIds.get(p.order.externalId)!, lineNo: lineIndex + 1, line, points: p.linePoints[lineIndex] })));
     if (lines.length > 0) {
       await tx.$executeRaw`
-        INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "pointsEarned")
+        INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
         SELECT * FROM unnest(${lines.map((l) => l.orderId)}::int[], ${lines.map((l) => l.lineNo)}::int[], ${lines.map((l) => l.line.sku)}::text[],
-          ${lines.map((l) => l.line.category)}::text[], ${lines.map((l) => l.line.quantity)}::int[], ${lines.map((l) => l.line.unitPriceCents)}::int[], ${lines.map((l) => l.points)}::int[])`;
+          ${lines.map((l) => l.line.category)}::text[], ${lines.map((l) => l.line.quantity)}::int[], ${lines.map((l) => l.line.unitPriceCents)}::int[],
+          ${lines.map((l) => l.line.discountCents)}::int[], ${lines.map((l) => l.points)}::int[])`;
     }
 
     const earning = fresh.filter((p) => p.isMember && p.points > 0);
@@ -186,7 +194,7 @@ async function findCustomers(tx: Tx, programId: number, batch: ImportOrder[]) {
   const externalIds = [...new Set(batch.flatMap((order) => ("externalId" in order.member ? [order.member.externalId] : [])))];
   const emails = [...new Set(batch.flatMap((order) => ("email" in order.member ? [order.member.email] : [])))];
   const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."externalId", c."email", c."enrolledAt", c."tierId", a."id" AS "accountId", a."debt"
+    SELECT c."id", c."externalId", c."email", c."enrolledAt", c."deactivatedAt", c."tierId", a."id" AS "accountId", a."debt"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
     WHERE c."programId" = ${programId} AND (c."externalId" = ANY(${externalIds}::text[]) OR c."email" = ANY(${emails}::text[]))`;
   return { byExternalId: new Map(rows.map((row) => [row.externalId, row])), byEmail: new Map(rows.map((row) => [row.email, row])) };
@@ -251,34 +259,13 @@ async function refreshTiers(tx: Tx, programId: number, customerIds: number[]) {
     WHERE c."id" = s."customerId" AND c."tierId" IS DISTINCT FROM t."id"`;
 }
 
-async function importBalances(program: ProgramSettings, jobId: number, balances: ImportBalance[], invalid: number) {
-  const progress: ImportProgress = { imported: 0, skipped: 0, failed: invalid, processed: invalid };
-  for (let offset = 0; offset < balances.length; offset += IMPORT_BATCH) {
-    const batch = balances.slice(offset, offset + IMPORT_BATCH);
-    const errors: RowError[] = [];
-    const outcomes = await prisma.$transaction((tx) => importBalanceBatch(tx, program, batch), { ...TX_OPTIONS, timeout: 300_000 });
-    outcomes.forEach((outcome, index) => {
-      progress.processed += 1;
-      if (outcome === "imported") progress.imported += 1;
-      else if (outcome === "skipped") progress.skipped += 1;
-      else {
-        progress.failed += 1;
-        errors.push({ row: batch[index].row, message: outcome.error });
-      }
-    });
-    await recordProgress(jobId, progress, errors);
-  }
-  await recordProgress(jobId, progress, [], true);
-  return progress;
-}
-
 /**
  * Opening balances: one BONUS transaction per member (reason "opening_balance"), keyed by
  * the member, so a second run of the file is a no-op and a different amount is refused.
  */
-async function importBalanceBatch(tx: Tx, program: ProgramSettings, batch: ImportBalance[]): Promise<Outcome[]> {
+export async function importBalanceBatch(tx: Tx, program: ProgramSettings, batch: ImportBalance[]): Promise<Outcome[]> {
   const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."externalId", c."email", c."enrolledAt", c."tierId", a."id" AS "accountId", a."debt"
+    SELECT c."id", c."externalId", c."email", c."enrolledAt", c."deactivatedAt", c."tierId", a."id" AS "accountId", a."debt"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
     WHERE c."programId" = ${program.id} AND c."externalId" = ANY(${batch.map((b) => b.memberExternalId)}::text[])`;
   const byExternalId = new Map(rows.map((row) => [row.externalId, row]));

@@ -31,7 +31,8 @@ export async function setStaffActive({ actorUserId, userId, isActive }: { actorU
     if (!isActive && target.role === "ADMIN" && target.isActive && admins.length <= 1) {
       throw new AppError("CONFLICT", "the program must keep at least one active admin");
     }
-    await tx.user.update({ where: { id: userId }, data: { isActive } });
+    // a deactivated account's sessions end now and stay ended if it is reactivated later
+    await tx.user.update({ where: { id: userId }, data: isActive ? { isActive } : { isActive, sessionVersion: { increment: 1 } } });
     const revokedKeys = isActive ? [] : await tx.$queryRaw<{ id: number; name: string; prefix: string }[]>`
       UPDATE "ApiKey" SET "revokedAt" = now() WHERE "createdById" = ${userId} AND "revokedAt" IS NULL RETURNING "id", "name", "prefix"`;
     await writeAudit(tx, { actorUserId, action: isActive ? "staff.activated" : "staff.deactivated", targetType: "user", targetId: userId, data: { revokedKeys } });

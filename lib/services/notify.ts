@@ -7,7 +7,7 @@ import { renderEmail, type NotificationData, type NotificationKind } from "./ren
 // profile: the portal inbox and email. The notify job reads the event outbox (the same rows
 // webhooks are made from), so a notification exists exactly when its change committed.
 
-type EventRow = { id: number; type: string; payload: Record<string, unknown>; occurredAt: string | null };
+type EventRow = { id: number; txid: string; type: string; payload: Record<string, unknown>; occurredAt: string | null };
 type MemberRow = { id: number; email: string; name: string; locale: string; preferences: { channels?: unknown } | null; enrolledAt: Date | null };
 
 /** Events older than this (by business time) are history, e.g. imported orders: no message. */
@@ -48,6 +48,13 @@ export function channelsOf(preferences: { channels?: unknown } | null): { inbox:
  * Turns new outbox events into inbox notifications and emails, per program, in batches. The
  * program's cursor row is locked while a batch is processed, so two runs (two replicas) never
  * handle an event twice; unique keys make a replay harmless anyway.
+ *
+ * The cursor is (writing transaction id, event id), and only events written by transactions
+ * older than every transaction still in flight are read (`txid < pg_snapshot_xmin`): ids come
+ * from a sequence, so a transaction holding id 10 may commit after the one holding id 11, and a
+ * plain "last id" cursor would step over 10 for good. A transaction below the snapshot's xmin
+ * has ended, so no event can appear behind the cursor later. The price: a long write
+ * transaction anywhere in the cluster delays notifications until it ends.
  */
 export async function notifyFromEvents({ programId, at = new Date() }: { programId: number; at?: Date }) {
   let notifications = 0;
@@ -56,11 +63,13 @@ export async function notifyFromEvents({ programId, at = new Date() }: { program
     const done = await prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`INSERT INTO "NotificationCursor" ("programId") VALUES (${programId}) ON CONFLICT DO NOTHING`;
-        const [{ lastEventId }] = await tx.$queryRaw<{ lastEventId: number }[]>`
-          SELECT "lastEventId" FROM "NotificationCursor" WHERE "programId" = ${programId} FOR UPDATE`;
+        const [cursor] = await tx.$queryRaw<{ lastTxid: string; lastEventId: number }[]>`
+          SELECT "lastTxid"::text AS "lastTxid", "lastEventId" FROM "NotificationCursor" WHERE "programId" = ${programId} FOR UPDATE`;
         const events = await tx.$queryRaw<EventRow[]>`
-          SELECT "id", "type", "payload", "payload"->>'occurredAt' AS "occurredAt" FROM "WebhookEvent"
-          WHERE "programId" = ${programId} AND "id" > ${lastEventId} ORDER BY "id" LIMIT ${BATCH}`;
+          SELECT "id", "txid"::text AS "txid", "type", "payload", "payload"->>'occurredAt' AS "occurredAt" FROM "WebhookEvent"
+          WHERE "programId" = ${programId} AND ("txid", "id") > (${cursor.lastTxid}::xid8, ${cursor.lastEventId}::int)
+            AND "txid" < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY "txid", "id" LIMIT ${BATCH}`;
         if (events.length === 0) return true;
         const program = await tx.program.findUniqueOrThrow({ where: { id: programId }, select: { name: true } });
         const wanted = events
@@ -97,7 +106,8 @@ export async function notifyFromEvents({ programId, at = new Date() }: { program
         }
         if (inbox.length) notifications += (await tx.notification.createMany({ data: inbox, skipDuplicates: true })).count;
         if (mail.length) emails += (await tx.emailMessage.createMany({ data: mail, skipDuplicates: true })).count;
-        await tx.$executeRaw`UPDATE "NotificationCursor" SET "lastEventId" = ${events[events.length - 1].id} WHERE "programId" = ${programId}`;
+        const last = events[events.length - 1];
+        await tx.$executeRaw`UPDATE "NotificationCursor" SET "lastTxid" = ${last.txid}::xid8, "lastEventId" = ${last.id} WHERE "programId" = ${programId}`;
         return events.length < BATCH;
       },
       { maxWait: 30_000, timeout: 120_000 },

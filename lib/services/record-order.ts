@@ -13,9 +13,12 @@ import {
 } from "./ledger-core";
 import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
+import { holdReferralIfSharedInTx, orderSignalRows } from "./referrals";
+import type { OrderSignalsInput } from "@/lib/validations/api";
 import { qualifyingAmountSql, writeTierChanges } from "./tiers";
 
-export type OrderLineInput = { sku: string; category?: string | null; quantity: number; unitPriceCents: number };
+/** discountCents: the line's share of the order's stated discounts (lib/domain/earn-points allocateDiscounts) */
+export type OrderLineInput = { sku: string; category?: string | null; quantity: number; unitPriceCents: number; discountCents?: number };
 
 export type RecordOrderInput = {
   program: ProgramSettings;
@@ -26,13 +29,20 @@ export type RecordOrderInput = {
   shippingCents?: number;
   placedAt: Date;
   lines: OrderLineInput[];
+  /** hashed identity signals from the shop (payment, shipping address, IP, device) for referral fraud checks */
+  signals?: OrderSignalsInput;
 };
+
+/** All discounts the order states (its lines' shares add up to them). */
+const discountOf = (lines: OrderLineInput[]) => lines.reduce((sum, line) => sum + (line.discountCents ?? 0), 0);
 
 export type RecordOrderResult = { orderId: number; pointsEarned: number; pointsPending: number; tier: string | null };
 
 type CustomerRow = {
   id: number;
   enrolledAt: Date | null;
+  /** staff deactivated the member (fraud): their orders are recorded but earn nothing */
+  deactivatedAt: Date | null;
   tierId: number | null;
   tierFloorId: number | null;
   tierGraceUntil: Date | null;
@@ -51,7 +61,7 @@ export { loadEarningConfig, type EarningConfig };
 async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy): Promise<CustomerRow> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
   const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."enrolledAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
+    SELECT c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
       ${qualifyingAmountSql(policy, at)} AS "tierAmount"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
     WHERE c."programId" = ${programId} AND ${match}`;
@@ -76,7 +86,7 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
   // a member order is one placed at or after joining (docs/analytics.md): a guest's earlier
   // orders stay non-member orders and earn nothing, whenever the shop reports them
   const isMember = customer.enrolledAt !== null && customer.enrolledAt <= input.placedAt;
-  const config = isMember ? loaded : null;
+  const config = isMember && customer.deactivatedAt === null ? loaded : null;
   // promotions limited to member attributes (an offer's audience) cost a query only when open
   const promotions = config && config.promotions.length > 0 ? await promotionsForMember(tx, config, customer.id, input.placedAt) : [];
   const earlyAccessHours = config?.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
@@ -101,21 +111,27 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
   // after earning) is written in one statement; everything else takes the step-by-step path.
   const isSimple = isMember && config !== null && earn.promotions.length === 0 && customer.accountId !== null
     && program.expiryPolicy !== "INACTIVITY" && !(customer.referredById && input.totalCents > 0) && tier === null && customer.tierGraceUntil === null;
-  if (isSimple) return writeSimpleOrder(tx, { input, customer: { ...customer, accountId: customer.accountId! }, config: config!, earn });
+  const signals = orderSignalRows(input.signals);
+  if (isSimple) return writeSimpleOrder(tx, { input, customer: { ...customer, accountId: customer.accountId! }, config: config!, earn, signals });
 
   const inserted = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${input.placedAt}, ${isMember}, ${earn.total}, ${input.placedAt})
+    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${discountOf(input.lines)}, ${input.placedAt}, ${isMember}, ${earn.total}, ${input.placedAt})
     ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"`;
   if (inserted.length === 0) throw new AppError("ORDER_EXISTS");
   const orderId = inserted[0].id;
   await tx.$executeRaw`
-    INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "pointsEarned")
+    INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
     VALUES ${Prisma.join(
       input.lines.map(
-        (line, index) => Prisma.sql`(${orderId}, ${index + 1}, ${line.sku}, ${line.category ?? null}, ${line.quantity}, ${line.unitPriceCents}, ${earn.linePoints[index]})`,
+        (line, index) => Prisma.sql`(${orderId}, ${index + 1}, ${line.sku}, ${line.category ?? null}, ${line.quantity}, ${line.unitPriceCents}, ${line.discountCents ?? 0}, ${earn.linePoints[index]})`,
       ),
     )}`;
+  if (signals.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "OrderSignal" ("orderId", "customerId", "kind", "hash")
+      VALUES ${Prisma.join(signals.map((signal) => Prisma.sql`(${orderId}, ${customer.id}, ${signal.kind}, ${signal.hash})`))}`;
+  }
 
   if (!isMember || !config) return { orderId, pointsEarned: 0, pointsPending: 0, tier: null };
 
@@ -130,7 +146,9 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
     await tx.$executeRaw`UPDATE "Customer" SET "tierGraceUntil" = NULL WHERE "id" = ${customer.id}`;
   }
   const tierName = tier?.to.name ?? currentTierName(config, customer);
-  if (customer.referredById && input.totalCents > 0) await payReferral(tx, { program, config, friendId: customer.id, referrerId: customer.referredById, orderId, at: input.placedAt });
+  if (customer.referredById && input.totalCents > 0) {
+    await payReferral(tx, { program, config, friendId: customer.id, referrerId: customer.referredById, orderId, orderExternalId: input.externalId, signals, at: input.placedAt });
+  }
   if (earn.total === 0) return { orderId, pointsEarned: 0, pointsPending: 0, tier: tierName };
 
   accountId ??= await ensureMemberAccount(tx, program.id, customer.id);
@@ -189,7 +207,9 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
  */
 async function writeSimpleOrder(
   tx: Tx,
-  { input, customer, config, earn }: { input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown },
+  { input, customer, config, earn, signals }: {
+    input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown; signals: { kind: string; hash: string }[];
+  },
 ): Promise<RecordOrderResult> {
   const { program } = input;
   const points = earn.total;
@@ -198,7 +218,7 @@ async function writeSimpleOrder(
   const expiresAt = lotExpiry(program, at);
   const lines = Prisma.join(
     input.lines.map(
-      (line, index) => Prisma.sql`(${index + 1}::int, ${line.sku}::text, ${line.category ?? null}::text, ${line.quantity}::int, ${line.unitPriceCents}::int, ${earn.linePoints[index]}::int)`,
+      (line, index) => Prisma.sql`(${index + 1}::int, ${line.sku}::text, ${line.category ?? null}::text, ${line.quantity}::int, ${line.unitPriceCents}::int, ${line.discountCents ?? 0}::int, ${earn.linePoints[index]}::int)`,
     ),
   );
   let ledgerSql = Prisma.empty;
@@ -236,12 +256,15 @@ async function writeSimpleOrder(
   }
   const rows = await tx.$queryRaw<{ orderId: number; repaid: number | null }[]>`
     WITH o AS (
-      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-      VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${at}, true, ${points}, ${at})
+      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+      VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${discountOf(input.lines)}, ${at}, true, ${points}, ${at})
       ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"),
     order_lines AS (
-      INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "pointsEarned")
-      SELECT o."id", v.n, v.sku, v.category, v.quantity, v.unit, v.points FROM o, (VALUES ${lines}) AS v(n, sku, category, quantity, unit, points))
+      INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
+      SELECT o."id", v.n, v.sku, v.category, v.quantity, v.unit, v.discount, v.points FROM o, (VALUES ${lines}) AS v(n, sku, category, quantity, unit, discount, points))
+    ${signals.length > 0 ? Prisma.sql`, order_signals AS (
+      INSERT INTO "OrderSignal" ("orderId", "customerId", "kind", "hash")
+      SELECT o."id", ${customer.id}::int, v.kind, v.hash FROM o, (VALUES ${Prisma.join(signals.map((signal) => Prisma.sql`(${signal.kind}::text, ${signal.hash}::text)`))}) AS v(kind, hash))` : Prisma.empty}
     ${ledgerSql}
     SELECT o."id" AS "orderId", ${points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`NULL::int`} AS "repaid" FROM o`;
   if (rows.length === 0) throw new AppError("ORDER_EXISTS");
@@ -277,22 +300,48 @@ async function promotionBudgets(tx: Tx, promotions: { id: number; totalCapPoints
 
 /**
  * Referral: on the friend's first paid order both the friend and the referrer earn (once,
- * keyed by the friend). The referrer's per-period limit applies; a referrer who isn't an
- * enrolled member earns nothing.
+ * keyed by the friend), pending for the order's return window like its purchase points and
+ * linked to the order, so its return or cancellation reverses them (reverse-order-bonuses.ts).
+ * The referrer's per-period limit applies; a referrer who isn't an enrolled member earns nothing.
+ * When the order shares an identity signal with the referrer, nothing is paid: the referral
+ * waits for staff review (referral-reviews.ts), which pays it through payReferralBonuses.
  */
-async function payReferral(tx: Tx, args: { program: ProgramSettings; config: EarningConfig; friendId: number; referrerId: number; orderId: number; at: Date }) {
+async function payReferral(
+  tx: Tx,
+  args: {
+    program: ProgramSettings; config: EarningConfig; friendId: number; referrerId: number; orderId: number; orderExternalId: string;
+    signals: Parameters<typeof holdReferralIfSharedInTx>[1]["signals"]; at: Date;
+  },
+) {
   const rule = args.config.actions.REFERRAL;
   if (!rule) return;
   const [{ earlier }] = await tx.$queryRaw<{ earlier: number }[]>`
     SELECT COUNT(*)::int AS "earlier" FROM "Order" WHERE "customerId" = ${args.friendId} AND "id" <> ${args.orderId} AND "totalCents" > 0`;
   if (earlier > 0) return;
+  const held = await holdReferralIfSharedInTx(tx, {
+    programId: args.program.id, friendId: args.friendId, referrerId: args.referrerId, orderId: args.orderId, orderExternalId: args.orderExternalId, signals: args.signals, at: args.at,
+  });
+  if (held.length > 0) return;
+  await payReferralBonuses(tx, { program: args.program, config: args.config, friendId: args.friendId, referrerId: args.referrerId, orderId: args.orderId, placedAt: args.at, at: args.at });
+}
+
+/**
+ * Pays a referral's two bonuses for the friend's order placed at `placedAt`: the friend's, then
+ * the referrer's (lock order friend -> referrer, as everywhere), each once by its key, available
+ * when the order's return window closes. `at` is when they are written (an approval's time).
+ */
+export async function payReferralBonuses(
+  tx: Tx,
+  args: { program: ProgramSettings; config?: EarningConfig; friendId: number; referrerId: number; orderId: number; placedAt: Date; at: Date },
+) {
+  const config = args.config ?? (await loadEarningConfig(tx, args.program.id));
+  const rule = config.actions.REFERRAL;
+  if (!rule) return;
+  const common = { program: args.program, config, kind: "REFERRAL" as const, source: "referral", at: args.at, ruleAt: args.placedAt, orderId: args.orderId, availableAt: addDays(args.placedAt, args.program.pendingDays) };
   const referrer = await tx.customer.findFirst({ where: { id: args.referrerId, programId: args.program.id, enrolledAt: { not: null } }, select: { id: true } });
-  await awardActionInTx(tx, { program: args.program, config: args.config, kind: "REFERRAL", customerId: args.friendId, key: `referral:friend:${args.friendId}`, source: "referral", at: args.at, reason: "referral_friend" });
+  await awardActionInTx(tx, { ...common, customerId: args.friendId, key: `referral:friend:${args.friendId}`, reason: "referral_friend" });
   if (referrer) {
-    await awardActionInTx(tx, {
-      program: args.program, config: args.config, kind: "REFERRAL", customerId: referrer.id, key: `referral:referrer:${args.friendId}`, source: "referral", at: args.at,
-      points: rule.config.referrerPoints, reason: "referral",
-    });
+    await awardActionInTx(tx, { ...common, customerId: referrer.id, key: `referral:referrer:${args.friendId}`, points: rule.config.referrerPoints, reason: "referral" });
   }
 }
 

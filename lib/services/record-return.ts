@@ -1,10 +1,12 @@
 import "server-only";
 import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
+import { returnedValueCents } from "@/lib/domain/earn-points";
 import { lineReversal, splitClawback } from "@/lib/domain/ledger-math";
 import {
-  TX_OPTIONS, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
+  TX_OPTIONS, debitPoints, ensureSystemAccounts, finishLedgerTransaction, hashRequest, lockLots, lockMemberAccount, lockOrOpenMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
+import { reverseOrderBonusesInTx } from "./reverse-order-bonuses";
 import { emitWebhookEvent } from "./webhook-events";
 
 export type RecordReturnInput = {
@@ -20,28 +22,54 @@ export type RecordReturnResult = { returnId: number; amountCents: number; points
 
 /**
  * Records a (partial) return: reverses points pro rata by line, capped at what each line
- * earned; points the member already spent become debt repaid by future earnings.
- * Idempotent by return id: the same return posted again answers the first result.
+ * earned; points the member already spent become debt repaid by future earnings. Bonuses the
+ * order triggered (referral, challenge completions) are reversed once the order no longer
+ * qualifies for them (reverse-order-bonuses.ts). Idempotent by return id: the same return
+ * posted again answers the first result.
  */
 export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promise<RecordReturnResult> {
   const at = input.at ?? new Date();
-  const order = await tx.order.findFirst({
-    where: { programId: input.programId, externalId: input.orderExternalId },
-    select: { id: true, customerId: true, isMemberOrder: true, totalCents: true, shippingCents: true, returnedCents: true },
-  });
-  if (!order) throw new AppError("NOT_FOUND", "order not found");
-
-  // Lock order: member account first, then this order's lines.
-  const account = await lockMemberAccount(tx, order.customerId);
-  await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
+  const order = await findOrder(tx, input.programId, input.orderExternalId);
+  // Lock order: member account first, then the order, then its lines.
+  const account = await lockOrderAccount(tx, input.programId, order);
+  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; returnedCents: number }[]>`
+    SELECT "totalCents", "shippingCents", "returnedCents" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
   const previous = await tx.orderReturn.findUnique({
     where: { orderId_externalId: { orderId: order.id, externalId: input.returnExternalId } },
     select: { id: true, amountCents: true, pointsReversed: true, debt: true },
   });
-  if (previous) return { returnId: previous.id, ...previous };
+  if (previous) return { returnId: previous.id, amountCents: previous.amountCents, pointsReversed: previous.pointsReversed, debt: previous.debt };
+  const result = await returnLinesInTx(tx, { input, order: { ...order, ...locked }, account, at });
+  await reverseOrderBonusesInTx(tx, { orderId: order.id, at });
+  return result;
+}
 
-  const lines = await tx.$queryRaw<{ id: number; sku: string; quantity: number; unitPriceCents: number; returnedQuantity: number; pointsEarned: number; pointsReversed: number }[]>`
-    SELECT "id", "sku", "quantity", "unitPriceCents", "returnedQuantity", "pointsEarned", "pointsReversed"
+type FoundOrder = { id: number; customerId: number; isMemberOrder: boolean };
+
+async function findOrder(tx: Tx, programId: number, externalId: string): Promise<FoundOrder> {
+  const order = await tx.order.findFirst({ where: { programId, externalId }, select: { id: true, customerId: true, isMemberOrder: true } });
+  if (!order) throw new AppError("NOT_FOUND", "order not found");
+  return order;
+}
+
+/**
+ * Locks the order's member account (opened if a member has none yet, so a return always holds
+ * the lock a concurrent challenge run waits for); a guest's order may have no account.
+ */
+function lockOrderAccount(tx: Tx, programId: number, order: FoundOrder) {
+  return order.isMemberOrder ? lockOrOpenMemberAccount(tx, programId, order.customerId) : lockMemberAccount(tx, order.customerId);
+}
+
+/** Returns the given units of a locked order and claws back what their lines earned. */
+async function returnLinesInTx(
+  tx: Tx,
+  { input, order, account, at }: {
+    input: RecordReturnInput; order: FoundOrder & { totalCents: number; shippingCents: number; returnedCents: number };
+    account: { id: number; balance: number } | null; at: Date;
+  },
+): Promise<RecordReturnResult> {
+  const lines = await tx.$queryRaw<{ id: number; sku: string; quantity: number; unitPriceCents: number; discountCents: number; returnedQuantity: number; pointsEarned: number; pointsReversed: number }[]>`
+    SELECT "id", "sku", "quantity", "unitPriceCents", "discountCents", "returnedQuantity", "pointsEarned", "pointsReversed"
     FROM "OrderLine" WHERE "orderId" = ${order.id} ORDER BY "lineNo" FOR UPDATE`;
 
   let amountCents = 0;
@@ -54,9 +82,10 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
       const take = Math.min(open, left);
       if (take <= 0) continue;
       const reversed = lineReversal({ line, returning: take });
+      // what the customer paid for these units (their share of the order's discounts taken off)
+      amountCents += returnedValueCents({ line, returnedBefore: line.returnedQuantity, returning: take });
       line.returnedQuantity += take;
       line.pointsReversed += reversed;
-      amountCents += take * line.unitPriceCents;
       points += reversed;
       updates.push({ id: line.id, quantity: take, reversed });
       left -= take;
@@ -116,27 +145,32 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
 }
 
 /**
- * Cancels an order: returns every unit not returned yet (reason "cancellation"). Points still
- * pending simply leave the member's pending total; points already spent become debt. Cancelling
- * twice answers the first result.
+ * Cancels an order: returns every unit not returned yet (reason "cancellation") and reverses the
+ * bonuses it triggered. Points still pending simply leave the member's pending total; points
+ * already spent become debt. The order's state is read under its locks, so a cancellation racing
+ * a return or another cancellation returns what is left; cancelling twice answers the first result.
  */
 export async function cancelOrderInTx(tx: Tx, { programId, orderExternalId, at = new Date() }: { programId: number; orderExternalId: string; at?: Date }) {
-  const order = await tx.order.findFirst({ where: { programId, externalId: orderExternalId }, select: { id: true, cancelledAt: true, lines: { select: { sku: true, quantity: true, returnedQuantity: true } } } });
-  if (!order) throw new AppError("NOT_FOUND", "order not found");
-  const open = new Map<string, number>();
-  for (const line of order.lines) open.set(line.sku, (open.get(line.sku) ?? 0) + line.quantity - line.returnedQuantity);
-  const lines = [...open].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
+  const order = await findOrder(tx, programId, orderExternalId);
+  const account = await lockOrderAccount(tx, programId, order);
+  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; returnedCents: number; cancelledAt: Date | null }[]>`
+    SELECT "totalCents", "shippingCents", "returnedCents", "cancelledAt" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
   const previous = await tx.orderReturn.findUnique({ where: { orderId_externalId: { orderId: order.id, externalId: CANCEL_RETURN_ID } }, select: { pointsReversed: true, debt: true } });
-  if (previous || order.cancelledAt) {
-    return { pointsReversed: previous?.pointsReversed ?? 0, debt: previous?.debt ?? 0, cancelledAt: order.cancelledAt ?? at };
+  if (previous || locked.cancelledAt) {
+    return { pointsReversed: previous?.pointsReversed ?? 0, debt: previous?.debt ?? 0, cancelledAt: locked.cancelledAt ?? at };
   }
-  if (lines.length === 0) {
-    // everything was returned already: nothing left to reverse, but the order is cancelled now
-    await tx.order.update({ where: { id: order.id }, data: { cancelledAt: at } });
-    return { pointsReversed: 0, debt: 0, cancelledAt: at };
-  }
-  const result = await recordReturnInTx(tx, { programId, orderExternalId, returnExternalId: CANCEL_RETURN_ID, lines, at, reason: "cancellation" });
+  const open = await tx.$queryRaw<{ sku: string; quantity: number }[]>`
+    SELECT "sku", SUM("quantity" - "returnedQuantity")::int AS "quantity" FROM "OrderLine" WHERE "orderId" = ${order.id}
+    GROUP BY "sku" HAVING SUM("quantity" - "returnedQuantity") > 0 ORDER BY MIN("lineNo")`;
+  // cancelled first, so the bonus check below sees a cancelled order
   await tx.order.update({ where: { id: order.id }, data: { cancelledAt: at } });
+  let result = { pointsReversed: 0, debt: 0 };
+  // everything returned already: nothing left to return, but the order is cancelled now
+  if (open.length > 0) {
+    const input = { programId, orderExternalId, returnExternalId: CANCEL_RETURN_ID, lines: open, at, reason: "cancellation" as const };
+    result = await returnLinesInTx(tx, { input, order: { ...order, ...locked }, account, at });
+  }
+  await reverseOrderBonusesInTx(tx, { orderId: order.id, at });
   return { pointsReversed: result.pointsReversed, debt: result.debt, cancelledAt: at };
 }
 

@@ -48,11 +48,11 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
   const [found] = await tx.$queryRaw<{
     rewardId: number | null; name: string; kind: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
     tierIds: number[] | null; perMemberLimit: number | null; hasVoucherPool: boolean;
-    customerId: number | null; enrolledAt: Date | null; tierId: number | null; expiryPolicy: string; expiryMonths: number | null;
+    customerId: number | null; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; expiryPolicy: string; expiryMonths: number | null;
   }[]>`
     SELECT r."id" AS "rewardId", r."name", r."kind"::text AS "kind", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock",
       r."tierIds", r."perMemberLimit", EXISTS (SELECT 1 FROM "RewardVoucher" v WHERE v."rewardId" = r."id") AS "hasVoucherPool",
-      c."id" AS "customerId", c."enrolledAt", c."tierId", p."expiryPolicy", p."expiryMonths"
+      c."id" AS "customerId", c."enrolledAt", c."deactivatedAt", c."tierId", p."expiryPolicy", p."expiryMonths"
     FROM "Program" p
     LEFT JOIN "Reward" r ON r."id" = ${input.rewardId} AND r."programId" = p."id"
     LEFT JOIN "Customer" c ON c."id" = ${input.customerId} AND c."programId" = p."id"
@@ -60,6 +60,7 @@ export async function redeemRewardInTx(tx: Tx, input: RedeemInput): Promise<Rede
   if (!found?.rewardId) throw new AppError("REWARD_NOT_FOUND");
   if (!found.customerId) throw new AppError("MEMBER_NOT_FOUND");
   if (!found.enrolledAt) throw new AppError("NOT_ENROLLED");
+  if (found.deactivatedAt) throw new AppError("MEMBER_DEACTIVATED");
   const reward = { id: found.rewardId!, name: found.name, costPoints: found.costPoints, isActive: found.isActive, startsAt: found.startsAt, endsAt: found.endsAt, stock: found.stock };
 
   const opened = await openLedgerTransaction(tx, {

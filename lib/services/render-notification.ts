@@ -22,7 +22,7 @@ export type NotificationData = {
 type Messages = Record<string, unknown>;
 const cache = new Map<Locale, Promise<Messages>>();
 
-function messagesFor(locale: Locale): Promise<Messages> {
+export function messagesFor(locale: Locale): Promise<Messages> {
   let hit = cache.get(locale);
   if (!hit) {
     hit = import(`../../messages/${locale}.json`).then((module) => module.default as Messages);
@@ -82,6 +82,13 @@ export async function renderEmail({
   const cta = t("emailCta");
   const footer = t("emailFooter", { program });
   const link = `${baseUrl.replace(/\/$/, "")}/dashboard`;
+  return renderEmailPage({ lang, program, title, greeting, body, cta, link, footer });
+}
+
+/** An email's plain text and small inline-styled HTML page: greeting, text, one button, footer. */
+export function renderEmailPage({ lang, program, title, greeting, body, cta, link, footer }: {
+  lang: string; program: string; title: string; greeting: string; body: string; cta: string; link: string; footer: string;
+}) {
   const text = `${greeting}\n\n${body}\n\n${cta}: ${link}\n\n--\n${footer}\n`;
   const html = `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>

@@ -5,6 +5,8 @@ export const loginSchema = z
   .object({
     email: z.email().max(254).transform((email) => email.trim().toLowerCase()),
     password: z.string().min(1).max(200),
+    /** the first login after confirming a sign-up opens the dashboard's welcome */
+    welcome: z.literal(true).optional(),
   })
   .strict();
 
@@ -21,3 +23,25 @@ export const signUpSchema = z
   .strict();
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
+
+const newPassword = z.string().min(10, { error: "PASSWORD_TOO_SHORT" }).max(200);
+const linkToken = z.string().trim().regex(/^[\w-]{20,100}$/);
+
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword })
+  .strict();
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const requestPasswordResetSchema = z
+  .object({ email: z.email().max(254).transform((email) => email.trim().toLowerCase()), locale: z.enum(locales).optional() })
+  .strict();
+
+export const resetPasswordSchema = z.object({ token: linkToken, newPassword }).strict();
+
+export const confirmJoinSchema = z.object({ token: linkToken }).strict();
+
+export const sendResetLinkSchema = z.object({ userId: z.number().int().positive() }).strict();
+
+export const setMemberActiveSchema = z
+  .object({ customerId: z.number().int().positive(), isActive: z.boolean(), note: z.string().trim().max(500).optional() })
+  .strict();

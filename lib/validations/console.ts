@@ -299,3 +299,13 @@ export const saveChallengeSchema = z
   .strict()
   .refine((challenge) => !(challenge.startsAt && challenge.endsAt && challenge.endsAt <= challenge.startsAt), { message: "WINDOW_ORDER", path: ["endsAt"] });
 export type SaveChallengeInput = z.infer<typeof saveChallengeSchema>;
+
+/** A staff decision on a referral held for review (Console → Referral review). */
+export const decideReferralReviewSchema = z
+  .object({
+    id: z.number().int().positive().max(2_147_483_647),
+    decision: z.enum(["approve", "reject"]),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict();
+export type DecideReferralReviewInput = z.infer<typeof decideReferralReviewSchema>;

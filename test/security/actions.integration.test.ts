@@ -11,6 +11,8 @@ import { createCustomer, createReward, uniqueId } from "@/test/fixtures";
 let sessionUser: CurrentUser | null = null;
 vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => sessionUser }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+// Auth.js itself (sign in/out after a password change) is not loaded in these tests
+vi.mock("@/lib/auth/auth", () => ({ auth: async () => null, signIn: async () => {}, signOut: async () => {} }));
 
 const { saveRewardAction } = await import("@/lib/actions/save-reward");
 const { saveEarnRuleAction } = await import("@/lib/actions/save-earn-rule");
@@ -36,6 +38,7 @@ const { refreshImpactAction } = await import("@/lib/actions/refresh-impact");
 const { GET: exportAnalytics } = await import("@/app/(staff)/admin/analytics/export/[view]/route");
 const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 const { saveChallengeAction } = await import("@/lib/actions/challenges");
+const { setMemberActiveAction, sendMemberResetLinkAction, sendStaffResetLinkAction } = await import("@/lib/actions/account");
 
 type Role = CurrentUser["role"];
 const staff: Partial<Record<Role, CurrentUser>> = {};
@@ -46,7 +49,7 @@ let offerId: number;
 
 async function makeUser(role: Role): Promise<CurrentUser> {
   const user = await prisma.user.create({ data: { email: `${uniqueId(role.toLowerCase())}@example.test`, name: role, role, passwordHash: "x" } });
-  return { id: user.id, email: user.email, name: user.name, role, isActive: true, customer: null };
+  return { id: user.id, email: user.email, name: user.name, role, isActive: true, sessionVersion: 0, customer: null };
 }
 
 async function makeMember(name: string) {
@@ -60,7 +63,7 @@ async function makeMember(name: string) {
   const enrolled = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
   return {
     customerId: customer.id,
-    user: { id: user.id, email: user.email, name, role: "MEMBER" as const, isActive: true, customer: { id: customer.id, programId: program.id, enrolledAt: enrolled.enrolledAt, externalId: customer.externalId, locale: "en" } },
+    user: { id: user.id, email: user.email, name, role: "MEMBER" as const, isActive: true, sessionVersion: 0, customer: { id: customer.id, programId: program.id, enrolledAt: enrolled.enrolledAt, externalId: customer.externalId, locale: "en" } },
   };
 }
 
@@ -101,6 +104,8 @@ const snapshot = () =>
     prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true, timeZone: true }, orderBy: { id: "asc" } }),
     prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true }, orderBy: { id: "asc" } }),
     prisma.challenge.findMany({ orderBy: { id: "asc" } }),
+    prisma.customer.findMany({ select: { deactivatedAt: true }, orderBy: { id: "asc" } }), prisma.user.findMany({ select: { isActive: true, sessionVersion: true }, orderBy: { id: "asc" } }),
+    prisma.accountToken.count(), prisma.emailMessage.count(),
   ]);
 const evilOffer = {
   kind: "POINTS" as const, title: "Evil x10 for me", multiplier: 10, categories: [], startsAt: "2026-01-01T00:00", endsAt: "2030-01-01T00:00",
@@ -137,6 +142,9 @@ describe("console actions refuse lower roles", () => {
     ["setOfferStatus", () => setOfferStatusAction({ id: offerId, action: "end" }), ["MEMBER", "MANAGER"]],
     ["previewAudience", () => previewAudienceAction({ audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false } }), ["MEMBER", "MANAGER"]],
     ["saveChallenge", () => saveChallengeAction(evilChallenge), ["MEMBER", "MANAGER"]],
+    ["setMemberActive", () => setMemberActiveAction({ customerId: bob.customerId, isActive: false, note: "evil" }), ["MEMBER", "MANAGER"]],
+    ["sendMemberResetLink", () => sendMemberResetLinkAction({ userId: bob.user.id }), ["MEMBER", "MANAGER"]],
+    ["sendStaffResetLink", () => sendStaffResetLinkAction({ userId: staff.ADMIN!.id }), ["MEMBER", "MARKETER", "MANAGER"]],
     ["startImport", () => startImportAction({ kind: "BALANCES", filename: "x.csv", csv: `member_id,points\n${alice.user.customer!.externalId},100000` }), ["MEMBER", "MARKETER", "MANAGER"]],
   ];
 

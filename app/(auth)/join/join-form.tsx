@@ -5,12 +5,14 @@ import { useAction } from "next-safe-action/hooks";
 import { useState, type FormEvent } from "react";
 import { ActionError, useFieldError } from "@/components/shared/action-error";
 import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/card";
 import { CheckboxField, TextField } from "@/components/ui/field";
 import { signUpAction } from "@/lib/actions/sign-up";
 import { isLocale } from "@/lib/i18n/locales";
 
-export function JoinForm({ referralCode }: { referralCode?: string }) {
+export function JoinForm({ referralCode, outboxOnly }: { referralCode?: string; outboxOnly: boolean }) {
   const t = useTranslations("auth");
+  const account = useTranslations("account");
   const locale = useLocale();
   const { execute, result, isPending } = useAction(signUpAction);
   const fieldError = useFieldError(result);
@@ -19,6 +21,15 @@ export function JoinForm({ referralCode }: { referralCode?: string }) {
     event.preventDefault();
     execute({ ...form, acceptTerms: form.acceptTerms as true, locale: isLocale(locale) ? locale : undefined, ...(referralCode ? { referralCode } : {}) });
   };
+  // the same answer for every address, known or not (lib/services/join-program.ts)
+  if (result.data?.sent) {
+    return (
+      <div className="space-y-2" data-testid="join-check-email">
+        <Alert tone="success">{account("checkEmail", { email: form.email.trim().toLowerCase() })}</Alert>
+        {outboxOnly ? <p className="text-sm text-stone-700">{account("outboxHint")}</p> : null}
+      </div>
+    );
+  }
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <ActionError result={result} />

@@ -7,6 +7,8 @@ import { homePathFor } from "@/lib/auth/permissions";
 import { getReferralRule, getWelcomeBonus } from "@/lib/db/member-reads";
 import { findReferrer } from "@/lib/services/referrals";
 import { getProgram } from "@/lib/services/program";
+import { env } from "@/lib/env";
+import { needsSetup } from "@/lib/services/first-run";
 import { JoinForm } from "./join-form";
 
 export async function generateMetadata() {
@@ -16,6 +18,10 @@ export async function generateMetadata() {
 export default async function JoinPage({ searchParams }: { searchParams: Promise<{ ref?: string }> }) {
   const user = await getCurrentUser();
   if (user) redirect(homePathFor(user.role));
+  if (await needsSetup()) {
+    const account = await getTranslations("account");
+    return <Card><Alert tone="info">{account("notSetUp")}</Alert></Card>;
+  }
   const [t, program, { ref }] = await Promise.all([getTranslations("auth"), getProgram(), searchParams]);
   const [bonus, referrer, referral] = await Promise.all([getWelcomeBonus(program.id), findReferrer(program.id, ref), getReferralRule(program.id)]);
   return (
@@ -25,7 +31,7 @@ export default async function JoinPage({ searchParams }: { searchParams: Promise
       {referrer ? (
         <Alert tone="info">{referral && referral.points > 0 ? t("invitedByWithBonus", { name: referrer.name, count: referral.points }) : t("invitedBy", { name: referrer.name })}</Alert>
       ) : null}
-      <JoinForm referralCode={referrer ? ref : undefined} />
+      <JoinForm referralCode={referrer ? ref : undefined} outboxOnly={!env.SMTP_URL} />
       <p className="text-sm text-stone-700">
         {t("haveAccount")}{" "}
         <Link href="/login" className="font-semibold text-brand-700 underline">

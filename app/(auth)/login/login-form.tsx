@@ -8,14 +8,14 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { logInAction } from "@/lib/actions/log-in";
 
-export function LoginForm() {
+export function LoginForm({ welcome = false }: { welcome?: boolean }) {
   const t = useTranslations("auth");
   const { execute, result, isPending } = useAction(logInAction);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    execute({ email, password });
+    execute({ email, password, ...(welcome ? { welcome: true as const } : {}) });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>

@@ -5,16 +5,20 @@ import { prisma } from "@/lib/db/prisma";
 import { getActiveActionConfig } from "@/lib/db/member-reads";
 import { listShopCategories, readPreferences } from "@/lib/services/member-profile";
 import { channelsOf } from "@/lib/services/notify";
+import { ChangePasswordForm, SignOutEverywhereButton } from "@/components/account/password-forms";
+import { Alert } from "@/components/ui/card";
 import { ProfileForm } from "./profile-form";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("profile"))("title") };
 }
 
-export default async function ProfilePage() {
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ password?: string }> }) {
   const { member } = await requireMember();
-  const [t, customer, categories, rule] = await Promise.all([
+  const { password } = await searchParams;
+  const [t, account, customer, categories, rule] = await Promise.all([
     getTranslations("profile"),
+    getTranslations("account"),
     prisma.customer.findUniqueOrThrow({ where: { id: member.id }, select: { name: true, birthday: true, preferences: true, profileCompletedAt: true } }),
     listShopCategories(member.programId),
     getActiveActionConfig(member.programId, "PROFILE"),
@@ -35,6 +39,12 @@ export default async function ProfilePage() {
           categories={[...new Set([...categories, ...preferences.categories])]}
           initial={{ name: customer.name, birthday: customer.birthday?.toISOString().slice(0, 10) ?? "", categories: preferences.categories, channels }}
         />
+      </Card>
+      <Card className="space-y-4">
+        <h2 className="text-lg font-semibold">{account("securityTitle")}</h2>
+        {password === "changed" ? <Alert tone="success">{account("passwordChanged")}</Alert> : null}
+        <ChangePasswordForm />
+        <SignOutEverywhereButton />
       </Card>
     </div>
   );

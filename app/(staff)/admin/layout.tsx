@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { NextIntlClientProvider } from "next-intl";
@@ -10,7 +11,7 @@ import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
 import { consoleClientNamespaces, pickMessages } from "@/lib/i18n/client-messages";
 
-const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers" | "challenges" | "tiers" | "messages" | "members" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
+const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers" | "challenges" | "tiers" | "messages" | "members" | "referrals" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
   { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
   { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
   { href: "/admin/rules", key: "rules", permission: "manageRules" },
@@ -19,6 +20,7 @@ const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers
   { href: "/admin/tiers", key: "tiers", permission: "manageRules" },
   { href: "/admin/messages", key: "messages", permission: "manageRules" },
   { href: "/admin/members", key: "members", permission: "lookupMembers" },
+  { href: "/admin/referrals", key: "referrals", permission: "reviewReferrals" },
   { href: "/admin/staff", key: "staff", permission: "manageStaff" },
   { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
   { href: "/admin/webhooks", key: "webhooks", permission: "manageWebhooks" },
@@ -45,6 +47,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           </div>
           <div className="flex flex-wrap items-center gap-3">
             <LanguageSwitcher />
+            <Link href="/admin/account" className="text-sm font-semibold text-brand-700 underline">{t("nav.account")}</Link>
             <SignOutButton />
           </div>
         </div>

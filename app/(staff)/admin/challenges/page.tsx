@@ -74,6 +74,7 @@ export default async function ChallengesPage() {
                 <td className="p-3 align-top text-right tabular-nums">
                   {format.number(challenge.completed)}
                   <span className="block text-xs text-stone-600">{t("lastWeek", { count: challenge.completedLastWeek })}</span>
+                  {challenge.reversed > 0 ? <span className="block text-xs text-stone-600">{t("reversed", { count: challenge.reversed })}</span> : null}
                 </td>
                 <td className="p-3 align-top text-right tabular-nums">{format.number(challenge.pointsPaid)}</td>
               </tr>

@@ -11,8 +11,9 @@ import { Alert } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { startImportAction } from "@/lib/actions/start-import";
 
-type Job = { id: number; status: "RUNNING" | "DONE" | "FAILED"; totalRows: number; processedRows: number; importedRows: number; skippedRows: number; failedRows: number; errors: { row: number; message: string }[] };
+type Job = { id: number; status: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; totalRows: number; processedRows: number; importedRows: number; skippedRows: number; failedRows: number; errors: { row: number; message: string }[] };
 const MAX_BYTES = 20 * 1024 * 1024;
+const isUnfinished = (job: Job | undefined) => job?.status === "QUEUED" || job?.status === "RUNNING";
 
 export function ImportForm() {
   const t = useTranslations("admin.imports");
@@ -31,10 +32,10 @@ export function ImportForm() {
       if (!response.ok) throw new Error(`progress ${response.status}`);
       return response.json();
     },
-    refetchInterval: (query) => (query.state.data && query.state.data.status !== "RUNNING" ? false : 500),
+    refetchInterval: (query) => (query.state.data && !isUnfinished(query.state.data) ? false : 500),
   });
   useEffect(() => {
-    if (job && job.status !== "RUNNING") router.refresh();
+    if (job && !isUnfinished(job)) router.refresh();
   }, [job, router]);
 
   const onSubmit = async (event: FormEvent) => {
@@ -59,7 +60,7 @@ export function ImportForm() {
         {problem ? <Alert>{problem}</Alert> : null}
         <ActionError result={result} />
         <div>
-          <Button type="submit" disabled={isPending || (job?.status === "RUNNING")}>{isPending ? t("uploading") : t("start")}</Button>
+          <Button type="submit" disabled={isPending || isUnfinished(job)}>{isPending ? t("uploading") : t("start")}</Button>
         </div>
       </form>
       {job ? (

@@ -10,7 +10,7 @@ export async function generateMetadata() {
   return { title: (await getTranslations("admin.imports"))("title") };
 }
 
-const tone = { RUNNING: "info", DONE: "positive", FAILED: "danger" } as const;
+const tone = { QUEUED: "neutral", RUNNING: "info", DONE: "positive", FAILED: "danger" } as const;
 
 export default async function ImportsPage() {
   await requirePermission("importData");

@@ -49,7 +49,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         </Card>
       ) : (
         <DataTable
-          columns={[{ label: t("name") }, { label: t("email") }, { label: t("externalId") }, { label: t("status") }, { label: t("tier") }, { label: t("balance"), align: "right" }]}
+          columns={[{ label: t("name") }, { label: t("email") }, { label: t("externalId") }, { label: t("status") }, { label: t("tier") }, { label: t("balance"), align: "right" }, { label: t("pendingPoints"), align: "right" }]}
         >
               {results.map((customer) => (
                 <tr key={customer.id}>
@@ -58,9 +58,10 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
                   </td>
                   <td className="p-3">{customer.email}</td>
                   <td className="p-3 font-mono text-xs">{customer.externalId}</td>
-                  <td className="p-3"><Badge>{customer.enrolledAt ? t("member") : t("guest")}</Badge></td>
+                  <td className="p-3"><Badge>{customer.deactivatedAt ? t("deactivatedBadge") : customer.enrolledAt ? t("member") : t("guest")}</Badge></td>
                   <td className="p-3">{customer.tier?.name ?? "—"}</td>
-                  <td className="p-3 text-right tabular-nums">{format.number(customer.account?.balance ?? 0)}</td>
+                  <td className="p-3 text-right tabular-nums">{format.number(customer.points.available)}</td>
+                  <td className="p-3 text-right tabular-nums">{format.number(customer.points.pending)}</td>
                 </tr>
               ))}
         </DataTable>

@@ -12,7 +12,7 @@ export async function generateMetadata() {
   return { title: (await getTranslations("admin.nav"))("messages") };
 }
 
-const statusTone = { SENT: "positive", PENDING: "info", FAILED: "danger", OUTBOX: "neutral" } as const;
+const statusTone = { SENT: "positive", PENDING: "info", SENDING: "info", FAILED: "danger", OUTBOX: "neutral" } as const;
 
 export default async function MessagesPage() {
   await requirePermission("manageRules");

@@ -3,7 +3,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { listStaff } from "@/lib/db/staff-reads";
-import { CreateStaffForm, ToggleStaffButton } from "./staff-forms";
+import { CreateStaffForm, SendStaffResetLinkButton, ToggleStaffButton } from "./staff-forms";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.staff"))("title") };
@@ -23,7 +23,14 @@ export default async function StaffPage() {
                 <td className="p-3">{user.email}</td>
                 <td className="p-3">{roles(user.role)}</td>
                 <td className="p-3"><Badge>{user.isActive ? t("active") : t("inactive")}</Badge></td>
-                <td className="p-3">{user.id === me.id ? null : <ToggleStaffButton userId={user.id} isActive={user.isActive} name={user.name} />}</td>
+                <td className="p-3">
+                  {user.id === me.id ? null : (
+                    <div className="flex flex-wrap items-start gap-2">
+                      <ToggleStaffButton userId={user.id} isActive={user.isActive} name={user.name} />
+                      {user.isActive ? <SendStaffResetLinkButton userId={user.id} name={user.name} /> : null}
+                    </div>
+                  )}
+                </td>
               </tr>
             ))}
       </DataTable>

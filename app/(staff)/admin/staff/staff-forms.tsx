@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { createStaffUserAction } from "@/lib/actions/create-staff-user";
 import { setStaffActiveAction } from "@/lib/actions/set-staff-active";
+import { sendStaffResetLinkAction } from "@/lib/actions/account";
 import { staffRoles } from "@/lib/validations/console";
 
 export function CreateStaffForm() {
@@ -53,6 +54,21 @@ export function ToggleStaffButton({ userId, isActive, name }: { userId: number; 
       {result.data && result.data.revokedKeys.length > 0 ? (
         <p role="status" className="mt-1 text-sm text-stone-700">{t("revokedKeys", { count: result.data.revokedKeys.length, names: result.data.revokedKeys.join(", ") })}</p>
       ) : null}
+    </div>
+  );
+}
+
+/** Sends the staff member a one-time link to set a new password; their sessions end now. */
+export function SendStaffResetLinkButton({ userId, name }: { userId: number; name: string }) {
+  const t = useTranslations("admin.staff");
+  const { execute, result, isPending } = useAction(sendStaffResetLinkAction);
+  return (
+    <div>
+      <Button variant="secondary" disabled={isPending} onClick={() => execute({ userId })}>
+        {t("sendResetLink")}<span className="sr-only"> {name}</span>
+      </Button>
+      <ActionError result={result} />
+      {result.data ? <p role="status" className="mt-1 text-sm text-stone-700">{t("resetSent", { email: result.data.email })}</p> : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { getCachedEarningConfig } from "@/lib/services/earning-config";
+import { allocateDiscounts } from "@/lib/domain/earn-points";
 import { recordOrderInTx } from "@/lib/services/record-order";
 import { createOrderSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
@@ -22,7 +23,8 @@ export const POST = handleApi(async (request: Request) => {
       totalCents: input.total,
       shippingCents: input.shipping,
       placedAt: input.placedAt,
-      lines: input.lines.map((line) => ({ sku: line.sku, category: line.category, quantity: line.quantity, unitPriceCents: line.unitPrice })),
+      lines: withDiscounts(input.lines, input.discount ?? 0),
+      signals: input.signals,
     }, config);
     return {
       status: 201,
@@ -30,5 +32,11 @@ export const POST = handleApi(async (request: Request) => {
     };
   });
 });
+
+/** The lines as recorded: each with its share of the line and order discounts (points are earned on what was paid). */
+function withDiscounts(lines: { sku: string; category?: string; quantity: number; unitPrice: number; discount?: number }[], orderDiscountCents: number) {
+  const shares = allocateDiscounts({ lines: lines.map((line) => ({ quantity: line.quantity, unitPriceCents: line.unitPrice, discountCents: line.discount })), orderDiscountCents });
+  return lines.map((line, index) => ({ sku: line.sku, category: line.category, quantity: line.quantity, unitPriceCents: line.unitPrice, discountCents: shares[index] }));
+}
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

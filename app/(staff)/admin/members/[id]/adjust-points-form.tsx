@@ -29,7 +29,7 @@ export function AdjustPointsForm({ customerId }: { customerId: number }) {
   return (
     <form onSubmit={onSubmit} className="grid gap-3" noValidate>
       <ActionError result={result} />
-      {result.data ? <Alert tone="success">{t("adjusted", { balance: result.data.balance })}</Alert> : null}
+      {result.data ? <Alert tone="success">{t("adjusted", { available: result.data.available, pending: result.data.pending })}</Alert> : null}
       <TextField id="adjust-points" label={t("adjustPoints")} hint={t("adjustPointsHint")} type="number" inputMode="numeric" step={1} value={points} error={fieldError("points")} onChange={(e) => setPoints(e.target.value)} />
       <TextField id="adjust-reason" label={t("adjustReason")} hint={t("adjustReasonHint")} value={reason} error={fieldError("reason")} onChange={(e) => setReason(e.target.value)} />
       <div>

@@ -10,6 +10,7 @@ import { getMemberDetail } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
 import { AdjustPointsForm } from "./adjust-points-form";
 import { TierFloorForm } from "./tier-floor-form";
+import { MemberAccountForms } from "./member-account-forms";
 
 export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("lookupMembers");
@@ -36,6 +37,12 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
         {customer.enrolledAt ? t("enrolledAt", { date: format.dateTime(customer.enrolledAt, { dateStyle: "medium" }) }) : t("notEnrolled")} ·{" "}
         {t("tier")}: {customer.tier?.name ?? "—"}
       </p>
+      {customer.deactivatedAt ? (
+        <p role="note" data-testid="member-deactivated" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-stone-900">
+          {t("deactivatedNotice", { date: format.dateTime(customer.deactivatedAt, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) })}
+          {customer.deactivationNote ? ` ${t("deactivatedNote", { note: customer.deactivationNote })}` : null}
+        </p>
+      ) : null}
       <p className="text-sm text-stone-700">{t("orderCount", { count: customer._count.orders, redemptions: customer._count.redemptions })}</p>
       <div className="grid gap-4 sm:grid-cols-3">
         <Card><h2 className="text-sm text-stone-600">{dash("available")}</h2><p className="text-2xl font-bold tabular-nums">{format.number(points.available)}</p></Card>
@@ -46,6 +53,12 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
         <Card>
           <h2 className="mb-2 text-lg font-semibold">{t("adjustTitle")}</h2>
           <AdjustPointsForm customerId={customer.id} />
+        </Card>
+      ) : null}
+      {customer.enrolledAt && can(user.role, "manageMembers") ? (
+        <Card>
+          <h2 className="mb-2 text-lg font-semibold">{t("accountTitle")}</h2>
+          <MemberAccountForms customerId={customer.id} userId={customer.userId} isActive={customer.deactivatedAt === null} name={customer.name} />
         </Card>
       ) : null}
       {customer.enrolledAt && customer.tierGraceUntil ? (

@@ -1,26 +1,24 @@
 import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
-import { handleApi } from "@/lib/api/handle-api";
-import { getMemberPoints } from "@/lib/db/member-points";
-import { findMemberByExternalId } from "@/lib/services/find-member";
+import { handleApi, readJson } from "@/lib/api/handle-api";
+import { getApiMember } from "@/lib/db/api-member-reads";
+import { updateMember } from "@/lib/services/update-member";
+import { updateMemberSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
+/** A member with points and tier. */
 export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
-  const parsed = await memberIdFromPath(context);
-  const member = await findMemberByExternalId(caller.programId, parsed);
-  const points = await getMemberPoints(member.id);
-  return NextResponse.json({
-    externalId: member.externalId,
-    email: member.email,
-    name: member.name,
-    locale: member.locale,
-    isMember: member.enrolledAt !== null,
-    enrolledAt: member.enrolledAt,
-    tier: member.tier?.name ?? null,
-    points: { available: points.available, pending: points.pending, expiringSoon: points.expiringSoon, debt: points.debt },
-  });
+  return NextResponse.json(await getApiMember(caller.programId, await memberIdFromPath(context)));
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+/** Changes a customer's email, name, locale or birthday; answers the member as GET does. */
+export const PATCH = handleApi(async (request: Request, context: ExternalIdContext) => {
+  const caller = await authenticateApiKey(request);
+  const externalId = await memberIdFromPath(context);
+  const input = await readJson(request, updateMemberSchema);
+  return NextResponse.json(await updateMember({ programId: caller.programId, apiKeyId: caller.apiKeyId, externalId, input }));
+});
+
+export const { POST, PUT, DELETE } = otherMethods("GET", "PATCH");

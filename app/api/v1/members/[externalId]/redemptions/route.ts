@@ -1,11 +1,23 @@
+import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
+import { decodeCursor } from "@/lib/api/page-cursor";
+import { readQuery } from "@/lib/api/read-query";
+import { getMemberRedemptionsPage } from "@/lib/db/api-redemption-reads";
 import { findMemberByExternalId } from "@/lib/services/find-member";
 import { redeemRewardInTx } from "@/lib/services/redeem-reward";
-import { createRedemptionSchema } from "@/lib/validations/api";
+import { createRedemptionSchema, pageQuerySchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
+
+/** The member's reward codes, newest first, a page at a time (?limit, ?after=nextCursor). */
+export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
+  const caller = await authenticateApiKey(request);
+  const member = await findMemberByExternalId(caller.programId, await memberIdFromPath(context));
+  const query = readQuery(request, pageQuerySchema);
+  return NextResponse.json(await getMemberRedemptionsPage(member.id, { limit: query.limit, after: decodeCursor("redemptions", query.after, { timed: true }) }));
+});
 
 export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
@@ -28,4 +40,4 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
   });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
