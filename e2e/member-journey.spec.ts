@@ -153,7 +153,7 @@ test("my rewards show each code's status; the shop marks one used, the member ca
   const activeRow = page.getByRole("listitem").filter({ hasText: codes[1] });
   page.once("dialog", (dialog) => dialog.accept());
   await activeRow.getByRole("button", { name: /Cancel and refund/ }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Cancelled. 300 points are back in your balance." })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled. 300 points are available again." })).toBeVisible();
   await expect(page.getByRole("listitem").filter({ hasText: codes[1] }).getByText("Cancelled", { exact: true })).toBeVisible();
   await expect(page.getByTestId("rewards-available")).toContainText("400");
   await page.goto("/activity");
