@@ -1,15 +1,16 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { ErrorPageFrame } from "@/components/shared/error-page-frame";
 import { buttonClass } from "@/components/ui/button";
 
 export default async function NotFound() {
   const t = await getTranslations("common");
   return (
-    <main className="mx-auto max-w-lg space-y-4 p-8 text-center">
+    <ErrorPageFrame>
       <h1 className="text-2xl font-bold">{t("notFoundTitle")}</h1>
-      <Link href="/" className={buttonClass("primary")}>
+      <Link href="/start" className={buttonClass("primary")}>
         {t("goHome")}
       </Link>
-    </main>
+    </ErrorPageFrame>
   );
 }

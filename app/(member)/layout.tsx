@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shared/language-switcher";
-import { NavLink } from "@/components/shared/nav-link";
+import { MemberNav } from "@/components/shared/site-nav";
 import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { requireMember } from "@/lib/auth/current-user";
@@ -22,20 +22,13 @@ export default async function MemberLayout({ children }: { children: ReactNode }
           </div>
         </div>
         <nav aria-label={t("common.mainNav")} className="mx-auto flex max-w-5xl gap-1 overflow-x-auto px-4 pb-2">
-          <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
-          <NavLink href="/rewards">{t("nav.rewards")}</NavLink>
-          <NavLink href="/offers">{t("nav.offers")}</NavLink>
-          <NavLink href="/challenges">{t("nav.challenges")}</NavLink>
-          <NavLink href="/activity">{t("nav.activity")}</NavLink>
-          <NavLink href="/inbox">
-            {t("nav.inbox")}
-            {unread > 0 ? (
+          <MemberNav
+            inboxBadge={unread > 0 ? (
               <span className="ms-1 rounded-full bg-brand-700 px-2 text-xs font-bold text-white" data-testid="inbox-unread">
                 {unread}
               </span>
             ) : null}
-          </NavLink>
-          <NavLink href="/profile">{t("nav.profile")}</NavLink>
+          />
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-5xl px-4 py-6">

@@ -93,3 +93,36 @@ test("the app's icons and web manifest are served from public/", async ({ reques
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
   await expect(page.locator('link[rel="icon"]').first()).toHaveAttribute("href", /favicon/);
 });
+
+test.describe("403 and 404 pages keep the header and navigation", () => {
+  test.describe("member", () => {
+    test.use({ storageState: storageStatePath("member") });
+    test("a console page (403) and a missing page (404) show the member's navigation, and the start link keeps the session", async ({ page }) => {
+      const forbiddenResponse = await page.goto("/admin/analytics");
+      expect(forbiddenResponse?.status()).toBe(403);
+      const nav = page.getByRole("navigation", { name: "Main navigation" });
+      await expect(nav.getByRole("link", { name: "Rewards" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+      await page.getByRole("link", { name: "Go to your start page" }).click();
+      await expect(page).toHaveURL(/\/dashboard/);
+      const missing = await page.goto("/no-such-page");
+      expect(missing?.status()).toBe(404);
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await nav.getByRole("link", { name: "Activity" }).click();
+      await expect(page).toHaveURL(/\/activity/);
+    });
+  });
+  test.describe("marketer", () => {
+    test.use({ storageState: storageStatePath("marketer") });
+    test("a 403 shows the console's navigation for the role", async ({ page }) => {
+      expect((await page.goto("/admin/staff"))?.status()).toBe(403);
+      const nav = page.getByRole("navigation", { name: "Main navigation" });
+      await expect(nav.getByRole("link", { name: "Rewards" })).toBeVisible();
+      await expect(nav.getByRole("link", { name: "Staff" })).toHaveCount(0);
+    });
+  });
+  test("signed out, a 404 offers log in and join", async ({ page }) => {
+    expect((await page.goto("/no-such-page"))?.status()).toBe(404);
+    await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
+  });
+});

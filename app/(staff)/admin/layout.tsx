@@ -4,28 +4,13 @@ import type { ReactNode } from "react";
 import { NextIntlClientProvider } from "next-intl";
 import { getMessages, getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shared/language-switcher";
-import { NavLink } from "@/components/shared/nav-link";
+import { ConsoleNav } from "@/components/shared/site-nav";
 import { SkipLink } from "@/components/shared/skip-link";
 import { SignOutButton } from "@/components/shared/sign-out-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { can, isStaffRole, type Permission } from "@/lib/auth/permissions";
+import { isStaffRole } from "@/lib/auth/permissions";
 import { consoleClientNamespaces, pickMessages } from "@/lib/i18n/client-messages";
 
-const sections: { href: string; key: "analytics" | "rewards" | "rules" | "offers" | "challenges" | "tiers" | "messages" | "members" | "referrals" | "staff" | "apiKeys" | "webhooks" | "imports"; permission: Permission }[] = [
-  { href: "/admin/analytics", key: "analytics", permission: "viewAnalytics" },
-  { href: "/admin/rewards", key: "rewards", permission: "manageRewards" },
-  { href: "/admin/rules", key: "rules", permission: "manageRules" },
-  { href: "/admin/offers", key: "offers", permission: "manageRules" },
-  { href: "/admin/challenges", key: "challenges", permission: "manageRules" },
-  { href: "/admin/tiers", key: "tiers", permission: "manageRules" },
-  { href: "/admin/messages", key: "messages", permission: "manageRules" },
-  { href: "/admin/members", key: "members", permission: "lookupMembers" },
-  { href: "/admin/referrals", key: "referrals", permission: "reviewReferrals" },
-  { href: "/admin/staff", key: "staff", permission: "manageStaff" },
-  { href: "/admin/api-keys", key: "apiKeys", permission: "manageApiKeys" },
-  { href: "/admin/webhooks", key: "webhooks", permission: "manageWebhooks" },
-  { href: "/admin/imports", key: "imports", permission: "importData" },
-];
 
 // Navigation shows what the role may open; each page and action checks again on its own.
 export default async function StaffLayout({ children }: { children: ReactNode }) {
@@ -52,13 +37,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           </div>
         </div>
         <nav aria-label={common("mainNav")} className="mx-auto flex max-w-7xl gap-1 overflow-x-auto px-4 pb-2">
-          {sections
-            .filter((section) => can(user.role, section.permission))
-            .map((section) => (
-              <NavLink key={section.href} href={section.href}>
-                {t(`nav.${section.key}`)}
-              </NavLink>
-            ))}
+          <ConsoleNav role={user.role} />
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
