@@ -29,6 +29,16 @@ describe("attempt limits", () => {
     await expect(countAttempt([{ kind: "joinIp", key: `${address}-2` }])).resolves.toBeUndefined();
   });
 
+  test.each([
+    ["joinAccount", "confirmation emails to one address"],
+    ["resetAccount", "reset links to one address"],
+  ] as const)("%s: 5 per hour (%s), whatever the client address; other addresses are not affected", async (kind) => {
+    const email = `${uniqueId("inbox")}@example.test`;
+    for (let attempt = 0; attempt < 5; attempt += 1) await countAttempt([{ kind, key: email }]);
+    await expect(countAttempt([{ kind, key: email.toUpperCase() }])).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(countAttempt([{ kind, key: `${uniqueId("other")}@example.test` }])).resolves.toBeUndefined();
+  });
+
   test("the client address is the nearest proxy's report", () => {
     expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
     expect(clientAddress(new Headers({ "x-real-ip": "203.0.113.8" }))).toBe("203.0.113.8");
