@@ -32,7 +32,6 @@ export const members = {
     await page.goto("/join");
     await page.getByLabel("Name").fill("Erin Example");
     await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
     await page.getByLabel(/I accept the program terms/).check();
     await page.getByRole("button", { name: "Join and get my points" }).click();
     await confirmJoinByEmail(page, email, password);
@@ -57,16 +56,13 @@ export async function linkFromEmail(email: string, kind: string) {
   }
 }
 
-/** After the join form: the "check your email" answer, the link from the email, confirm, first login. */
+/** After the join form: the "check your email" answer, then the emailed link: choose the password, join, signed in. */
 export async function confirmJoinByEmail(page: Page, email: string, password: string) {
   await expect(page.getByTestId("join-check-email")).toBeVisible();
   await page.goto(await linkFromEmail(email, "join_confirm"));
+  await page.getByLabel("Choose a password").fill(password);
   await page.getByRole("button", { name: "Confirm and join" }).click();
-  await page.waitForURL(/\/login\?joined=1/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(/\/dashboard/);
+  await page.waitForURL(/\/dashboard\?welcome=1/);
 }
 
 /**

@@ -91,7 +91,6 @@ test("sign up errors are explained and create nothing", async ({ page }) => {
   await page.goto("/join");
   await page.getByLabel("Name").fill("Dup");
   await page.getByLabel("Email").fill("member@hearth.test");
-  await page.getByLabel("Password").fill("long-enough-password");
   await page.getByRole("button", { name: "Join and get my points" }).click();
   await expect(page.getByText("Please accept the program terms.")).toBeVisible();
   await page.getByLabel(/I accept the program terms/).check();
@@ -174,7 +173,6 @@ test("join via a referral link: the friend is welcomed by name, both earn on the
   const email = `friend-${Date.now().toString(36)}@example.test`;
   await page.getByLabel("Name").fill("Fran Friend");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByLabel(/I accept the program terms/).check();
   await page.getByRole("button", { name: "Join and get my points" }).click();
   await confirmJoinByEmail(page, email, "correct-horse-battery");

@@ -57,8 +57,9 @@ export const confirmJoinAction = actionClient
   .inputSchema(confirmJoinSchema)
   .action(async ({ parsedInput }) => {
     await countAttempt([{ kind: "joinIp", key: clientAddress(await headers()) }]);
-    const { email } = await confirmJoin({ token: parsedInput.token });
-    return { email };
+    const { email } = await confirmJoin({ token: parsedInput.token, password: parsedInput.password });
+    // the password was just chosen here: sign straight in
+    await signIn("credentials", { email, password: parsedInput.password, redirectTo: "/dashboard?welcome=1" });
   });
 
 /** An admin sends a staff member a one-time link to set a new password. */

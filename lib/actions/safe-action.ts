@@ -5,12 +5,13 @@ import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { AppError, isAppError, type ErrorCode } from "@/lib/domain/app-error";
+import { containsNul } from "@/lib/validations/nul";
 
 export type ActionServerError = { code: ErrorCode | "UNEXPECTED"; reference?: string };
 
 // Expected errors reach the user as a code (translated in the page); anything else is logged
 // with a reference and answered generically.
-export const actionClient = createSafeActionClient({
+const baseActionClient = createSafeActionClient({
   defineMetadataSchema: () => z.object({ name: z.string() }),
   handleServerError(error, { metadata }): ActionServerError {
     if (isAppError(error)) return { code: error.code };
@@ -18,6 +19,12 @@ export const actionClient = createSafeActionClient({
     console.error(`[action ${metadata?.name ?? "?"}] unexpected error ${reference}`, error);
     return { code: "UNEXPECTED", reference };
   },
+});
+
+/** Every action: text with a NUL character can't be stored, so it is refused before anything runs. */
+export const actionClient = baseActionClient.use(async ({ next, clientInput }) => {
+  if (containsNul(clientInput)) throw new AppError("VALIDATION");
+  return next();
 });
 
 /** Signed-in, enrolled members only; identity comes from the session, never from input. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { clientAddress, countAttempt } from "@/lib/auth/attempt-limits";
 import { startJoin } from "@/lib/services/join-program";
-import { signUpSchema } from "@/lib/validations/auth";
+import { joinSchema } from "@/lib/validations/auth";
 import { actionClient } from "./safe-action";
 
 const DEVICE_COOKIE = "hearth_device";
@@ -15,7 +15,7 @@ const DEVICE_COOKIE = "hearth_device";
  */
 export const signUpAction = actionClient
   .metadata({ name: "signUp" })
-  .inputSchema(signUpSchema)
+  .inputSchema(joinSchema)
   .action(async ({ parsedInput }) => {
     await countAttempt([{ kind: "joinIp", key: clientAddress(await headers()) }, { kind: "joinAccount", key: parsedInput.email }]);
     // a random id for this browser, kept in a cookie: the referral guard compares it

@@ -4,6 +4,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { AppError, isAppError } from "@/lib/domain/app-error";
 import { RateLimitedError } from "./rate-limit";
+import { containsNul } from "@/lib/validations/nul";
 
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -47,5 +48,6 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   } catch {
     throw new AppError("BAD_REQUEST", "body is not valid JSON");
   }
+  if (containsNul(body)) throw new AppError("VALIDATION", "text must not contain NUL (\\u0000) characters");
   return schema.parse(body);
 }

@@ -228,7 +228,8 @@ export const orderSchema = named(
     currency: z.string(),
     total: z.number(),
     shipping: z.number(),
-    discount: z.number().describe("every discount the order states: total = Σ(quantity × unitPrice) − discount + shipping"),
+    tax: z.number().describe("tax charged on top of the prices; not revenue"),
+    discount: z.number().describe("every discount the order states: total = Σ(quantity × unitPrice) − discount + shipping + tax"),
     returned: z.number().describe("merchandise returned or cancelled, in the order currency"),
     placedAt: timestamp(),
     createdAt: timestamp(),
@@ -247,7 +248,7 @@ export const eventResultSchema = named(
   z.object({
     awarded: z.boolean(),
     points: points(),
-    reason: z.enum(["no_rule", "inactive", "limit_reached", "zero_points"]).optional().describe("why nothing was awarded"),
+    reason: z.enum(["no_rule", "inactive", "limit_reached", "zero_points", "deactivated"]).optional().describe("why nothing was awarded"),
     balance: points().optional(),
     transactionId: entityId().optional(),
   }),

@@ -14,7 +14,7 @@ export async function getApiOrder(programId: number, externalId: string) {
   const order = await prisma.order.findUnique({
     where: { programId_externalId: { programId, externalId } },
     select: {
-      externalId: true, currency: true, totalCents: true, shippingCents: true, discountCents: true, returnedCents: true, placedAt: true, createdAt: true,
+      externalId: true, currency: true, totalCents: true, shippingCents: true, taxCents: true, discountCents: true, returnedCents: true, placedAt: true, createdAt: true,
       cancelledAt: true, isMemberOrder: true, pointsEarned: true,
       customer: { select: { externalId: true } },
       lines: {
@@ -33,6 +33,7 @@ export async function getApiOrder(programId: number, externalId: string) {
     currency: order.currency,
     total: units(order.totalCents),
     shipping: units(order.shippingCents),
+    tax: units(order.taxCents),
     discount: units(order.discountCents),
     returned: units(order.returnedCents),
     placedAt: order.placedAt,

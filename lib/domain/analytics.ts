@@ -15,9 +15,9 @@ export function orderSegments(fact: Pick<OrderFact, "isMember" | "isRedeemer" | 
   return ["all", "members", fact.isRedeemer ? "redeemers" : "nonRedeemers", `tier:${fact.tierId ?? "none"}`];
 }
 
-/** Net revenue of an order: merchandise net of returns, without shipping, never below 0. */
-export function orderNetCents({ totalCents, shippingCents, returnedCents }: { totalCents: number; shippingCents: number; returnedCents: number }): number {
-  return Math.max(0, totalCents - shippingCents - returnedCents);
+/** Net revenue of an order: merchandise net of returns, without shipping or tax on top, never below 0. */
+export function orderNetCents({ totalCents, shippingCents, taxCents = 0, returnedCents }: { totalCents: number; shippingCents: number; taxCents?: number; returnedCents: number }): number {
+  return Math.max(0, totalCents - shippingCents - taxCents - returnedCents);
 }
 
 export type PeriodCounts = { orders: number; netCents: number; customers: number; repeatCustomers: number };

@@ -6,8 +6,8 @@ import { allocateDiscounts } from "./earn-points";
 // the same order_id form one order. Opening balances: one row per member.
 
 // discount: order-level discounts (same on every row of the order); line_discount: amount off that
-// line in total. As on the API, total = Σ(quantity × unit_price − line_discount) − discount + shipping.
-export const ORDER_COLUMNS = ["order_id", "member_id", "member_email", "placed_at", "currency", "total", "shipping", "discount", "sku", "category", "quantity", "unit_price", "line_discount"] as const;
+// line in total; tax: tax charged on top. As on the API, total = Σ(quantity × unit_price − line_discount) − discount + shipping + tax.
+export const ORDER_COLUMNS = ["order_id", "member_id", "member_email", "placed_at", "currency", "total", "shipping", "tax", "discount", "sku", "category", "quantity", "unit_price", "line_discount"] as const;
 export const BALANCE_COLUMNS = ["member_id", "points", "note", "as_of"] as const;
 export const MAX_IMPORT_ROWS = 500_000;
 
@@ -39,6 +39,7 @@ const orderRowSchema = z.object({
   currency: z.string().trim().regex(/^[A-Z]{3}$/, { error: "must be an ISO code like USD" }),
   total: money,
   shipping: optionalMoney,
+  tax: optionalMoney,
   discount: optionalMoney,
   sku: z.string().trim().min(1, { error: "is required" }).max(100),
   category: z.string().trim().max(100).optional().default(""),
@@ -63,6 +64,7 @@ export type ImportOrder = {
   currency: string;
   totalCents: number;
   shippingCents: number;
+  taxCents: number;
   /** order-level discount as stated (the lines' discountCents include its share once parsed) */
   discountCents: number;
   /** discountCents: the line's share of every discount the order states */
@@ -78,6 +80,8 @@ function parse(text: string, columns: readonly string[], required: readonly stri
     transformHeader: (header) => header.trim().toLowerCase(),
   });
   const fields = result.meta.fields ?? [];
+  // PostgreSQL text can't hold U+0000: refuse the file with a clear message instead of failing an insert
+  if (text.includes("\u0000")) return { data: result.data, fileErrors: ["the file contains NUL (\\u0000) characters"], parseErrors: [] };
   const missing = required.filter((column) => !fields.includes(column));
   const unknown = fields.filter((field) => !columns.includes(field));
   const fileErrors: string[] = [];
@@ -125,14 +129,14 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
     const line = { sku: value.sku, category: value.category || null, quantity: value.quantity, unitPriceCents: value.unit_price, discountCents: value.line_discount };
     if (!existing) {
       byOrder.set(value.order_id, {
-        rows: [row], externalId: value.order_id, member, placedAt: value.placed_at, currency: value.currency, totalCents: value.total, shippingCents: value.shipping, discountCents: value.discount, lines: [line],
+        rows: [row], externalId: value.order_id, member, placedAt: value.placed_at, currency: value.currency, totalCents: value.total, shippingCents: value.shipping, taxCents: value.tax, discountCents: value.discount, lines: [line],
       });
       return;
     }
     const sameOrder = JSON.stringify(existing.member) === JSON.stringify(member) && existing.placedAt.getTime() === value.placed_at.getTime() && existing.currency === value.currency && existing.totalCents === value.total
-      && existing.shippingCents === value.shipping && existing.discountCents === value.discount;
+      && existing.shippingCents === value.shipping && existing.taxCents === value.tax && existing.discountCents === value.discount;
     if (!sameOrder) {
-      errors.push({ row, message: `order ${value.order_id}: member, date, currency, total, shipping and discount must be the same on every line` });
+      errors.push({ row, message: `order ${value.order_id}: member, date, currency, total, shipping, tax and discount must be the same on every line` });
       rejected.add(value.order_id);
       return;
     }
@@ -149,12 +153,12 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
       rejected.add(order.externalId);
     } else {
       const linesNet = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents - line.discountCents, 0);
-      const expected = linesNet - order.discountCents + order.shippingCents;
+      const expected = linesNet - order.discountCents + order.shippingCents + order.taxCents;
       if (order.discountCents > linesNet) {
         errors.push({ row: order.rows[0], message: `order ${order.externalId}: discount exceeds the lines' amounts` });
         rejected.add(order.externalId);
       } else if (expected !== order.totalCents) {
-        errors.push({ row: order.rows[0], message: `order ${order.externalId}: total must equal the lines (quantity × unit_price − line_discount) − discount + shipping = ${(expected / 100).toFixed(2)}` });
+        errors.push({ row: order.rows[0], message: `order ${order.externalId}: total must equal the lines (quantity × unit_price − line_discount) − discount + shipping + tax = ${(expected / 100).toFixed(2)}` });
         rejected.add(order.externalId);
       } else {
         // the same shares the API records (lib/domain/earn-points allocateDiscounts)

@@ -43,7 +43,7 @@ export async function runBirthdayAwards(at = new Date()) {
     const year = at.getUTCFullYear();
     const due = await prisma.$queryRaw<{ id: number; gift: number }[]>`
       SELECT c."id", COALESCE((SELECT t."birthdayGiftPoints" FROM "Tier" t WHERE t."id" = c."tierId"), 0)::int AS "gift" FROM "Customer" c
-      WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."birthday" IS NOT NULL
+      WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."deactivatedAt" IS NULL AND c."birthday" IS NOT NULL
         AND EXTRACT(MONTH FROM c."birthday") = ${at.getUTCMonth() + 1}
         AND NOT EXISTS (SELECT 1 FROM "LedgerTransaction" t WHERE t."programId" = ${programId} AND t."source" = 'birthday' AND t."idempotencyKey" = 'birthday:' || c."id" || ':' || ${String(year)})`;
     for (const { id, gift } of due) {

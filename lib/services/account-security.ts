@@ -18,7 +18,11 @@ export async function changePassword({ userId, currentPassword, newPassword }: {
   if (!user || !user.isActive) throw new AppError("UNAUTHENTICATED");
   if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new AppError("WRONG_PASSWORD");
   const passwordHash = await hashPassword(newPassword);
-  await prisma.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+  await prisma.$transaction([
+    prisma.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } }),
+    // a reset link sent before the change must not undo it
+    prisma.accountToken.updateMany({ where: { userId, kind: "RESET", usedAt: null }, data: { usedAt: new Date() } }),
+  ]);
 }
 
 /** "Sign out everywhere": every session of this user ends, this one included. */

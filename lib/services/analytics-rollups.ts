@@ -54,7 +54,7 @@ function localMonthSql(column: Prisma.Sql, timeZone: string) {
 function factsSelect(clock: ProgramClock, orderFilter: Prisma.Sql) {
   return Prisma.sql`
     SELECT o."id" AS "orderId", o."customerId", ${localDaySql(Prisma.sql`o."placedAt"`, clock.timeZone)} AS "day",
-      GREATEST(o."totalCents" - o."shippingCents" - o."returnedCents", 0)::int AS "netCents",
+      GREATEST(o."totalCents" - o."shippingCents" - o."taxCents" - o."returnedCents", 0)::int AS "netCents",
       o."isMemberOrder" AS "isMember",
       (o."isMemberOrder" AND EXISTS (SELECT 1 FROM "Redemption" r WHERE r."customerId" = o."customerId" AND r."createdAt" < o."placedAt")) AS "isRedeemer",
       CASE WHEN o."isMemberOrder" THEN (

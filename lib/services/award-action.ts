@@ -13,7 +13,7 @@ import { emitWebhookEvent } from "./webhook-events";
 export type AwardResult =
   | { status: "awarded"; points: number; balance: number; transactionId: number }
   | { status: "replayed"; points: number; balance: number; transactionId: number }
-  | { status: "skipped"; reason: "no_rule" | "inactive" | "limit_reached" | "zero_points" };
+  | { status: "skipped"; reason: "no_rule" | "inactive" | "limit_reached" | "zero_points" | "deactivated" };
 
 /**
  * Awards an action rule (sign-up, birthday, profile, review, social, referral) to a member,
@@ -62,6 +62,10 @@ export async function awardActionInTx(
     return { status: "replayed", points: previous[0].points, balance: previous[0].balanceAfter ?? 0, transactionId: previous[0].id };
   }
   if (points <= 0) return { status: "skipped", reason: "zero_points" };
+  // a deactivated member (fraud) earns nothing, whichever path pays: birthdays, challenges,
+  // referrals (either side), actions (lib/services/member-status.ts)
+  const [member] = await tx.$queryRaw<{ deactivatedAt: Date | null }[]>`SELECT "deactivatedAt" FROM "Customer" WHERE "id" = ${args.customerId}`;
+  if (member?.deactivatedAt) return { status: "skipped", reason: "deactivated" };
   if (rule.config.limit !== null) {
     const since = limitPeriodStart(rule.config.period, ruleAt);
     const [{ used }] = await tx.$queryRaw<{ used: number }[]>`

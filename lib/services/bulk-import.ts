@@ -40,7 +40,7 @@ export function prepareImport({ kind, filename, csv }: { kind: ImportKind; filen
   const parsed = kind === "ORDERS" ? parseOrdersCsv(csv) : parseBalancesCsv(csv);
   if (parsed.fileErrors.length > 0) throw new AppError("VALIDATION", parsed.fileErrors.join("; "));
   if (parsed.totalRows === 0) throw new AppError("VALIDATION", "the file has no data rows");
-  return { kind, filename: filename.slice(0, 200), csv, totalRows: parsed.totalRows, parsed };
+  return { kind, filename: filename.replaceAll("\u0000", "").slice(0, 200), csv, totalRows: parsed.totalRows, parsed };
 }
 
 /** Rows refused when the file was read (bad values): processed and failed from the start. */
@@ -149,10 +149,10 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
 
   if (planned.length > 0) {
     const inserted = await tx.$queryRaw<{ id: number; externalId: string }[]>`
-      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
       SELECT ${program.id}, * FROM unnest(
         ${planned.map((p) => p.order.externalId)}::text[], ${planned.map((p) => p.customer.id)}::int[], ${planned.map((p) => p.order.currency)}::text[],
-        ${planned.map((p) => p.order.totalCents)}::int[], ${planned.map((p) => p.order.shippingCents)}::int[],
+        ${planned.map((p) => p.order.totalCents)}::int[], ${planned.map((p) => p.order.shippingCents)}::int[], ${planned.map((p) => p.order.taxCents)}::int[],
         ${planned.map((p) => p.order.lines.reduce((sum, line) => sum + line.discountCents, 0))}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[],
         ${planned.map((p) => p.isMember)}::boolean[], ${planned.map((p) => p.points)}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[])
       ON CONFLICT ("programId", "externalId") DO NOTHING
@@ -179,7 +179,7 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
   for (const { index, order } of slow) {
     const exists = await tx.order.findFirst({ where: { programId: program.id, externalId: order.externalId }, select: { id: true } });
     if (exists) continue;
-    await recordOrderInTx(tx, { program, externalId: order.externalId, member: order.member, currency: order.currency, totalCents: order.totalCents, shippingCents: order.shippingCents, placedAt: order.placedAt, lines: order.lines }, config);
+    await recordOrderInTx(tx, { program, externalId: order.externalId, member: order.member, currency: order.currency, totalCents: order.totalCents, shippingCents: order.shippingCents, taxCents: order.taxCents, placedAt: order.placedAt, lines: order.lines }, config);
     outcomes[index] = "imported";
   }
   return outcomes;

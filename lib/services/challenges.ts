@@ -91,7 +91,7 @@ export async function evaluateChallenges({ programId, at = new Date(), customerI
   let completed = 0;
   let points = 0;
   for (const challenge of challenges) {
-    const reached = Prisma.sql`c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."enrolledAt" <= ${at}::timestamp ${only}
+    const reached = Prisma.sql`c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL AND c."enrolledAt" <= ${at}::timestamp AND c."deactivatedAt" IS NULL ${only}
       AND NOT EXISTS (SELECT 1 FROM "ChallengeCompletion" x WHERE x."challengeId" = ${challenge.id} AND x."customerId" = c."id" AND x."reversedAt" IS NULL)
       AND ${metricSql(challenge, at)} >= ${challenge.target}`;
     for (;;) {

@@ -27,6 +27,8 @@ export type RecordOrderInput = {
   currency: string;
   totalCents: number;
   shippingCents?: number;
+  /** tax charged on top of the prices: recorded, never earns, not revenue */
+  taxCents?: number;
   placedAt: Date;
   lines: OrderLineInput[];
   /** hashed identity signals from the shop (payment, shipping address, IP, device) for referral fraud checks */
@@ -115,8 +117,8 @@ export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded
   if (isSimple) return writeSimpleOrder(tx, { input, customer: { ...customer, accountId: customer.accountId! }, config: config!, earn, signals });
 
   const inserted = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${discountOf(input.lines)}, ${input.placedAt}, ${isMember}, ${earn.total}, ${input.placedAt})
+    INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+    VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${input.taxCents ?? 0}, ${discountOf(input.lines)}, ${input.placedAt}, ${isMember}, ${earn.total}, ${input.placedAt})
     ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"`;
   if (inserted.length === 0) throw new AppError("ORDER_EXISTS");
   const orderId = inserted[0].id;
@@ -256,8 +258,8 @@ async function writeSimpleOrder(
   }
   const rows = await tx.$queryRaw<{ orderId: number; repaid: number | null }[]>`
     WITH o AS (
-      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-      VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${discountOf(input.lines)}, ${at}, true, ${points}, ${at})
+      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+      VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${input.taxCents ?? 0}, ${discountOf(input.lines)}, ${at}, true, ${points}, ${at})
       ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"),
     order_lines AS (
       INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")

@@ -32,8 +32,8 @@ export async function recordReturnInTx(tx: Tx, input: RecordReturnInput): Promis
   const order = await findOrder(tx, input.programId, input.orderExternalId);
   // Lock order: member account first, then the order, then its lines.
   const account = await lockOrderAccount(tx, input.programId, order);
-  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; returnedCents: number }[]>`
-    SELECT "totalCents", "shippingCents", "returnedCents" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
+  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; taxCents: number; returnedCents: number }[]>`
+    SELECT "totalCents", "shippingCents", "taxCents", "returnedCents" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
   const previous = await tx.orderReturn.findUnique({
     where: { orderId_externalId: { orderId: order.id, externalId: input.returnExternalId } },
     select: { id: true, amountCents: true, pointsReversed: true, debt: true },
@@ -64,7 +64,7 @@ function lockOrderAccount(tx: Tx, programId: number, order: FoundOrder) {
 async function returnLinesInTx(
   tx: Tx,
   { input, order, account, at }: {
-    input: RecordReturnInput; order: FoundOrder & { totalCents: number; shippingCents: number; returnedCents: number };
+    input: RecordReturnInput; order: FoundOrder & { totalCents: number; shippingCents: number; taxCents: number; returnedCents: number };
     account: { id: number; balance: number } | null; at: Date;
   },
 ): Promise<RecordReturnResult> {
@@ -93,7 +93,7 @@ async function returnLinesInTx(
     if (left > 0) throw new AppError("VALIDATION", `more units of ${requested.sku} returned than were bought`);
   }
   // returned merchandise never exceeds what the order charged for merchandise (shipping is not refunded here)
-  amountCents = Math.max(0, Math.min(amountCents, order.totalCents - order.shippingCents - order.returnedCents));
+  amountCents = Math.max(0, Math.min(amountCents, order.totalCents - order.shippingCents - order.taxCents - order.returnedCents));
 
   for (const update of updates) {
     await tx.$executeRaw`
@@ -153,8 +153,8 @@ async function returnLinesInTx(
 export async function cancelOrderInTx(tx: Tx, { programId, orderExternalId, at = new Date() }: { programId: number; orderExternalId: string; at?: Date }) {
   const order = await findOrder(tx, programId, orderExternalId);
   const account = await lockOrderAccount(tx, programId, order);
-  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; returnedCents: number; cancelledAt: Date | null }[]>`
-    SELECT "totalCents", "shippingCents", "returnedCents", "cancelledAt" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
+  const [locked] = await tx.$queryRaw<{ totalCents: number; shippingCents: number; taxCents: number; returnedCents: number; cancelledAt: Date | null }[]>`
+    SELECT "totalCents", "shippingCents", "taxCents", "returnedCents", "cancelledAt" FROM "Order" WHERE "id" = ${order.id} FOR UPDATE`;
   const previous = await tx.orderReturn.findUnique({ where: { orderId_externalId: { orderId: order.id, externalId: CANCEL_RETURN_ID } }, select: { pointsReversed: true, debt: true } });
   if (previous || locked.cancelledAt) {
     return { pointsReversed: previous?.pointsReversed ?? 0, debt: previous?.debt ?? 0, cancelledAt: locked.cancelledAt ?? at };

@@ -40,6 +40,10 @@ export async function sendPendingEmails({ transport = defaultTransport(), limit 
     const claimed = await claimEmails(limit, now(), afterId);
     afterId = Math.max(afterId, ...claimed.map((row) => row.id));
     for (const row of claimed) {
+      // the batch's lease started when it was claimed; each send renews it for this row (only if
+      // this claim still holds it), so rows waiting behind slow sends are never taken over and
+      // sent twice by another sender
+      if (!(await renewLease(row, now()))) continue;
       try {
         await transport.sendMail({
           from: env.EMAIL_FROM, to: row.toEmail, subject: row.subject, text: row.text, html: row.html,
@@ -70,6 +74,14 @@ async function claimEmails(limit: number, at: Date, afterId: number): Promise<Cl
       WHERE ("status" = 'PENDING' OR ("status" = 'SENDING' AND "leaseUntil" < ${at})) AND "attempts" < ${MAX_ATTEMPTS} AND "id" > ${afterId}
       ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING "id", "toEmail", "subject", "text", "html", "attempts"`;
+}
+
+/** Extends this claim's lease on one row just before sending it; false when the claim no longer holds it. */
+async function renewLease(row: Claimed, at: Date): Promise<boolean> {
+  const renewed = await prisma.$executeRaw`
+    UPDATE "EmailMessage" SET "leaseUntil" = ${new Date(at.getTime() + EMAIL_LEASE_MS)}
+    WHERE "id" = ${row.id} AND "status" = 'SENDING' AND "attempts" = ${row.attempts}`;
+  return renewed === 1;
 }
 
 /** A success is recorded whoever holds the claim now: the email did go out. */

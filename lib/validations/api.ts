@@ -53,6 +53,8 @@ export const createOrderSchema = z
       .refine((date) => date.getTime() >= Date.UTC(2000, 0, 1), { error: "must be after 2000-01-01" }),
     /** shipping charged; recorded, never earns points */
     shipping: moneySchema.optional(),
+    /** tax charged on top of the prices (sales tax); recorded, never earns points, not revenue */
+    tax: moneySchema.optional().describe("tax charged on top of the line prices (e.g. US sales tax); recorded, never earns points, not counted as revenue"),
     /** order-level discounts (coupons, reward codes) not stated on a line; shared by the lines in proportion to their amounts */
     discount: moneySchema.optional().describe("order-level discounts (coupons, reward codes) not stated on a line; spread over the lines in proportion to their amounts"),
     lines: z.array(orderLineSchema).min(1).max(500),
@@ -68,12 +70,12 @@ export const createOrderSchema = z
   .refine((order) => (order.discount ?? 0) <= linesNetCents(order.lines), { error: "discount must not exceed the lines' amounts after their own discounts", path: ["discount"] })
   .superRefine((order, context) => {
     // the order adds up, to the cent (docs/analytics.md "Orders"): what the API and the import accept alike
-    const expected = linesNetCents(order.lines) - (order.discount ?? 0) + (order.shipping ?? 0);
+    const expected = linesNetCents(order.lines) - (order.discount ?? 0) + (order.shipping ?? 0) + (order.tax ?? 0);
     if (expected !== order.total) {
       context.addIssue({
         code: "custom",
         path: ["total"],
-        message: `total must equal the lines (quantity × unitPrice − line discount) − discount + shipping = ${(expected / 100).toFixed(2)}`,
+        message: `total must equal the lines (quantity × unitPrice − line discount) − discount + shipping + tax = ${(expected / 100).toFixed(2)}`,
       });
     }
   });

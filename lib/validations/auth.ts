@@ -24,6 +24,13 @@ export const signUpSchema = z
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
+/**
+ * The join form: no password yet. It is chosen on the page the emailed link opens, so whoever
+ * types someone else's address can never set the password that address's owner will log in with.
+ */
+export const joinSchema = signUpSchema.omit({ password: true });
+export type JoinInput = z.infer<typeof joinSchema>;
+
 const newPassword = z.string().min(10, { error: "PASSWORD_TOO_SHORT" }).max(200);
 const linkToken = z.string().trim().regex(/^[\w-]{20,100}$/);
 
@@ -38,7 +45,7 @@ export const requestPasswordResetSchema = z
 
 export const resetPasswordSchema = z.object({ token: linkToken, newPassword }).strict();
 
-export const confirmJoinSchema = z.object({ token: linkToken }).strict();
+export const confirmJoinSchema = z.object({ token: linkToken, password: newPassword }).strict();
 
 export const sendResetLinkSchema = z.object({ userId: z.number().int().positive() }).strict();
 

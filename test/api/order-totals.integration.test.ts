@@ -80,6 +80,20 @@ describe("an order's lines add up to its total", () => {
     expect(await checkLedger(prisma, [member.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
   });
 
+  test("tax charged on top is stated, earns nothing and is not revenue: a full return gives back the merchandise only", async () => {
+    const { member, key, send } = await setup();
+    const externalId = uniqueId("o");
+    const response = await send({
+      externalId, member: { externalId: member.externalId }, currency: "USD", placedAt: placedAt(), total: 113.25, shipping: 5, tax: 8.25,
+      lines: [{ sku: "LAMP", quantity: 1, unitPrice: 100 }],
+    });
+    expect(response.status).toBe(201);
+    expect((await response.json()).pointsEarned).toBe(100);
+    const returned = await postReturn(jsonRequest(`/api/v1/orders/${externalId}/returns`, { key, idempotencyKey: uniqueId("idem"), body: { externalId: "r1", lines: [{ sku: "LAMP", quantity: 1 }] } }), { params: Promise.resolve({ externalId }) });
+    expect((await returned.json()).amountReturned).toBe(100);
+    expect(await prisma.order.findFirstOrThrow({ where: { externalId } })).toMatchObject({ taxCents: 825, shippingCents: 500, returnedCents: 10_000 });
+  });
+
   test("the import applies the same rule and records the same shares and points as the API", async () => {
     const { program, member } = await setup();
     const p = uniqueId("imp");
@@ -100,5 +114,18 @@ describe("an order's lines add up to its total", () => {
     const order = await prisma.order.findFirstOrThrow({ where: { programId: program.id, externalId: `${p}-good` }, include: { lines: { orderBy: { lineNo: "asc" } } } });
     expect(order.discountCents).toBe(1999);
     expect(order.lines.map((line) => [line.discountCents, line.pointsEarned])).toEqual([[1899, 81], [100, 9]]);
+  });
+});
+
+describe("text with a NUL character is refused with a clear error, never a 500", () => {
+  test("API bodies (any field, nested) and CSV files", async () => {
+    const { program, member, send } = await setup();
+    const externalId = uniqueId("o");
+    const response = await send({ externalId, member: { externalId: member.externalId }, currency: "USD", placedAt: placedAt(), total: 10, lines: [{ sku: "A\u0000B", quantity: 1, unitPrice: 10 }] });
+    expect(response.status).toBe(422);
+    expect((await response.json()).error.message).toMatch(/NUL/);
+    expect(await prisma.order.count({ where: { externalId } })).toBe(0);
+    await expect(startImport({ programId: program.id, kind: "ORDERS", filename: "x.csv", actorUserId: null, csv: `order_id,member_id,placed_at,currency,total,sku,quantity,unit_price\nA,${member.externalId},2026-01-01,USD,1,S\u0000,1,1` }))
+      .rejects.toMatchObject({ code: "VALIDATION", message: expect.stringMatching(/NUL/) });
   });
 });

@@ -64,6 +64,30 @@ describe("sending emails", () => {
     expect(await prisma.emailMessage.count({ where: { toEmail: { in: addresses }, status: "SENT" } })).toBe(40);
   });
 
+  test("a batch whose first send outlasts the lease: the rows behind it, taken over by another sender, are sent once, not twice", async () => {
+    const { addresses } = await pendingEmails(2);
+    const [first, second] = addresses;
+    const start = Date.now();
+    let clock = start;
+    const other = countingTransport();
+    const slow = countingTransport({
+      inspect: async (to) => {
+        // the first send takes 60% of the lease; while the second is on its way, past the
+        // batch's original lease, another sender runs
+        if (to === first) clock = start + EMAIL_LEASE_MS * 0.6;
+        if (to === second) {
+          clock = start + EMAIL_LEASE_MS * 1.1;
+          await sendPendingEmails({ transport: other.transport, now: () => new Date(clock) });
+        }
+      },
+    });
+    await sendPendingEmails({ transport: slow.transport, now: () => new Date(clock) });
+    const total = (to: string) => (slow.sent.get(to) ?? 0) + (other.sent.get(to) ?? 0);
+    expect(total(first)).toBe(1);
+    expect(total(second)).toBe(1);
+    expect(await prisma.emailMessage.count({ where: { toEmail: { in: addresses }, status: "SENT" } })).toBe(2);
+  });
+
   test("a sender that died after its claim: the email goes out once the lease has run out, not before", async () => {
     const { addresses } = await pendingEmails(1);
     const [to] = addresses;

@@ -7,6 +7,7 @@ import { hashToken } from "@/lib/services/account-tokens";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { confirmJoin, startJoin } from "@/lib/services/join-program";
 import { setMemberActive } from "@/lib/services/member-status";
+import { awardActionInTx } from "@/lib/services/award-action";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
 import { recordOrder } from "@/lib/services/record-order";
 import { redeemReward } from "@/lib/services/redeem-reward";
@@ -54,8 +55,8 @@ const signedInAs = async (userId: number) => {
 
 async function memberWithLogin() {
   const email = `${uniqueId("m")}@example.test`;
-  await startJoin({ input: { name: "Mia", email, password, acceptTerms: true }, deviceId: null });
-  const { userId, customerId } = await confirmJoin({ token: await tokenFromEmail(email, "join_confirm") });
+  await startJoin({ input: { name: "Mia", email, acceptTerms: true }, deviceId: null });
+  const { userId, customerId } = await confirmJoin({ token: await tokenFromEmail(email, "join_confirm"), password });
   return { email, userId, customerId };
 }
 
@@ -70,7 +71,7 @@ describe("joining needs the emailed link", () => {
     const pointsBefore = await getMemberPoints(customer.id);
     expect(pointsBefore.available).toBeGreaterThan(0);
 
-    await startJoin({ input: { name: "Attacker", email, password: "attacker-password", acceptTerms: true }, deviceId: "attacker-device-000001" });
+    await startJoin({ input: { name: "Attacker", email, acceptTerms: true }, deviceId: "attacker-device-000001" });
     // no login exists, the customer record is untouched (name, link, device)
     expect(await prisma.user.findUnique({ where: { email } })).toBeNull();
     const after = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
@@ -82,23 +83,34 @@ describe("joining needs the emailed link", () => {
     expect(JSON.stringify(stored)).not.toContain(token);
 
     // a guessed or tampered token does nothing
-    await expect(confirmJoin({ token: `${token.slice(0, -2)}xx` })).rejects.toMatchObject({ code: "LINK_INVALID" });
+    await expect(confirmJoin({ token: `${token.slice(0, -2)}xx`, password })).rejects.toMatchObject({ code: "LINK_INVALID" });
     expect(await prisma.user.findUnique({ where: { email } })).toBeNull();
 
     // the owner uses it: the login is linked to their record, with their points, no second welcome bonus
-    const joined = await confirmJoin({ token });
+    const joined = await confirmJoin({ token, password });
     expect(joined.customerId).toBe(customer.id);
     expect(joined.welcomePoints).toBe(0);
     expect(await getMemberPoints(customer.id)).toEqual(pointsBefore);
     // once only
-    await expect(confirmJoin({ token })).rejects.toMatchObject({ code: "LINK_INVALID" });
+    await expect(confirmJoin({ token, password })).rejects.toMatchObject({ code: "LINK_INVALID" });
+  });
+
+  test("whoever types an address at /join can't choose the password its owner will use: the password is set on the link's page", async () => {
+    const email = `${uniqueId("victim")}@example.test`;
+    await startJoin({ input: { name: "Attacker", email, acceptTerms: true }, deviceId: null });
+    const pending = await prisma.accountToken.findFirstOrThrow({ where: { email, kind: "JOIN" }, orderBy: { id: "desc" } });
+    expect(JSON.stringify(pending.data)).not.toMatch(/password/i);
+    // the owner opens the link and chooses their own password
+    const { userId } = await confirmJoin({ token: await tokenFromEmail(email, "join_confirm"), password: "owners-own-password" });
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+    expect(await verifyPassword(user.passwordHash, "owners-own-password")).toBe(true);
   });
 
   test("two uses of the same link at once make exactly one login", async () => {
     const email = `${uniqueId("race")}@example.test`;
-    await startJoin({ input: { name: "Rae", email, password, acceptTerms: true }, deviceId: null });
+    await startJoin({ input: { name: "Rae", email, acceptTerms: true }, deviceId: null });
     const token = await tokenFromEmail(email, "join_confirm");
-    const results = await Promise.allSettled([confirmJoin({ token }), confirmJoin({ token }), confirmJoin({ token })]);
+    const results = await Promise.allSettled([confirmJoin({ token, password }), confirmJoin({ token, password }), confirmJoin({ token, password })]);
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
     expect(await prisma.user.count({ where: { email } })).toBe(1);
     expect(await prisma.customer.count({ where: { email, programId: program.id } })).toBe(1);
@@ -107,7 +119,7 @@ describe("joining needs the emailed link", () => {
   test("an address that already has a login: the same answer, no new account, and its owner is told (with a reset link)", async () => {
     const { email, userId } = await memberWithLogin();
     const tokensBefore = await prisma.accountToken.count({ where: { email, kind: "JOIN" } });
-    const result = await startJoin({ input: { name: "Someone", email, password: "another-password-1", acceptTerms: true }, deviceId: null });
+    const result = await startJoin({ input: { name: "Someone", email, acceptTerms: true }, deviceId: null });
     expect(result).toBeUndefined(); // what the unknown-address case answers too
     expect(await prisma.user.count({ where: { email } })).toBe(1);
     expect(await prisma.accountToken.count({ where: { email, kind: "JOIN" } })).toBe(tokensBefore);
@@ -115,14 +127,13 @@ describe("joining needs the emailed link", () => {
     // the existing owner's password is unchanged until they use the link
     const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
     expect(await verifyPassword(user.passwordHash, password)).toBe(true);
-    expect(await verifyPassword(user.passwordHash, "another-password-1")).toBe(false);
     await resetPassword({ token, newPassword: "owner-new-password" });
     expect(await verifyPassword((await prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash, "owner-new-password")).toBe(true);
   });
 
   test("a welcome email waits for the confirmation: nothing is sent for an unconfirmed sign-up but the link", async () => {
     const email = `${uniqueId("quiet")}@example.test`;
-    await startJoin({ input: { name: "Quinn", email, password, acceptTerms: true }, deviceId: null });
+    await startJoin({ input: { name: "Quinn", email, acceptTerms: true }, deviceId: null });
     const kinds = (await prisma.emailMessage.findMany({ where: { toEmail: email }, select: { kind: true } })).map((row) => row.kind);
     expect(kinds).toEqual(["join_confirm"]);
     expect(await prisma.webhookEvent.count({ where: { programId: program.id, type: "member.enrolled", payload: { path: ["email"], equals: email } } })).toBe(0);
@@ -246,6 +257,13 @@ describe("a deactivated member", () => {
     expect(await getMemberPoints(customerId)).toEqual(before);
     expect(await prisma.ledgerEntry.count({ where: { account: { customerId } } })).toBe(ledgerRows);
     expect(await prisma.auditLog.count({ where: { action: "member.deactivated", targetId: String(customerId) } })).toBe(1);
+
+    // no path pays a deactivated member: bonuses (birthday, challenge, referral, action) all go through awardActionInTx
+    if (!(await prisma.earnRule.findFirst({ where: { programId: program.id, kind: "PROFILE" } }))) {
+      await prisma.earnRule.create({ data: { programId: program.id, kind: "PROFILE", name: "Profile", config: { points: 50, limit: 1, period: "lifetime" } } });
+    }
+    const bonus = await prisma.$transaction((tx) => awardActionInTx(tx, { program, kind: "PROFILE", customerId, key: uniqueId("profile"), source: "profile", at: new Date() }));
+    expect(bonus).toEqual({ status: "skipped", reason: "deactivated" });
 
     await setMemberActive({ actorUserId: admin.id, programId: program.id, customerId, isActive: true });
     expect((await order(10_000)).pointsEarned).toBeGreaterThan(0);

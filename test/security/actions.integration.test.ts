@@ -530,3 +530,16 @@ describe("staff point adjustments", () => {
     expect(await balanceOf(bob.customerId)).toBe(before + 40);
   });
 });
+
+describe("text with a NUL character", () => {
+  test("is refused by every action before it runs (a clear error, nothing written, never a 500)", async () => {
+    sessionUser = alice.user;
+    const before = await prisma.customer.findUniqueOrThrow({ where: { id: alice.customerId }, select: { name: true } });
+    expect((await saveProfileAction({ name: "Evil\u0000Name", categories: [], channels: ["inbox"] })).serverError?.code).toBe("VALIDATION");
+    expect(await prisma.customer.findUniqueOrThrow({ where: { id: alice.customerId }, select: { name: true } })).toEqual(before);
+    sessionUser = staff.MARKETER!;
+    const rewards = await prisma.reward.count();
+    expect((await saveRewardAction({ ...validReward, name: "Bad\u0000" })).serverError?.code).toBe("VALIDATION");
+    expect(await prisma.reward.count()).toBe(rewards);
+  });
+});

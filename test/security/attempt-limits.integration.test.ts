@@ -32,7 +32,7 @@ describe("attempt limits", () => {
   test.each([
     ["joinAccount", "confirmation emails to one address"],
     ["resetAccount", "reset links to one address"],
-  ] as const)("%s: 5 per hour (%s), whatever the client address; other addresses are not affected", async (kind) => {
+  ] as const)("%s: 5 per hour (%s), whatever the client address; other addresses are not affected", async (kind, _what) => {
     const email = `${uniqueId("inbox")}@example.test`;
     for (let attempt = 0; attempt < 5; attempt += 1) await countAttempt([{ kind, key: email }]);
     await expect(countAttempt([{ kind, key: email.toUpperCase() }])).rejects.toMatchObject({ code: "RATE_LIMITED" });

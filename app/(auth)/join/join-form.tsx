@@ -16,7 +16,7 @@ export function JoinForm({ referralCode, outboxOnly }: { referralCode?: string; 
   const locale = useLocale();
   const { execute, result, isPending } = useAction(signUpAction);
   const fieldError = useFieldError(result);
-  const [form, setForm] = useState({ name: "", email: "", password: "", acceptTerms: false });
+  const [form, setForm] = useState({ name: "", email: "", acceptTerms: false });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     execute({ ...form, acceptTerms: form.acceptTerms as true, locale: isLocale(locale) ? locale : undefined, ...(referralCode ? { referralCode } : {}) });
@@ -35,7 +35,6 @@ export function JoinForm({ referralCode, outboxOnly }: { referralCode?: string; 
       <ActionError result={result} />
       <TextField id="name" autoComplete="name" required label={t("name")} value={form.name} error={fieldError("name")} onChange={(e) => setForm({ ...form, name: e.target.value })} />
       <TextField id="email" type="email" autoComplete="email" required label={t("email")} value={form.email} error={fieldError("email")} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-      <TextField id="password" type="password" autoComplete="new-password" required label={t("password")} hint={t("passwordHint")} value={form.password} error={fieldError("password")} onChange={(e) => setForm({ ...form, password: e.target.value })} />
       <CheckboxField id="acceptTerms" label={t("acceptTerms")} checked={form.acceptTerms} error={fieldError("acceptTerms")} onChange={(e) => setForm({ ...form, acceptTerms: e.target.checked })} />
       <Button type="submit" disabled={isPending} className="w-full">
         {isPending ? t("joining") : t("joinButton")}

@@ -22,6 +22,7 @@ export const POST = handleApi(async (request: Request) => {
       currency: input.currency,
       totalCents: input.total,
       shippingCents: input.shipping,
+      taxCents: input.tax,
       placedAt: input.placedAt,
       lines: withDiscounts(input.lines, input.discount ?? 0),
       signals: input.signals,
