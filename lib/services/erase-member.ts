@@ -17,8 +17,8 @@ export const erasedEmail = (kind: "customer" | "user", id: number) => `erased-${
  * unsent ones dropped. Erasing again answers the first erasure.
  */
 export async function eraseMemberInTx(tx: Tx, { programId, apiKeyId, externalId, at = new Date() }: { programId: number; apiKeyId: number; externalId: string; at?: Date }) {
-  const [row] = await tx.$queryRaw<{ id: number; userId: number | null; erasedAt: Date | null }[]>`
-    SELECT "id", "userId", "erasedAt" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId} FOR UPDATE`;
+  const [row] = await tx.$queryRaw<{ id: number; userId: number | null; erasedAt: Date | null; email: string }[]>`
+    SELECT "id", "userId", "erasedAt", "email" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId} FOR UPDATE`;
   if (!row) throw new AppError("MEMBER_NOT_FOUND");
   if (row.erasedAt) return { externalId, erasedAt: row.erasedAt };
 
@@ -34,6 +34,7 @@ export async function eraseMemberInTx(tx: Tx, { programId, apiKeyId, externalId,
       signupDevice: null,
       referralCode: null,
       tierFloorNote: null,
+      deactivationNote: null,
       erasedAt: at,
       // a staff account that happens to be linked keeps working: only the customer side is erased
       ...(login && login.role !== "MEMBER" ? { userId: null } : {}),
@@ -45,6 +46,15 @@ export async function eraseMemberInTx(tx: Tx, { programId, apiKeyId, externalId,
   }
   await tx.emailMessage.updateMany({ where: { customerId: row.id, status: { not: "PENDING" } }, data: { toEmail: email, subject: "", text: "", html: "" } });
   await tx.emailMessage.updateMany({ where: { customerId: row.id, status: "PENDING" }, data: { toEmail: email, subject: "", text: "", html: "", status: "FAILED", lastError: "member erased" } });
+  // what else names them: account emails sent before a login existed (by address), pending
+  // sign-ups and reset links (address, name), the identity signals their orders carried, the
+  // staff's deactivation notes in the audit log, and attempt counters keyed by their address
+  const addresses = [row.email, ...(login ? [(await tx.user.findUnique({ where: { id: login.id }, select: { email: true } }))?.email ?? row.email] : [])];
+  await tx.emailMessage.updateMany({ where: { programId, toEmail: { in: addresses } }, data: { toEmail: email, subject: "", text: "", html: "" } });
+  await tx.accountToken.deleteMany({ where: { OR: [{ email: { in: addresses } }, ...(login ? [{ userId: login.id }] : [])] } });
+  await tx.orderSignal.deleteMany({ where: { customerId: row.id } });
+  await tx.$executeRaw`UPDATE "AuditLog" SET "data" = "data" - 'note' WHERE "targetType" = 'customer' AND "targetId" = ${String(row.id)} AND jsonb_exists("data", 'note')`;
+  await tx.$executeRaw`DELETE FROM "RateLimit" WHERE "key" LIKE ANY(${addresses.map((address) => `auth-%:${address.toLowerCase()}`)}::text[])`;
   await writeAudit(tx, { actorUserId: null, action: "member.erased", targetType: "customer", targetId: row.id, data: { apiKeyId, externalId } });
   return { externalId, erasedAt: at };
 }

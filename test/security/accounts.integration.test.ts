@@ -8,6 +8,8 @@ import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { confirmJoin, startJoin } from "@/lib/services/join-program";
 import { setMemberActive } from "@/lib/services/member-status";
 import { awardActionInTx } from "@/lib/services/award-action";
+import { eraseMemberInTx } from "@/lib/services/erase-member";
+import { countAttempt } from "@/lib/auth/attempt-limits";
 import { DEFAULT_PROGRAM_SLUG, getProgram, type ProgramSettings } from "@/lib/services/program";
 import { recordOrder } from "@/lib/services/record-order";
 import { redeemReward } from "@/lib/services/redeem-reward";
@@ -277,5 +279,23 @@ describe("a deactivated member", () => {
     await expect(setMemberActive({ actorUserId: admin.id, programId: program.id + 10_000, customerId, isActive: false })).rejects.toMatchObject({ code: "MEMBER_NOT_FOUND" });
     expect((await prisma.customer.findUniqueOrThrow({ where: { id: customerId } })).deactivatedAt).toBeNull();
     await prisma.user.update({ where: { id: admin.id }, data: { isActive: false } });
+  });
+});
+
+describe("erasing a member", () => {
+  test("leaves nothing that names them: account emails and links by address, deactivation notes, signals, attempt counters", async () => {
+    const admin = await createStaffUser("MARKETER");
+    const { email, customerId } = await memberWithLogin();
+    await requestPasswordReset({ email, locale: "en" });
+    await countAttempt([{ kind: "loginAccount", key: email }]);
+    await setMemberActive({ actorUserId: admin.id, programId: program.id, customerId, isActive: false, note: `fraud by ${email}` });
+    const externalId = (await prisma.customer.findUniqueOrThrow({ where: { id: customerId } })).externalId;
+    await prisma.$transaction((tx) => eraseMemberInTx(tx, { programId: program.id, apiKeyId: 0, externalId }));
+    expect(await prisma.emailMessage.count({ where: { toEmail: email } })).toBe(0);
+    expect(await prisma.accountToken.count({ where: { email } })).toBe(0);
+    expect((await prisma.customer.findUniqueOrThrow({ where: { id: customerId } })).deactivationNote).toBeNull();
+    const audit = await prisma.auditLog.findMany({ where: { targetType: "customer", targetId: String(customerId) } });
+    expect(JSON.stringify(audit)).not.toContain(email);
+    expect(await prisma.rateLimit.count({ where: { key: { endsWith: email } } })).toBe(0);
   });
 });
