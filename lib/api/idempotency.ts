@@ -12,6 +12,29 @@ export function requireIdempotencyKey(request: Request): string {
 
 type Stored = { requestHash: string; statusCode: number | null; responseBody: string | null };
 
+/** PostgreSQL aborted the transaction to break a deadlock (40P01) or a serialization conflict (40001). */
+function isDeadlock(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
+  return /40P01|40001|P2034|deadlock detected|could not serialize/i.test(text);
+}
+
+/**
+ * Runs a whole transaction again when PostgreSQL aborted it to break a deadlock: nothing of it
+ * was written, so running it again is safe. Paths that lock two members' accounts (a return
+ * reversing a referral bonus, the challenge job's batches) can meet in opposite orders when a
+ * friend's customer record is older than their referrer's; the caller gets an answer, not a 500.
+ */
+export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30)));
+    }
+  }
+}
+
 /**
  * Runs a POST once per (API key, Idempotency-Key). The key row is claimed in the same
  * transaction as the work: a concurrent retry waits for it, then answers the stored response.
@@ -24,7 +47,7 @@ export async function withIdempotency(
   work: (tx: Tx) => Promise<{ status: number; body: unknown }>,
 ): Promise<Response> {
   const requestHash = hashRequest(args.request);
-  const result = await prisma.$transaction(async (tx) => {
+  const result = await retryOnDeadlock(() => prisma.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<{ id: number }[]>`
       INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash") VALUES (${args.apiKeyId}, ${args.key}, ${requestHash})
       ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"`;
@@ -51,7 +74,7 @@ export async function withIdempotency(
     await tx.$executeRaw`
       UPDATE "ApiIdempotency" SET "statusCode" = ${outcome.status}, "responseBody" = ${text} WHERE "id" = ${claimed[0].id}`;
     return { status: outcome.status, text, replayed: false };
-  }, TX_OPTIONS);
+  }, TX_OPTIONS));
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (result.replayed) headers["idempotent-replayed"] = "true";
   return new Response(result.text, { status: result.status, headers });

@@ -177,7 +177,7 @@ export function buildOpenApiDocument() {
             { name: "isMember", in: "query", schema: { type: "boolean" }, description: "true: joined the program; false: shop customers who have not" },
             { name: "erased", in: "query", schema: { type: "boolean" }, description: "true: only erased records; false: without them" },
             { name: "createdSince", in: "query", schema: { type: "string", format: "date-time" } },
-            { name: "updatedSince", in: "query", schema: { type: "string", format: "date-time" }, description: "changed at or after (details, tier, enrolment, erasure): for syncing" },
+            { name: "updatedSince", in: "query", schema: { type: "string", format: "date-time" }, description: "changed at or after (details, tier, enrolment, erasure): for syncing. A change is stamped when it is made and visible when its transaction commits (imports commit in batches of up to a few minutes): start each sync 15 minutes before the previous one began and de-duplicate by externalId" },
             { name: "email", in: "query", schema: { type: "string", format: "email" } },
           ],
           responses: { "200": { description: "a page of members", ...json(memberListSchema) }, ...errors(422) },

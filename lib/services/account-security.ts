@@ -3,7 +3,8 @@ import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { clearAttempts } from "@/lib/auth/attempt-limits";
-import { queueAccountEmailInTx } from "./account-emails";
+import { randomBytes } from "node:crypto";
+import { queueAccountEmailInTx, renderAccountEmail } from "./account-emails";
 import { consumeAccountTokenInTx, createAccountTokenInTx } from "./account-tokens";
 import { writeAudit } from "./audit";
 import { getProgram } from "./program";
@@ -38,7 +39,11 @@ export async function requestPasswordReset({ email, locale, at = new Date() }: {
   const program = await getProgram();
   await prisma.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email }, select: { id: true, name: true, isActive: true, customer: { select: { id: true, locale: true } } } });
-    if (!user?.isActive) return;
+    if (!user?.isActive) {
+      // the same rendering work as a real link, so the answer's timing doesn't tell the address apart
+      await renderAccountEmail({ kind: "password_reset", locale, name: email, program: program.name, token: randomBytes(32).toString("base64url") });
+      return;
+    }
     const token = await createAccountTokenInTx(tx, { kind: "RESET", email, userId: user.id, at });
     await queueAccountEmailInTx(tx, {
       programId: program.id, customerId: user.customer?.id ?? null, kind: "password_reset", toEmail: email, locale: user.customer?.locale ?? locale, name: user.name, program: program.name, token,
