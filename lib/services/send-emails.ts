@@ -37,7 +37,8 @@ export async function sendPendingEmails({ transport = defaultTransport(), limit 
   // each batch starts after the last one's ids: a failure waits for the next run, not the next batch
   let afterId = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
-    const claimed = await claimEmails(limit, now(), afterId);
+    // oldest first (UPDATE … RETURNING gives no order)
+    const claimed = (await claimEmails(limit, now(), afterId)).sort((a, b) => a.id - b.id);
     afterId = Math.max(afterId, ...claimed.map((row) => row.id));
     for (const row of claimed) {
       // the batch's lease started when it was claimed; each send renews it for this row (only if
