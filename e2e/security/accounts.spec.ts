@@ -10,6 +10,9 @@ test("forgot password: the emailed link sets a new password once; the old passwo
   const page = await other.newPage();
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  // the login page has an Email field too: wait for the new page before filling
+  await page.waitForURL(/\/forgot-password/);
+  await expect(page.getByRole("heading", { name: "Set a new password" })).toBeVisible();
   await page.getByLabel("Email").fill(member.email);
   await page.getByRole("button", { name: "Email me a link" }).click();
   await expect(page.getByText("If that address belongs to an account, a link is on its way.")).toBeVisible();
