@@ -33,8 +33,8 @@ async function memberOf(programId: number) {
   return customer;
 }
 
-function ordersCsv(externalId: string, count: number) {
-  return [header, ...Array.from({ length: count }, (_, index) => `q-${externalId}-${index},${externalId},,${day(-60 + (index % 50))},USD,10,,S,,1,10`)].join("\n");
+function ordersCsv(externalId: string, count: number, prefix = "q") {
+  return [header, ...Array.from({ length: count }, (_, index) => `${prefix}-${externalId}-${index},${externalId},,${day(-60 + (index % 50))},USD,10,,S,,1,10`)].join("\n");
 }
 
 describe("imports run as jobs", () => {
@@ -86,7 +86,7 @@ describe("imports run as jobs", () => {
     const memberA = await memberOf(a.program.id);
     const memberB = await memberOf(b.program.id);
     const a1 = await startImport({ programId: a.program.id, kind: "ORDERS", filename: "a1.csv", csv: ordersCsv(memberA.externalId, 10), actorUserId: null });
-    const a2 = await startImport({ programId: a.program.id, kind: "ORDERS", filename: "a2.csv", csv: ordersCsv(`${memberA.externalId}`, 10).replaceAll("q-", "r-"), actorUserId: null });
+    const a2 = await startImport({ programId: a.program.id, kind: "ORDERS", filename: "a2.csv", csv: ordersCsv(memberA.externalId, 10, "r"), actorUserId: null });
     const b1 = await startImport({ programId: b.program.id, kind: "ORDERS", filename: "b1.csv", csv: ordersCsv(memberB.externalId, 10), actorUserId: null });
     // racing claimers: each job at most once, and never two of program A at a time
     const claims = await Promise.all(Array.from({ length: 5 }, () => claimNextImport()));
