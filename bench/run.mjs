@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { Agent, request } from "undici";
 import { prismaEnv, runPrisma } from "../scripts/prisma.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -14,6 +15,7 @@ process.chdir(root);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const EARN_REQUESTS = Number(process.env.BENCH_EARN_REQUESTS ?? 4000);
 const REDEEM_REQUESTS = Number(process.env.BENCH_REDEEM_REQUESTS ?? 1600);
+const READ_REQUESTS = Number(process.env.BENCH_READ_REQUESTS ?? 4000);
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
 const base = `http://127.0.0.1:${PORT}`;
 const KEY = "hearth_demo_key";
@@ -68,14 +70,19 @@ async function load(total, concurrency, operation) {
   return { durations, wallMs: performance.now() - started };
 }
 
+// undici's request() on a keep-alive pool: the load generator shares the machine's two cores
+// with the server and PostgreSQL, so it should cost as little as the raw baselines' pg client
+const dispatcher = new Agent({ connections: CONCURRENCY * 2, pipelining: 1, keepAliveTimeout: 30_000 });
+
 async function post(pathname, body, idempotencyKey) {
-  const response = await fetch(`${base}${pathname}`, {
+  const response = await request(`${base}${pathname}`, {
     method: "POST",
+    dispatcher,
     headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
     body: JSON.stringify(body),
   });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`${pathname} -> ${response.status} ${text}`);
+  const text = await response.body.text();
+  if (response.statusCode !== 201) throw new Error(`${pathname} -> ${response.statusCode} ${text}`);
   return JSON.parse(text);
 }
 
@@ -166,31 +173,116 @@ try {
   const redeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => post(`/api/v1/members/${whales[worker]}/redemptions`, { rewardId }, `${run}-r16-${index}`));
   results.push(summarize(`redeem: POST .../redemptions x${CONCURRENCY}`, redeemMany.durations, redeemMany.wallMs));
 
-  // Raw-SQL baselines: the same rows written with hand-written SQL, one transaction each.
-  const ids = (await db.query(`SELECT c."id", a."id" AS "accountId", c."programId" FROM "Customer" c JOIN "LedgerAccount" a ON a."customerId" = c."id" ORDER BY c."id"`)).rows;
+  // Member reads over HTTP: the member with tier and points, and the balance with its schedule.
+  const readMembers = memberIds.slice(0, 64);
+  const getJson = async (pathname) => {
+    const response = await request(`${base}${pathname}`, { dispatcher, headers: { authorization: `Bearer ${KEY}` } });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`${pathname} -> ${response.statusCode} ${text}`);
+    JSON.parse(text);
+    return text;
+  };
+  await load(300, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}`));
+  const readMember = await load(READ_REQUESTS, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}`));
+  results.push(summarize(`read: GET /api/v1/members/{id} x${CONCURRENCY}`, readMember.durations, readMember.wallMs));
+  const readBalance = await load(READ_REQUESTS, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}/balance`));
+  results.push(summarize(`read: GET /api/v1/members/{id}/balance x${CONCURRENCY}`, readBalance.durations, readBalance.wallMs));
+
+  // Raw-SQL baselines: the best hand-written SQL can do for the same rows, one statement (one
+  // round trip, its own implicit transaction, the same constraints and triggers) per operation.
+  const ids = (await db.query(`SELECT c."id", c."externalId", a."id" AS "accountId", c."programId" FROM "Customer" c JOIN "LedgerAccount" a ON a."customerId" = c."id" WHERE c."enrolledAt" IS NOT NULL ORDER BY c."id"`)).rows;
   const program = ids[0].programId;
-  const system = Object.fromEntries((await db.query(`SELECT "kind", "id" FROM "LedgerAccount" WHERE "customerId" IS NULL`)).rows.map((row) => [row.kind, row.id]));
+  const apiKeyId = (await db.query(`SELECT "id" FROM "ApiKey" ORDER BY "id" LIMIT 1`)).rows[0].id;
+  const system = Object.fromEntries((await db.query(`SELECT "kind", "id" FROM "LedgerAccount" WHERE "customerId" IS NULL AND "programId" = $1`, [program])).rows.map((row) => [row.kind, row.id]));
+  // the idempotency claim with its answer, the order, its line, the balance, the EARN transaction,
+  // its two entries, the lot and the outbox event
+  const rawEarnSql = `
+    WITH ids AS (SELECT nextval(pg_get_serial_sequence('"Order"', 'id'))::int AS "orderId"),
+    claim AS (
+      INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash", "statusCode", "responseBody")
+      SELECT $1::int, $2::text, 'raw', 201, json_build_object('orderId', ids."orderId", 'pointsEarned', 42, 'pointsPending', 42, 'tier', NULL)::text FROM ids
+      ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"),
+    o AS (
+      INSERT INTO "Order" ("id", "programId", "externalId", "customerId", "currency", "totalCents", "placedAt", "isMemberOrder", "pointsEarned")
+      SELECT ids."orderId", $3::int, $2::text, $4::int, 'USD', 4250, now(), true, 42 FROM ids, claim RETURNING "id"),
+    line AS (INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "pointsEarned") SELECT o."id", 1, 'MUG-1', 'kitchen', 2, 2125, 42 FROM o),
+    acct AS (UPDATE "LedgerAccount" a SET "balance" = a."balance" + 42 FROM o WHERE a."id" = $5::int RETURNING a."balance"),
+    t AS (
+      INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "note", "orderId", "points", "balanceAfter")
+      SELECT $3::int, 'EARN', 'order', 'order:' || o."id", 'raw', $4::int, 'order', $2::text, o."id", 42, acct."balance" FROM o, acct RETURNING "id"),
+    entries AS (INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount") SELECT t."id", x."account", x."amount" FROM t, (VALUES ($6::int, -42), ($5::int, 42)) AS x("account", "amount")),
+    lot AS (INSERT INTO "PointLot" ("accountId", "transactionId", "amount", "remaining", "availableAt", "expiresAt") SELECT $5::int, t."id", 42, 42, now() + interval '14 days', now() + interval '12 months' FROM t),
+    event AS (
+      INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
+      SELECT $3::int, 'points.earned', 'points.earned:order:' || o."id", jsonb_build_object('customerId', $4::int, 'externalId', $7::text, 'orderId', o."id", 'orderExternalId', $2::text, 'points', 42, 'balance', acct."balance")
+      FROM o, acct)
+    SELECT "id" FROM o`;
   const rawEarn = await load(EARN_REQUESTS, CONCURRENCY, async (index) => {
     const member = ids[index % ids.length];
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN");
-      const { rows: [o] } = await client.query(
-        `INSERT INTO "Order" ("programId","externalId","customerId","currency","totalCents","placedAt","isMemberOrder","pointsEarned") VALUES ($1,$2,$3,'USD',4250,now(),true,42) RETURNING "id"`,
-        [program, `${run}-raw-${index}`, member.id]);
-      await client.query(`INSERT INTO "OrderLine" ("orderId","lineNo","sku","category","quantity","unitPriceCents","pointsEarned") VALUES ($1,1,'MUG-1','kitchen',2,2125,42)`, [o.id]);
-      const { rows: [t] } = await client.query(
-        `INSERT INTO "LedgerTransaction" ("programId","kind","source","idempotencyKey","requestHash","customerId","reason","orderId") VALUES ($1,'EARN','raw',$2,'x',$3,'order',$4) RETURNING "id"`,
-        [program, `${run}-raw-${index}`, member.id, o.id]);
-      await client.query(`UPDATE "LedgerAccount" SET "balance" = "balance" + 42 WHERE "id" = $1`, [member.accountId]);
-      await client.query(`INSERT INTO "LedgerEntry" ("transactionId","accountId","amount") VALUES ($1,$2,-42),($1,$3,42)`, [t.id, system.ISSUED, member.accountId]);
-      await client.query(`INSERT INTO "PointLot" ("accountId","transactionId","amount","remaining","availableAt","expiresAt") VALUES ($1,$2,42,42,now(),now() + interval '12 months')`, [member.accountId, t.id]);
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
+    const { rows } = await db.query(rawEarnSql, [apiKeyId, `${run}-raw-${index}`, program, member.id, member.accountId, system.ISSUED, member.externalId]);
+    if (rows.length !== 1) throw new Error("raw earn wrote nothing");
   });
-  results.push(summarize(`baseline: raw SQL earn x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs));
+  results.push(summarize(`baseline: raw SQL earn, one statement x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs));
+
+  // the account locked, its spendable lots locked and consumed soonest-expiry first, the balance
+  // (never below zero), the REDEEM transaction, entries, consumptions, the code, the outbox event
+  // and the idempotency key with its answer (written last: its unique index stops a twin)
+  const whaleAccounts = (await db.query(`SELECT c."externalId", c."id", a."id" AS "accountId" FROM "Customer" c JOIN "LedgerAccount" a ON a."customerId" = c."id" WHERE c."externalId" = ANY($1)`, [whales])).rows;
+  const whaleOf = Object.fromEntries(whaleAccounts.map((row) => [row.externalId, row]));
+  const cost = (await db.query(`SELECT "costPoints" FROM "Reward" WHERE "id" = $1`, [rewardId])).rows[0].costPoints;
+  const rawRedeemSql = `
+    WITH acct AS (
+      SELECT a."id", a."balance" FROM "LedgerAccount" a WHERE a."id" = $3::int AND a."balance" >= $5::int
+        AND NOT EXISTS (SELECT 1 FROM "ApiIdempotency" i WHERE i."apiKeyId" = $1::int AND i."key" = $2::text) FOR UPDATE OF a),
+    locked AS (
+      SELECT l."id", l."remaining", l."expiresAt" FROM "PointLot" l, acct
+      WHERE l."accountId" = acct."id" AND l."remaining" > 0 AND l."availableAt" <= now() AND (l."expiresAt" IS NULL OR l."expiresAt" > now())
+      ORDER BY l."expiresAt" NULLS LAST, l."id" FOR UPDATE OF l),
+    running AS (SELECT "id", "remaining", SUM("remaining") OVER (ORDER BY "expiresAt" NULLS LAST, "id") AS "upTo" FROM locked),
+    takes AS (SELECT "id", LEAST("remaining", $5::int - ("upTo" - "remaining"))::int AS "amount" FROM running WHERE "upTo" - "remaining" < $5::int AND (SELECT SUM("remaining") FROM locked) >= $5::int),
+    lots AS (UPDATE "PointLot" l SET "remaining" = l."remaining" - takes."amount" FROM takes WHERE l."id" = takes."id"),
+    upd AS (UPDATE "LedgerAccount" a SET "balance" = a."balance" - $5::int FROM acct WHERE a."id" = acct."id" AND EXISTS (SELECT 1 FROM takes) RETURNING a."balance"),
+    t AS (
+      INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "rewardId", "points", "balanceAfter")
+      SELECT $6::int, 'REDEEM', 'redemption:raw', $4::int::text || ':' || $2::text, 'raw', $4::int, 'reward', $7::int, 0, upd."balance" FROM upd RETURNING "id"),
+    consumed AS (INSERT INTO "LotConsumption" ("lotId", "transactionId", "amount") SELECT takes."id", t."id", takes."amount" FROM takes, t),
+    entries AS (INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount") SELECT t."id", x."account", x."amount" FROM t, (VALUES ($3::int, -$5::int), ($8::int, $5::int)) AS x("account", "amount")),
+    redemption AS (
+      INSERT INTO "Redemption" ("customerId", "rewardId", "transactionId", "code", "pointsSpent", "expiresAt")
+      SELECT $4::int, $7::int, t."id", 'HRTH-' || upper(substr(md5(random()::text), 1, 12)), $5::int, now() + interval '90 days' FROM t RETURNING "id", "code"),
+    answer AS (
+      INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash", "statusCode", "responseBody")
+      SELECT $1::int, $2::text, 'raw', 201, json_build_object('redemptionId', r."id", 'code', r."code", 'pointsSpent', $5::int, 'balance', upd."balance")::text FROM redemption r, upd),
+    event AS (
+      INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
+      SELECT $6::int, 'reward.redeemed', 'reward.redeemed:' || r."id", jsonb_build_object('customerId', $4::int, 'redemptionId', r."id", 'rewardId', $7::int, 'code', r."code", 'pointsSpent', $5::int, 'balance', upd."balance")
+      FROM redemption r, upd)
+    SELECT "id" FROM redemption`;
+  const rawRedeem = (whale, key) => async () => {
+    const { rows } = await db.query(rawRedeemSql, [apiKeyId, key, whale.accountId, whale.id, cost, program, rewardId, system.REDEEMED]);
+    if (rows.length !== 1) throw new Error("raw redeem wrote nothing");
+  };
+  const rawRedeemSingle = await load(300, 1, (index) => rawRedeem(whaleOf[whales[0]], `${run}-raw-r1-${index}`)());
+  results.push(summarize("baseline: raw SQL redeem, one statement x1", rawRedeemSingle.durations, rawRedeemSingle.wallMs));
+  const rawRedeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => rawRedeem(whaleOf[whales[worker]], `${run}-raw-r16-${index}`)());
+  results.push(summarize(`baseline: raw SQL redeem, one statement x${CONCURRENCY}`, rawRedeemMany.durations, rawRedeemMany.wallMs));
+
+  // the member row with tier and points by state: what GET /members/{id} answers, in one statement
+  const rawMemberSql = `
+    SELECT c."externalId", c."email", c."name", c."locale", c."birthday", c."enrolledAt", c."createdAt", c."updatedAt", c."erasedAt", c."tierId", t."name" AS "tier",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= now() AND (l."expiresAt" IS NULL OR l."expiresAt" > now())), 0)::int AS "available",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" > now() AND (l."expiresAt" IS NULL OR l."expiresAt" > now())), 0)::int AS "pending",
+      COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= now() AND l."expiresAt" > now() AND l."expiresAt" <= now() + interval '30 days'), 0)::int AS "expiringSoon",
+      COALESCE(MAX(a."debt"), 0)::int AS "debt"
+    FROM "Customer" c LEFT JOIN "Tier" t ON t."id" = c."tierId" LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id" LEFT JOIN "PointLot" l ON l."accountId" = a."id" AND l."remaining" > 0
+    WHERE c."programId" = $1 AND c."externalId" = $2
+    GROUP BY c."id", t."name"`;
+  const rawRead = await load(READ_REQUESTS, CONCURRENCY, async (index) => {
+    const { rows } = await db.query(rawMemberSql, [program, readMembers[index % readMembers.length]]);
+    if (rows.length !== 1) throw new Error("raw read found nothing");
+    JSON.stringify(rows[0]);
+  });
+  results.push(summarize(`baseline: raw SQL member read, one statement x${CONCURRENCY}`, rawRead.durations, rawRead.wallMs));
 
   // Bulk import: a CSV of IMPORT_ORDERS one-line orders over the API, timed from POST to DONE,
   // then the same rows written by set-based raw SQL on the same database.
@@ -245,9 +337,30 @@ try {
   const rawImportMs = performance.now() - rawImportStarted;
   results.push(imported, { label: `baseline: raw SQL set-based insert of the same ${IMPORT_ORDERS} orders`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ORDERS / rawImportMs) * 1000), p50: "-", p95: "-", p99: "-" });
   await db.end();
+  await dispatcher.close();
 
-  console.log("\nHearth hot paths (ms; targets from issue 3: earn >= 1,500/s with p95 <= 25 ms at 16; redeem p95 <= 20 ms at 16, <= 5 ms single; bulk import >= 15,000 orders/s)");
+  console.log("\nHearth hot paths (ms), each next to its raw-SQL baseline from the same run");
   console.table(results);
+  const byLabel = (prefix) => results.find((row) => row.label.startsWith(prefix));
+  const ratio = (a, b) => `${Math.round((100 * a) / b)}%`;
+  const earnRow = byLabel("earn: POST"), rawEarnRow = byLabel("baseline: raw SQL earn");
+  const redeem1 = byLabel("redeem: POST .../redemptions x1"), raw1 = byLabel("baseline: raw SQL redeem, one statement x1");
+  const redeemN = byLabel(`redeem: POST .../redemptions x${CONCURRENCY}`), rawN = byLabel(`baseline: raw SQL redeem, one statement x${CONCURRENCY}`);
+  const memberRow = byLabel("read: GET /api/v1/members/{id} x"), balanceRow = byLabel("read: GET /api/v1/members/{id}/balance"), rawReadRow = byLabel("baseline: raw SQL member read");
+  const bare = byLabel("earn without analytics triggers"), again = byLabel("earn with analytics triggers again");
+  const importRow = byLabel("bulk import"), rawImportRow = byLabel("baseline: raw SQL set-based");
+  console.log("\nIssue 12 targets (ratios to the raw-SQL baselines of this run)");
+  console.table([
+    { target: "earn x16 throughput >= 40% of raw", value: ratio(earnRow.perSecond, rawEarnRow.perSecond), met: earnRow.perSecond >= 0.4 * rawEarnRow.perSecond },
+    { target: "earn x16 p95 <= 2x raw p95", value: `${earnRow.p95} vs ${rawEarnRow.p95} ms`, met: Number(earnRow.p95) <= 2 * Number(rawEarnRow.p95) },
+    { target: "redeem x1 p95 <= 5 ms", value: `${redeem1.p95} ms`, met: Number(redeem1.p95) <= 5 },
+    { target: "redeem x1 p95 <= raw p95 + 2 ms", value: `${redeem1.p95} vs ${raw1.p95} ms`, met: Number(redeem1.p95) <= Number(raw1.p95) + 2 },
+    { target: "redeem x16 throughput >= 40% of raw", value: ratio(redeemN.perSecond, rawN.perSecond), met: redeemN.perSecond >= 0.4 * rawN.perSecond },
+    { target: "bulk import >= 80% of raw", value: ratio(importRow.perSecond, rawImportRow.perSecond), met: importRow.perSecond >= 0.8 * rawImportRow.perSecond },
+    { target: "GET member x16 >= 50% of raw read", value: ratio(memberRow.perSecond, rawReadRow.perSecond), met: memberRow.perSecond >= 0.5 * rawReadRow.perSecond },
+    { target: "GET balance x16 >= 50% of raw read", value: ratio(balanceRow.perSecond, rawReadRow.perSecond), met: balanceRow.perSecond >= 0.5 * rawReadRow.perSecond },
+    { target: "rollup triggers cost earn <= 10%", value: `${again.perSecond} vs ${bare.perSecond}/s`, met: again.perSecond >= 0.9 * bare.perSecond },
+  ]);
 } finally {
   server?.kill("SIGINT");
   await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -41,41 +41,53 @@ export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): P
  * An expected error (4xx) raised by the work is stored under the key too (its writes undone), as
  * Stripe does: a retry answers the same error. A 5xx stores nothing, so it can be retried; the
  * same key with another body is a 409.
+ *
+ * The happy path is claim, work, answer, commit: no savepoint. When the work ends in a 4xx the
+ * whole transaction (claim included) is rolled back and the error is stored by a second, short
+ * one. If a retry claimed the key in between, its answer is the key's answer, and this caller
+ * gets that same answer too, so both see one outcome and the work happened at most once.
  */
 export async function withIdempotency(
   args: { apiKeyId: number; key: string; request: unknown },
   work: (tx: Tx) => Promise<{ status: number; body: unknown }>,
 ): Promise<Response> {
   const requestHash = hashRequest(args.request);
-  const result = await retryOnDeadlock(() => prisma.$transaction(async (tx) => {
-    const claimed = await tx.$queryRaw<{ id: number }[]>`
-      INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash") VALUES (${args.apiKeyId}, ${args.key}, ${requestHash})
-      ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"`;
-    if (claimed.length === 0) {
-      const [stored] = await tx.$queryRaw<Stored[]>`
-        SELECT "requestHash", "statusCode", "responseBody" FROM "ApiIdempotency" WHERE "apiKeyId" = ${args.apiKeyId} AND "key" = ${args.key}`;
-      if (!stored || stored.statusCode === null) throw new AppError("IDEMPOTENCY_IN_PROGRESS");
-      if (stored.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT", "Idempotency-Key was already used with a different request");
-      return { status: stored.statusCode, text: stored.responseBody ?? "null", replayed: true };
-    }
-    // the work runs under a savepoint: when it ends in an expected error (4xx), its writes are
-    // undone but the error is stored under the key like any answer, so a retry gets the same
-    let outcome: { status: number; body: unknown };
-    await tx.$executeRaw`SAVEPOINT idempotent_work`;
-    try {
-      outcome = await work(tx);
-      await tx.$executeRaw`RELEASE SAVEPOINT idempotent_work`;
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500 || error.code === "RATE_LIMITED") throw error;
-      await tx.$executeRaw`ROLLBACK TO SAVEPOINT idempotent_work`;
-      outcome = { status: error.status, body: { error: { code: error.code, message: error.message } } };
-    }
-    const text = JSON.stringify(outcome.body);
-    await tx.$executeRaw`
-      UPDATE "ApiIdempotency" SET "statusCode" = ${outcome.status}, "responseBody" = ${text} WHERE "id" = ${claimed[0].id}`;
-    return { status: outcome.status, text, replayed: false };
-  }, TX_OPTIONS));
+  let result: { status: number; text: string; replayed: boolean };
+  try {
+    result = await retryOnDeadlock(() => prisma.$transaction(async (tx) => {
+      const claimed = await tx.$queryRaw<{ id: number }[]>`
+        INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash") VALUES (${args.apiKeyId}, ${args.key}, ${requestHash})
+        ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"`;
+      if (claimed.length === 0) return storedAnswer(tx, args, requestHash);
+      const outcome = await work(tx);
+      const text = JSON.stringify(outcome.body);
+      await tx.$executeRaw`
+        UPDATE "ApiIdempotency" SET "statusCode" = ${outcome.status}, "responseBody" = ${text} WHERE "id" = ${claimed[0].id}`;
+      return { status: outcome.status, text, replayed: false };
+    }, TX_OPTIONS));
+  } catch (error) {
+    if (!isAppError(error) || error.status >= 500 || error.code === "RATE_LIMITED" || error.code.startsWith("IDEMPOTENCY_")) throw error;
+    // the work's expected error: nothing it wrote was kept; the error becomes the key's answer
+    const text = JSON.stringify({ error: { code: error.code, message: error.message } });
+    result = await prisma.$transaction(async (tx) => {
+      const stored = await tx.$queryRaw<{ id: number }[]>`
+        INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash", "statusCode", "responseBody")
+        VALUES (${args.apiKeyId}, ${args.key}, ${requestHash}, ${error.status}, ${text})
+        ON CONFLICT ("apiKeyId", "key") DO NOTHING RETURNING "id"`;
+      if (stored.length === 0) return storedAnswer(tx, args, requestHash);
+      return { status: error.status, text, replayed: false };
+    }, TX_OPTIONS);
+  }
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (result.replayed) headers["idempotent-replayed"] = "true";
   return new Response(result.text, { status: result.status, headers });
+}
+
+/** The answer stored under a key someone else claimed (after their transaction ended). */
+async function storedAnswer(tx: Tx, args: { apiKeyId: number; key: string }, requestHash: string) {
+  const [stored] = await tx.$queryRaw<Stored[]>`
+    SELECT "requestHash", "statusCode", "responseBody" FROM "ApiIdempotency" WHERE "apiKeyId" = ${args.apiKeyId} AND "key" = ${args.key}`;
+  if (!stored || stored.statusCode === null) throw new AppError("IDEMPOTENCY_IN_PROGRESS");
+  if (stored.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT", "Idempotency-Key was already used with a different request");
+  return { status: stored.statusCode, text: stored.responseBody ?? "null", replayed: true };
 }

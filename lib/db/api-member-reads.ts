@@ -63,12 +63,31 @@ export async function getPointsOfCustomers(db: Tx, customerIds: number[], at = n
   return new Map(rows.map(({ customerId, ...points }) => [customerId, points]));
 }
 
-/** One member of the program with points and tier; another program's member is not found. */
-export async function getApiMember(programId: number, externalId: string, db: Tx = prisma) {
-  const row = await db.customer.findUnique({ where: { programId_externalId: { programId, externalId } }, select: apiMemberSelect });
-  if (!row) throw new AppError("MEMBER_NOT_FOUND");
-  const points = await getPointsOfCustomers(db, [row.id]);
-  return memberJson(row, points.get(row.id));
+/**
+ * One member of the program with points and tier; another program's member is not found. One
+ * statement: the customer by (program, externalId), the tier's name and the points by state from
+ * the member's open lots (the same split as getPointsOfCustomers).
+ */
+export async function getApiMember(programId: number, externalId: string, db: Tx = prisma, at = new Date()) {
+  const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
+  const rows = await db.$queryRaw<(Omit<ApiMemberRow, "tier"> & { tierName: string | null } & ApiPoints)[]>`
+    SELECT c."id", c."externalId", c."email", c."name", c."locale", c."birthday", c."enrolledAt", c."createdAt", c."updatedAt", c."erasedAt", c."tierId",
+      t."name" AS "tierName", p."available", p."pending", p."expiringSoon", p."debt"
+    FROM "Customer" c
+    LEFT JOIN "Tier" t ON t."id" = c."tierId"
+    LEFT JOIN LATERAL (
+      SELECT
+        COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})), 0)::int AS "available",
+        COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" > ${at} AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at})), 0)::int AS "pending",
+        COALESCE(SUM(l."remaining") FILTER (WHERE l."availableAt" <= ${at} AND l."expiresAt" > ${at} AND l."expiresAt" <= ${soon}), 0)::int AS "expiringSoon",
+        COALESCE(MAX(a."debt"), 0)::int AS "debt"
+      FROM "LedgerAccount" a LEFT JOIN "PointLot" l ON l."accountId" = a."id" AND l."remaining" > 0
+      WHERE a."customerId" = c."id"
+    ) p ON true
+    WHERE c."programId" = ${programId} AND c."externalId" = ${externalId}`;
+  if (rows.length === 0) throw new AppError("MEMBER_NOT_FOUND");
+  const { tierName, available, pending, expiringSoon, debt, ...row } = rows[0];
+  return memberJson({ ...row, tier: tierName === null ? null : { name: tierName } }, { available, pending, expiringSoon, debt });
 }
 
 /**

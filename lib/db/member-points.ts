@@ -53,3 +53,41 @@ export async function getPointsOf(customerIds: number[], at = new Date()): Promi
     GROUP BY a."customerId"`;
   return new Map(rows.map((row) => [row.customerId, { available: row.available, pending: row.pending }]));
 }
+
+export type MemberBalance = {
+  externalId: string;
+  available: number;
+  pending: number;
+  expiringSoon: number;
+  debt: number;
+  balance: number;
+  becomingAvailable: { date: string; points: number }[];
+  expiring: { date: string; points: number }[];
+};
+
+/**
+ * GET /members/{externalId}/balance in one statement: the customer by (program, externalId), the
+ * points by state (as getMemberPoints) and the schedule by UTC day (as getExpirySchedule), dates
+ * rendered as ISO strings. Null when the program has no such customer.
+ */
+export async function getMemberBalance(programId: number, externalId: string, at = new Date(), limit = 12): Promise<MemberBalance | null> {
+  const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
+  const rows = await prisma.$queryRaw<MemberBalance[]>`
+    WITH c AS (SELECT "id", "externalId" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId}),
+    a AS (SELECT a."id", a."balance", a."debt" FROM "LedgerAccount" a JOIN c ON a."customerId" = c."id"),
+    l AS (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)
+    SELECT c."externalId",
+      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int FROM l) AS "available",
+      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" > ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int FROM l) AS "pending",
+      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND "expiresAt" > ${at} AND "expiresAt" <= ${soon}), 0)::int FROM l) AS "expiringSoon",
+      (SELECT COALESCE(MAX("debt"), 0)::int FROM a) AS "debt",
+      (SELECT COALESCE(MAX("balance"), 0)::int FROM a) AS "balance",
+      (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
+        SELECT date_trunc('day', "availableAt") AS d, SUM("remaining")::int AS p FROM l
+        WHERE "availableAt" > ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at}) GROUP BY 1 ORDER BY 1 LIMIT ${limit}) s) AS "becomingAvailable",
+      (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
+        SELECT date_trunc('day', "expiresAt") AS d, SUM("remaining")::int AS p FROM l
+        WHERE "expiresAt" > ${at} GROUP BY 1 ORDER BY 1 LIMIT ${limit}) s) AS "expiring"
+    FROM c`;
+  return rows[0] ?? null;
+}

@@ -4,6 +4,7 @@ import type { Promotion, SpendRule } from "@/lib/domain/earn-points";
 import { actionKinds, multiplierConfigSchema, parseActionConfig, parseSpendConfig, type ActionConfig, type ActionKind } from "@/lib/domain/earn-rules";
 import { defaultTierPolicy, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
 import { toTierPolicy } from "./tiers";
+import { cachesTrusted, onConfigChange } from "@/lib/db/config-changes";
 
 export type SpendRuleDef = SpendRule & { id: number; version: number };
 export type PromotionDef = Promotion & { name: string; totalCapPoints: number | null };
@@ -15,6 +16,8 @@ export type EarningConfig = {
   actions: Partial<Record<ActionKind, ActionRuleDef>>;
   tiers: TierDef[];
   tierPolicy: TierPolicy;
+  /** Program.configVersion read with the rules (absent when built by hand) */
+  version?: number;
 };
 
 type RuleRow = {
@@ -34,23 +37,35 @@ type RuleRow = {
 // json_build_object renders timestamp(3) without a zone; the database stores UTC
 const utc = (value: string | null) => (value ? new Date(`${value}Z`) : null);
 
-// In-process cache of each program's rules: saves a round trip on every order. A save in this
-// process drops the entry at once (invalidateEarningConfig); other replicas see a change
-// within CACHE_TTL_MS. Caps and promotion budgets are always read fresh under their locks.
-const CACHE_TTL_MS = 5_000;
+// In-process cache of each program's rules: saves a round trip on every order. It is exact on
+// any number of replicas: the order path reads Program.configVersion with the customer and
+// reloads the rules inside its transaction when the cached copy is older (record-order.ts), and
+// each process drops its copy when a change is announced (lib/db/config-changes.ts) so the
+// reload is rare. Caps and promotion budgets are always read fresh under their locks.
+const CACHE_TTL_MS = 60_000;
 // On globalThis: Next.js bundles route handlers and server actions separately, and a save in
 // an action must clear the entry the order route reads.
-const store = globalThis as unknown as { hearthEarningConfigCache?: Map<number, { value: Promise<EarningConfig>; expires: number }> };
+const store = globalThis as unknown as { hearthEarningConfigCache?: Map<number, { value: Promise<EarningConfig>; expires: number }>; hearthEarningConfigListening?: boolean };
 const cache = (store.hearthEarningConfigCache ??= new Map());
+if (!store.hearthEarningConfigListening) {
+  store.hearthEarningConfigListening = true;
+  onConfigChange((programId) => invalidateEarningConfig(programId ?? undefined));
+}
 
 /** Call outside any transaction (it may need a pooled connection of its own). */
 export function getCachedEarningConfig(programId: number): Promise<EarningConfig> {
+  cachesTrusted(); // starts the LISTEN session on first use
   const hit = cache.get(programId);
   if (hit && hit.expires > Date.now()) return hit.value;
   const value = prisma.$transaction((tx) => loadEarningConfig(tx, programId));
   cache.set(programId, { value, expires: Date.now() + CACHE_TTL_MS });
   value.catch(() => cache.delete(programId));
   return value;
+}
+
+/** A copy read fresh inside a transaction (the cached one was older): the next orders use it. */
+export function rememberEarningConfig(programId: number, config: EarningConfig) {
+  cache.set(programId, { value: Promise.resolve(config), expires: Date.now() + CACHE_TTL_MS });
 }
 
 export function invalidateEarningConfig(programId?: number) {
@@ -63,7 +78,7 @@ export function invalidateEarningConfig(programId?: number) {
  * caller's transaction so a console change applies to the very next order.
  */
 export async function loadEarningConfig(tx: Tx, programId: number): Promise<EarningConfig> {
-  const [row] = await tx.$queryRaw<{ rules: RuleRow[] | null; tiers: TierDef[] | null; policy: { tierBasis: string; tierWindow: string; tierGraceDays: number } | null }[]>`
+  const [row] = await tx.$queryRaw<{ rules: RuleRow[] | null; tiers: TierDef[] | null; policy: { tierBasis: string; tierWindow: string; tierGraceDays: number; configVersion: number } | null }[]>`
     SELECT
       (SELECT json_agg(json_build_object('id', r."id", 'kind', r."kind", 'name', r."name", 'version', r."version",
               'pointsPerUnitHundredths', r."pointsPerUnitHundredths", 'tierMultipliers', r."tierMultipliers", 'config', r."config",
@@ -71,9 +86,10 @@ export async function loadEarningConfig(tx: Tx, programId: number): Promise<Earn
          FROM "EarnRule" r WHERE r."programId" = ${programId}) AS "rules",
       (SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'rank', t."rank", 'minSpendCents', t."minSpendCents", 'minPoints', t."minPoints", 'earlyAccessHours', t."earlyAccessHours") ORDER BY t."rank")
          FROM "Tier" t WHERE t."programId" = ${programId}) AS "tiers",
-      (SELECT json_build_object('tierBasis', p."tierBasis", 'tierWindow', p."tierWindow", 'tierGraceDays', p."tierGraceDays")
+      (SELECT json_build_object('tierBasis', p."tierBasis", 'tierWindow', p."tierWindow", 'tierGraceDays', p."tierGraceDays", 'configVersion', p."configVersion")
          FROM "Program" p WHERE p."id" = ${programId}) AS "policy"`;
-  return buildEarningConfig(row.rules ?? [], row.tiers ?? [], row.policy ? toTierPolicy(row.policy) : defaultTierPolicy);
+  const config = buildEarningConfig(row.rules ?? [], row.tiers ?? [], row.policy ? toTierPolicy(row.policy) : defaultTierPolicy);
+  return { ...config, version: row.policy?.configVersion };
 }
 
 export function buildEarningConfig(rules: RuleRow[], tiers: TierDef[], tierPolicy: TierPolicy = defaultTierPolicy): EarningConfig {

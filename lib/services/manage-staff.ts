@@ -1,4 +1,5 @@
 import "server-only";
+import { configChangedHere } from "@/lib/db/config-changes";
 import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { hashPassword } from "@/lib/auth/password";
@@ -37,6 +38,10 @@ export async function setStaffActive({ actorUserId, userId, isActive }: { actorU
       UPDATE "ApiKey" SET "revokedAt" = now() WHERE "createdById" = ${userId} AND "revokedAt" IS NULL RETURNING "id", "name", "prefix"`;
     await writeAudit(tx, { actorUserId, action: isActive ? "staff.activated" : "staff.deactivated", targetType: "user", targetId: userId, data: { revokedKeys } });
     return { revokedKeys };
+  }).then((result) => {
+    // other processes hear it from the database; this one drops its cached keys at once
+    if (result.revokedKeys.length > 0) configChangedHere(null);
+    return result;
   });
 }
 
@@ -59,4 +64,5 @@ export async function revokeApiKey({ programId, actorUserId, apiKeyId }: { progr
     if (updated.count === 0) throw new AppError("NOT_FOUND");
     await writeAudit(tx, { actorUserId, action: "api_key.revoked", targetType: "api_key", targetId: apiKeyId });
   });
+  configChangedHere(programId);
 }

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
 import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
 import { awardActionInTx } from "./award-action";
-import { getCachedEarningConfig, loadEarningConfig, type EarningConfig } from "./earning-config";
+import { getCachedEarningConfig, loadEarningConfig, rememberEarningConfig, type EarningConfig } from "./earning-config";
 import { promotionsForMember } from "./offers";
 import {
   TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry,
@@ -59,16 +59,32 @@ type TierMove = { to: TierDef; from: TierDef | null; amount: number } | null;
 
 export { loadEarningConfig, type EarningConfig };
 
-/** The customer, their points account and what counts towards their tier on `at`. */
-async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy): Promise<CustomerRow> {
+/** The program's settings as this statement sees them, with the version of its rules. */
+type FreshProgram = Omit<ProgramSettings, "id" | "name"> & { configVersion: number };
+
+/**
+ * The customer, their points account and what counts towards their tier on `at`, with the
+ * program's current settings and config version (one round trip; cached copies are checked
+ * against it). No customer row when the member isn't found.
+ */
+async function findCustomer(
+  tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy,
+): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
-  const rows = await tx.$queryRaw<CustomerRow[]>`
-    SELECT c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
-      ${qualifyingAmountSql(policy, at)} AS "tierAmount"
-    FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
-    WHERE c."programId" = ${programId} AND ${match}`;
-  if (rows.length === 0) throw new AppError("MEMBER_NOT_FOUND");
-  return rows[0];
+  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`
+    SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
+      CASE WHEN c."id" IS NULL THEN 0 ELSE ${qualifyingAmountSql(policy, at)} END AS "tierAmount",
+      p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
+    FROM "Program" p
+    LEFT JOIN "Customer" c ON c."programId" = p."id" AND ${match}
+    LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
+    WHERE p."id" = ${programId}`;
+  if (rows.length === 0) throw new AppError("NOT_FOUND", "program not found");
+  const { found, currency, pointValueMillis, pendingDays, expiryMonths, expiryPolicy, expiringSoonDays, configVersion, ...customer } = rows[0];
+  return {
+    customer: found ? (customer as CustomerRow) : null,
+    program: { currency, pointValueMillis, pendingDays, expiryMonths, expiryPolicy, expiringSoonDays, configVersion },
+  };
 }
 
 /**
@@ -79,12 +95,24 @@ async function findCustomer(tx: Tx, programId: number, member: RecordOrderInput[
  * rule rows), so concurrent orders can't overshoot them. The tier is re-evaluated on trailing
  * 12-month spend including this order; a friend's first order pays the referral rule.
  */
-export async function recordOrderInTx(tx: Tx, input: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
+export async function recordOrderInTx(tx: Tx, given: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
+  let loaded = preloaded ?? (await loadEarningConfig(tx, given.program.id));
+  let found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded.tierPolicy);
+  if (loaded.version !== undefined && loaded.version !== found.program.configVersion) {
+    // the cached rules are older than what is committed (a change on another replica whose
+    // announcement hasn't arrived yet): read them again here, so the change applies now
+    loaded = await loadEarningConfig(tx, given.program.id);
+    rememberEarningConfig(given.program.id, loaded);
+    found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded.tierPolicy);
+  }
+  // the program's settings as committed now, whatever the caller had cached
+  const { configVersion: _version, ...settings } = found.program;
+  const input: RecordOrderInput = { ...given, program: { ...given.program, ...settings } };
   const { program } = input;
   // revenue is summed in one currency (docs/analytics.md): another one is refused, never summed
   if (input.currency !== program.currency) throw new AppError("CURRENCY_MISMATCH", `the order is in ${input.currency}; this program records ${program.currency} only; nothing was recorded`);
-  const loaded = preloaded ?? (await loadEarningConfig(tx, program.id));
-  const customer = await findCustomer(tx, program.id, input.member, input.placedAt, loaded.tierPolicy);
+  if (!found.customer) throw new AppError("MEMBER_NOT_FOUND");
+  const customer = found.customer;
   // a member order is one placed at or after joining (docs/analytics.md): a guest's earlier
   // orders stay non-member orders and earn nothing, whenever the shop reports them
   const isMember = customer.enrolledAt !== null && customer.enrolledAt <= input.placedAt;
