@@ -10,7 +10,7 @@ import { planLotConsumption, splitEarningAgainstDebt, type SpendableLot } from "
 // helper keeps the lock order: member account first, then its lots by expiry and id.
 
 export type SystemAccountKind = "ISSUED" | "REDEEMED" | "EXPIRED" | "CLAWBACK";
-type SystemAccounts = Record<SystemAccountKind, number>;
+export type SystemAccounts = Record<SystemAccountKind, number>;
 
 const systemAccountCache = new Map<number, SystemAccounts>();
 
@@ -46,6 +46,11 @@ export async function ensureSystemAccounts(tx: Tx, programId: number): Promise<S
   // one rolls back).
   if (inserted === 0) systemAccountCache.set(programId, accounts);
   return accounts;
+}
+
+/** The program's system accounts if this process already knows them (committed), else null. */
+export function cachedSystemAccounts(programId: number): SystemAccounts | null {
+  return systemAccountCache.get(programId) ?? null;
 }
 
 /** Forgets cached account ids (tests drop and recreate databases). */

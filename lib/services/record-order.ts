@@ -8,9 +8,10 @@ import { awardActionInTx } from "./award-action";
 import { getCachedEarningConfig, loadEarningConfig, rememberEarningConfig, type EarningConfig } from "./earning-config";
 import { promotionsForMember } from "./offers";
 import {
-  TX_OPTIONS, addDays, addMonths, creditPoints, ensureMemberAccount, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry,
-  openLedgerTransaction,
+  TX_OPTIONS, addDays, addMonths, cachedSystemAccounts, creditPoints, ensureMemberAccount, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry,
+  openLedgerTransaction, type SystemAccounts,
 } from "./ledger-core";
+import { retryOnDeadlock } from "@/lib/api/idempotency";
 import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
 import { holdReferralIfSharedInTx, orderSignalRows } from "./referrals";
@@ -241,6 +242,28 @@ async function writeSimpleOrder(
     input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown; signals: { kind: string; hash: string }[];
   },
 ): Promise<RecordOrderResult> {
+  const system = earn.total > 0 ? await ensureSystemAccounts(tx, input.program.id) : null;
+  const rows = await tx.$queryRaw<{ orderId: number; repaid: number | null }[]>(simpleOrderSql({ input, customer, config, earn, signals, system }));
+  if (rows.length === 0) throw new AppError("ORDER_EXISTS");
+  return simpleOrderResult(input, config, customer, earn, rows[0]);
+}
+
+function simpleOrderResult(input: RecordOrderInput, config: EarningConfig, customer: CustomerRow, earn: EarnBreakdown, row: { orderId: number; repaid: number | null }): RecordOrderResult {
+  const credited = earn.total - (row.repaid ?? 0);
+  const isPending = addDays(input.placedAt, input.program.pendingDays) > new Date();
+  return { orderId: row.orderId, pointsEarned: earn.total, pointsPending: isPending ? credited : 0, tier: currentTierName(config, customer) };
+}
+
+/**
+ * The statement writeSimpleOrder runs. With `fused`, the order is written only while the guard
+ * holds (what the caller decided on is still true), and the idempotency key is inserted with its
+ * answer in the same statement (a taken key aborts the whole statement: unique violation).
+ */
+function simpleOrderSql({ input, customer, config, earn, signals, system, fused }: {
+  input: RecordOrderInput; customer: CustomerRow & { accountId: number }; config: EarningConfig; earn: EarnBreakdown; signals: { kind: string; hash: string }[];
+  system: SystemAccounts | null;
+  fused?: { guard: Prisma.Sql; apiKeyId: number; key: string; requestHash: string };
+}): Prisma.Sql {
   const { program } = input;
   const points = earn.total;
   const at = input.placedAt;
@@ -253,7 +276,7 @@ async function writeSimpleOrder(
   );
   let ledgerSql = Prisma.empty;
   if (points > 0) {
-    const system = await ensureSystemAccounts(tx, program.id);
+    if (!system) throw new Error("system accounts are needed to write points");
     ledgerSql = Prisma.sql`,
       locked AS (SELECT a."id", a."debt" FROM "LedgerAccount" a, o WHERE a."id" = ${customer.accountId} FOR UPDATE OF a),
       upd AS (
@@ -284,10 +307,24 @@ async function writeSimpleOrder(
             'availableAt', ${availableAt.toISOString()}::text, 'balance', upd."balance", 'occurredAt', ${at.toISOString()}::text)
         FROM o, upd ON CONFLICT ("programId", "dedupeKey") DO NOTHING)`;
   }
-  const rows = await tx.$queryRaw<{ orderId: number; repaid: number | null }[]>`
+  // the answer, byte for byte what JSON.stringify makes of { orderId, pointsEarned, pointsPending, tier }
+  const isPending = availableAt > new Date();
+  const repaid = points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`0`;
+  const answerSql = fused
+    ? Prisma.sql`,
+      answer AS (
+        INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash", "statusCode", "responseBody")
+        SELECT ${fused.apiKeyId}::int, ${fused.key}::text, ${fused.requestHash}::text, 201,
+          '{"orderId":' || o."id" || ',"pointsEarned":' || ${points}::int || ',"pointsPending":' || ${isPending ? Prisma.sql`(${points}::int - ${repaid})` : Prisma.sql`0`}
+          || ',"tier":' || ${JSON.stringify(currentTierName(config, customer))}::text || '}'
+        FROM o RETURNING "responseBody")`
+    : Prisma.empty;
+  return Prisma.sql`
     WITH o AS (
       INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-      VALUES (${program.id}, ${input.externalId}, ${customer.id}, ${input.currency}, ${input.totalCents}, ${input.shippingCents ?? 0}, ${input.taxCents ?? 0}, ${discountOf(input.lines)}, ${at}, true, ${points}, ${at})
+      SELECT ${program.id}::int, ${input.externalId}::text, ${customer.id}::int, ${input.currency}::text, ${input.totalCents}::int, ${input.shippingCents ?? 0}::int,
+        ${input.taxCents ?? 0}::int, ${discountOf(input.lines)}::int, ${at}::timestamp, true, ${points}::int, ${at}::timestamp
+      ${fused ? Prisma.sql`WHERE EXISTS (${fused.guard})` : Prisma.empty}
       ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"),
     order_lines AS (
       INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
@@ -296,11 +333,75 @@ async function writeSimpleOrder(
       INSERT INTO "OrderSignal" ("orderId", "customerId", "kind", "hash")
       SELECT o."id", ${customer.id}::int, v.kind, v.hash FROM o, (VALUES ${Prisma.join(signals.map((signal) => Prisma.sql`(${signal.kind}::text, ${signal.hash}::text)`))}) AS v(kind, hash))` : Prisma.empty}
     ${ledgerSql}
-    SELECT o."id" AS "orderId", ${points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`NULL::int`} AS "repaid" FROM o`;
-  if (rows.length === 0) throw new AppError("ORDER_EXISTS");
-  const credited = points - (rows[0].repaid ?? 0);
-  const isPending = availableAt > new Date();
-  return { orderId: rows[0].orderId, pointsEarned: points, pointsPending: isPending ? credited : 0, tier: currentTierName(config, customer) };
+    ${answerSql}
+    SELECT o."id" AS "orderId", ${points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`NULL::int`} AS "repaid"
+      ${fused ? Prisma.sql`, (SELECT "responseBody" FROM answer) AS "answer"` : Prisma.empty}
+    FROM o`;
+}
+
+/**
+ * The common order (a member's, uncapped, no promotion, no referral, no tier move, an existing
+ * account, expiry after earning) over the API in two round trips and no explicit transaction:
+ * one read (the customer, the program's settings and version), then one statement that writes
+ * the order, its points and the idempotency key with its answer, but only while what was decided
+ * on still holds (the guard). Anything else, or a guard that no longer holds, a taken key or an
+ * order that exists, answers null and nothing was written: the caller takes the transactional
+ * path (withIdempotency + recordOrderInTx), which handles every case.
+ */
+export async function recordOrderFast(args: {
+  input: RecordOrderInput; config: EarningConfig; apiKeyId: number; key: string; requestHash: string;
+  /** tests: runs between the read and the write, to change what the decision rested on */
+  beforeWrite?: () => Promise<void>;
+}): Promise<{ status: number; text: string } | null> {
+  const { config } = args;
+  const system = cachedSystemAccounts(args.input.program.id);
+  if (!system || config.version === undefined) return null;
+  const found = await findCustomer(prisma, args.input.program.id, args.input.member, args.input.placedAt, config.tierPolicy);
+  const customer = found.customer;
+  if (!customer || found.program.configVersion !== config.version || customer.accountId === null) return null;
+  const { configVersion: _version, ...settings } = found.program;
+  const input: RecordOrderInput = { ...args.input, program: { ...args.input.program, ...settings } };
+  const { program } = input;
+  if (input.currency !== program.currency) return null;
+  const isMember = customer.enrolledAt !== null && customer.enrolledAt <= input.placedAt;
+  if (!isMember || customer.deactivatedAt !== null || customer.tierGraceUntil !== null || program.expiryPolicy === "INACTIVITY") return null;
+  if (customer.referredById && input.totalCents > 0) return null;
+  const spend = config.rule?.config;
+  if (spend?.capPerMemberDay || spend?.capPerMemberMonth || config.promotions.length > 0) return null;
+  const earlyAccessHours = config.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
+  const earn = calculateOrderEarning({ rule: config.rule, promotions: [], tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
+  if (earn.promotions.length > 0) return null;
+  const { move, endsGrace } = tierDecisionFor(config, customer, input, earn.total);
+  if (move || endsGrace) return null;
+  // what the decision rests on, checked again by the writing statement itself
+  const guard = Prisma.sql`
+    SELECT 1 FROM "Customer" c JOIN "Program" p ON p."id" = c."programId" JOIN "LedgerAccount" a ON a."customerId" = c."id"
+    WHERE c."id" = ${customer.id}::int AND p."configVersion" = ${config.version}::int AND a."id" = ${customer.accountId}::int
+      AND c."enrolledAt" <= ${input.placedAt}::timestamp AND c."deactivatedAt" IS NULL AND c."tierGraceUntil" IS NULL
+      AND c."tierId" IS NOT DISTINCT FROM ${customer.tierId}::int AND c."referredById" IS NOT DISTINCT FROM ${customer.referredById}::int`;
+  const sql = simpleOrderSql({
+    input, customer: { ...customer, accountId: customer.accountId }, config, earn, signals: orderSignalRows(input.signals), system,
+    fused: { guard, apiKeyId: args.apiKeyId, key: args.key, requestHash: args.requestHash },
+  });
+  await args.beforeWrite?.();
+  try {
+    const rows = await retryOnDeadlock(() => prisma.$queryRaw<{ orderId: number; answer: string | null }[]>(sql));
+    if (rows.length === 0 || !rows[0].answer) return null;
+    fastOrders.written += 1;
+    return { status: 201, text: rows[0].answer };
+  } catch (error) {
+    // the key was taken meanwhile (its unique index aborted the statement): nothing was written
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+/** How many orders this process wrote on the fast path (tests and the bench read it). */
+export const fastOrders = { written: 0 };
+
+function isUniqueViolation(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
+  return /23505|P2002|unique constraint/i.test(text);
 }
 
 /** What the member may still earn from orders today and this month under the spend rule's caps. */
