@@ -7,7 +7,9 @@ import { decodeCursor } from "@/lib/api/page-cursor";
 import { readQuery } from "@/lib/api/read-query";
 import { getMemberRedemptionsPage } from "@/lib/db/api-redemption-reads";
 import { findMemberByExternalId } from "@/lib/services/find-member";
-import { redeemRewardInTx } from "@/lib/services/redeem-reward";
+import { redeemRewardFast, redeemRewardInTx } from "@/lib/services/redeem-reward";
+import { hashRequest } from "@/lib/services/ledger-core";
+import { AppError } from "@/lib/domain/app-error";
 import { createRedemptionSchema, pageQuerySchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
@@ -24,11 +26,17 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
   const key = requireIdempotencyKey(request);
   const externalId = await memberIdFromPath(context);
   const input = await readJson(request, createRedemptionSchema);
-  const member = await findMemberByExternalId(caller.programId, externalId);
-  return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: { path: "redemptions", member: member.id, input } }, async (tx) => {
+  const idempotent = (memberId: number) => ({ path: "redemptions", member: memberId, input });
+  // the common redemption in two round trips; anything else (errors included) takes the transaction
+  const fast = await redeemRewardFast({
+    programId: caller.programId, externalId, rewardId: input.rewardId, apiKeyId: caller.apiKeyId, key, requestHash: (memberId) => hashRequest(idempotent(memberId)),
+  });
+  if (fast.kind === "member-not-found") throw new AppError("MEMBER_NOT_FOUND");
+  if (fast.kind === "done") return new Response(fast.text, { status: fast.status, headers: { "content-type": "application/json" } });
+  return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: idempotent(fast.customerId) }, async (tx) => {
     const result = await redeemRewardInTx(tx, {
       programId: caller.programId,
-      customerId: member.id,
+      customerId: fast.customerId,
       rewardId: input.rewardId,
       idempotencyKey: `api:${caller.apiKeyId}:${key}`,
       source: "api",
