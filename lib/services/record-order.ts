@@ -367,7 +367,12 @@ export async function recordOrderFast(args: {
   if (!isMember || customer.deactivatedAt !== null || customer.tierGraceUntil !== null || program.expiryPolicy === "INACTIVITY") return null;
   if (customer.referredById && input.totalCents > 0) return null;
   const spend = config.rule?.config;
-  if (spend?.capPerMemberDay || spend?.capPerMemberMonth || config.promotions.length > 0) return null;
+  if (spend?.capPerMemberDay || spend?.capPerMemberMonth) return null;
+  // a promotion that is or may be open (early access opens one sooner for some tiers) takes the
+  // transaction (audiences, budgets); ended and switched-off ones change nothing
+  const earliest = input.placedAt.getTime() + Math.max(0, ...config.tiers.map((tier) => tier.earlyAccessHours ?? 0)) * 3_600_000;
+  const mayBeOpen = config.promotions.some((promo) => promo.isActive && (!promo.endsAt || promo.endsAt > input.placedAt) && (!promo.startsAt || promo.startsAt.getTime() <= earliest));
+  if (mayBeOpen) return null;
   const earlyAccessHours = config.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
   const earn = calculateOrderEarning({ rule: config.rule, promotions: [], tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
   if (earn.promotions.length > 0) return null;

@@ -107,6 +107,26 @@ describe("the common order on one statement", () => {
     expect(await prisma.ledgerTransaction.count({ where: { order: { externalId: order.externalId } } })).toBe(1);
   });
 
+  test("an ended promotion leaves the common path alone; an open one takes the transaction and pays its extra", async () => {
+    const s = await shop();
+    const day = 86_400_000;
+    await prisma.earnRule.create({
+      data: { programId: s.program.id, kind: "MULTIPLIER", name: "ended", config: { multiplierBps: 20_000, categories: [], tierIds: [] }, startsAt: new Date(Date.now() - 10 * day), endsAt: new Date(Date.now() - 5 * day) },
+    });
+    // the first order after a change reads the new rules inside its transaction
+    await post(s.key, body(s.member.externalId), uniqueId("k"));
+    const before = fastOrders.written;
+    const plain = await post(s.key, body(s.member.externalId), uniqueId("k"));
+    expect(JSON.parse(plain.text).pointsEarned).toBe(42);
+    expect(fastOrders.written).toBe(before + 1);
+    await prisma.earnRule.create({
+      data: { programId: s.program.id, kind: "MULTIPLIER", name: "open", config: { multiplierBps: 20_000, categories: [], tierIds: [] }, startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day) },
+    });
+    const promoted = await post(s.key, body(s.member.externalId), uniqueId("k"));
+    expect(fastOrders.written).toBe(before + 1);
+    expect(JSON.parse(promoted.text).pointsEarned).toBe(84);
+  });
+
   test.each([
     ["the member is deactivated", (s: Awaited<ReturnType<typeof shop>>) => prisma.customer.update({ where: { id: s.member.id }, data: { deactivatedAt: new Date() } })],
     ["the member's tier changes", (s: Awaited<ReturnType<typeof shop>>) => prisma.customer.update({ where: { id: s.member.id }, data: { tierId: s.tiers.gold.id } })],
