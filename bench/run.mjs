@@ -289,16 +289,24 @@ try {
   const importRows = ["order_id,member_id,placed_at,currency,total,sku,category,quantity,unit_price"];
   const importDay = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
   for (let index = 0; index < IMPORT_ORDERS; index += 1) importRows.push(`${run}-imp-${index},${memberIds[index % memberIds.length]},${importDay},USD,42.50,MUG-1,kitchen,2,21.25`);
+  // imports are queued jobs (lib/services/import-jobs.ts); the server runs with jobs off here, so a
+  // separate process plays the job runner, as a worker replica would. It is started (and its
+  // modules loaded) before the clock starts, as a running worker's are, and told to run the queue
+  // once the upload is accepted.
+  const runner = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e",
+    "const jobs = await import('./lib/services/import-jobs.ts'); const run = jobs.runQueuedImports ?? jobs.default.runQueuedImports; console.log('ready'); process.stdin.once('data', async () => { await run(); process.exit(0); });"],
+  { env, stdio: ["pipe", "pipe", "inherit"] });
+  let runnerFailed = false;
+  runner.on("exit", (code) => { if (code) runnerFailed = true; });
+  await new Promise((resolve, reject) => {
+    runner.stdout.on("data", (chunk) => { if (String(chunk).includes("ready")) resolve(); });
+    runner.on("exit", () => reject(new Error("the import job runner did not start")));
+  });
   const importStarted = performance.now();
   const accepted = await fetch(`${base}/api/v1/imports/orders`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "text/csv", "idempotency-key": `${run}-import` }, body: importRows.join("\n") });
   if (accepted.status !== 202) throw new Error(`import -> ${accepted.status} ${await accepted.text()}`);
   const { importId } = await accepted.json();
-  // imports are queued jobs (lib/services/import-jobs.ts); the server runs with jobs off here, so a
-  // separate process plays the job runner, as a worker replica would
-  const runner = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e",
-    "const jobs = await import('./lib/services/import-jobs.ts'); await (jobs.runQueuedImports ?? jobs.default.runQueuedImports)(); process.exit(0);"], { env, stdio: "inherit" });
-  let runnerFailed = false;
-  runner.on("exit", (code) => { if (code) runnerFailed = true; });
+  runner.stdin.write("go\n");
   let job;
   for (;;) {
     job = await (await fetch(`${base}/api/v1/imports/jobs/${importId}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
