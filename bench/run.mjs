@@ -18,6 +18,12 @@ const REDEEM_REQUESTS = Number(process.env.BENCH_REDEEM_REQUESTS ?? 1600);
 const READ_REQUESTS = Number(process.env.BENCH_READ_REQUESTS ?? 4000);
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
 const base = `http://127.0.0.1:${PORT}`;
+// BENCH_APP_PROCESSES=N runs N app processes (ports PORT, PORT+1, …) and spreads the clients over
+// them, as replicas behind a balancer would be (the balancer's own cost left out)
+const APP_PROCESSES = Math.max(1, Number(process.env.BENCH_APP_PROCESSES ?? 1));
+const bases = Array.from({ length: APP_PROCESSES }, (_, index) => `http://127.0.0.1:${PORT + index}`);
+let spread = 0;
+const nextBase = () => bases[spread++ % bases.length];
 const KEY = "hearth_demo_key";
 // BENCH_PROFILE=dir writes a V8 CPU profile of the server process (open it in Chrome DevTools).
 
@@ -75,7 +81,7 @@ async function load(total, concurrency, operation) {
 const dispatcher = new Agent({ connections: CONCURRENCY * 2, pipelining: 1, keepAliveTimeout: 30_000 });
 
 async function post(pathname, body, idempotencyKey) {
-  const response = await request(`${base}${pathname}`, {
+  const response = await request(`${nextBase()}${pathname}`, {
     method: "POST",
     dispatcher,
     headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
@@ -96,7 +102,7 @@ const order = (index, member, placedAt = new Date().toISOString(), total = 42.5)
   lines: [{ sku: "MUG-1", category: "kitchen", quantity: 2, unitPrice: total / 2 }],
 });
 
-let server;
+let servers = [];
 await adminQuery(`CREATE DATABASE "${dbName}"`);
 try {
   if (runPrisma(["migrate", "deploy"], env) !== 0) throw new Error("migrate failed");
@@ -115,7 +121,7 @@ try {
     if (built.status !== 0) throw new Error("build failed");
   }
   const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  server = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+  servers = bases.map((_, index) => spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(PORT + index)], {
     env: {
       ...env,
       NODE_ENV: "production",
@@ -123,11 +129,13 @@ try {
       DATABASE_POOL_MAX: String(CONCURRENCY + 4),
     },
     stdio: "ignore",
-  });
-  for (let attempt = 0; ; attempt += 1) {
-    try { if ((await fetch(`${base}/login`)).ok) break; } catch {}
-    if (attempt > 120) throw new Error("server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  }));
+  for (const serverBase of bases) {
+    for (let attempt = 0; ; attempt += 1) {
+      try { if ((await fetch(`${serverBase}/login`)).ok) break; } catch {}
+      if (attempt > 120) throw new Error("server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   const db = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY + 2 });
@@ -176,7 +184,7 @@ try {
   // Member reads over HTTP: the member with tier and points, and the balance with its schedule.
   const readMembers = memberIds.slice(0, 64);
   const getJson = async (pathname) => {
-    const response = await request(`${base}${pathname}`, { dispatcher, headers: { authorization: `Bearer ${KEY}` } });
+    const response = await request(`${nextBase()}${pathname}`, { dispatcher, headers: { authorization: `Bearer ${KEY}` } });
     const text = await response.body.text();
     if (response.statusCode !== 200) throw new Error(`${pathname} -> ${response.statusCode} ${text}`);
     JSON.parse(text);
@@ -347,7 +355,7 @@ try {
   await db.end();
   await dispatcher.close();
 
-  console.log("\nHearth hot paths (ms), each next to its raw-SQL baseline from the same run");
+  console.log(`\nHearth hot paths (ms), ${APP_PROCESSES} app process(es), each next to its raw-SQL baseline from the same run`);
   console.table(results);
   const byLabel = (prefix) => results.find((row) => row.label.startsWith(prefix));
   const ratio = (a, b) => `${Math.round((100 * a) / b)}%`;
@@ -370,7 +378,7 @@ try {
     { target: "rollup triggers cost earn <= 10%", value: `${again.perSecond} vs ${bare.perSecond}/s`, met: again.perSecond >= 0.9 * bare.perSecond },
   ]);
 } finally {
-  server?.kill("SIGINT");
+  for (const server of servers) server.kill("SIGINT");
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
 }
