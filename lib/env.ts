@@ -10,6 +10,13 @@ const envSchema = z.object({
     .transform((value) => (value ? value : undefined))
     .pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** optional streaming read replica of DATABASE_URL: analytics reads go there, everything else stays on the primary */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   HEARTH_DATA_DIR: z.string().default(".data"),
   AUTH_SECRET: z.string().min(16).optional(),
   /** load the demo shop on first start: on by default only with the embedded database (see isDemoDataOn) */

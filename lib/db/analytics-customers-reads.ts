@@ -1,5 +1,5 @@
 import "server-only";
-import { prisma } from "@/lib/db/prisma";
+import { analyticsDb } from "@/lib/db/analytics-db";
 import { shiftDays } from "@/lib/domain/analytics-periods";
 import { FREQUENCY_ORDERS, categoryMix, recencyDayRange, rfGrid, type Score } from "@/lib/domain/best-customers";
 import { addMonthsToMonth } from "@/lib/domain/cohorts";
@@ -16,7 +16,7 @@ export function isRfPopulation(value: unknown): value is RfPopulation {
 }
 
 async function anchorOf(programId: number) {
-  const state = await prisma.analyticsState.findUnique({ where: { programId }, select: { trailingAnchor: true } });
+  const state = await analyticsDb.analyticsState.findUnique({ where: { programId }, select: { trailingAnchor: true } });
   return state?.trailingAnchor ? state.trailingAnchor.toISOString().slice(0, 10) : null;
 }
 
@@ -24,8 +24,8 @@ async function anchorOf(programId: number) {
 export async function getBestCustomers(programId: number, population: RfPopulation) {
   const [anchor, cells, categories] = await Promise.all([
     anchorOf(programId),
-    prisma.analyticsRfCell.findMany({ where: { programId, segment: population } }),
-    prisma.analyticsRfCategory.findMany({ where: { programId, segment: population } }),
+    analyticsDb.analyticsRfCell.findMany({ where: { programId, segment: population } }),
+    analyticsDb.analyticsRfCategory.findMany({ where: { programId, segment: population } }),
   ]);
   const grid = rfGrid(cells.map((cell) => ({ recency: cell.recency, frequency: cell.frequency, customers: cell.customers, orders: cell.orders, netCents: Number(cell.netCents) })));
   const mix = categoryMix(categories.map((row) => ({ recency: row.recency, frequency: row.frequency, category: row.category, netCents: Number(row.netCents) })));
@@ -91,7 +91,7 @@ export async function getCellCustomers({ programId, population, recency, frequen
   const days = recencyDayRange(recency, anchor, shiftDays);
   const orders = FREQUENCY_ORDERS[frequency];
   // the frequency score matches an expression index ordered by net revenue
-  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`
+  const rows = await analyticsDb.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`
       WHERE a."programId" = $2 AND hearth_analytics_frequency(a."orders") = $11 AND a."lastDay" IS NOT NULL
         AND ($3::date IS NULL OR a."lastDay" >= $3::date) AND ($4::date IS NULL OR a."lastDay" <= $4::date)
         AND a."orders" >= $5 AND ($6::int IS NULL OR a."orders" <= $6::int) ${populationFilter(population)}
@@ -104,7 +104,7 @@ export async function getCellCustomers({ programId, population, recency, frequen
 export async function getTopCustomers(programId: number, population: RfPopulation, limit = 20) {
   const anchor = await anchorOf(programId);
   if (!anchor) return [] as RankedCustomer[];
-  const rows = await prisma.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`WHERE a."programId" = $2 AND a."orders" > 0 ${populationFilter(population)}`, "LIMIT $3"), anchor, programId, limit);
+  const rows = await analyticsDb.$queryRawUnsafe<CustomerRow[]>(pageThenJoin(`WHERE a."programId" = $2 AND a."orders" > 0 ${populationFilter(population)}`, "LIMIT $3"), anchor, programId, limit);
   return rows.map(toRanked);
 }
 
@@ -130,15 +130,15 @@ export type RewardCost = {
  * current one) or over all time (`months` null), from the reward rollup.
  */
 export async function getRewardCosts({ programId, months, thisMonth }: { programId: number; months: number | null; thisMonth: string }) {
-  const program = await prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { pointValueMillis: true } });
+  const program = await analyticsDb.program.findUniqueOrThrow({ where: { id: programId }, select: { pointValueMillis: true } });
   const since = months === null ? null : addMonthsToMonth(thisMonth, -(months - 1));
   const [rows, rewards] = await Promise.all([
-    prisma.analyticsReward.groupBy({
+    analyticsDb.analyticsReward.groupBy({
       by: ["rewardId"],
       where: { programId, ...(since ? { month: { gte: new Date(`${since}T00:00:00Z`) } } : {}) },
       _sum: { redemptions: true, cancelled: true, used: true, points: true },
     }),
-    prisma.reward.findMany({ where: { programId }, select: { id: true, name: true, kind: true, costPoints: true, valueCents: true } }),
+    analyticsDb.reward.findMany({ where: { programId }, select: { id: true, name: true, kind: true, costPoints: true, valueCents: true } }),
   ]);
   const byId = new Map(rewards.map((reward) => [reward.id, reward]));
   const costs: RewardCost[] = rows.flatMap((row) => {

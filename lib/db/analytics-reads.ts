@@ -1,4 +1,5 @@
 import "server-only";
+import { analyticsDb, analyticsSource, getReplicaLagSeconds, type AnalyticsSource } from "@/lib/db/analytics-db";
 import { prisma } from "@/lib/db/prisma";
 import { emptyCounts, overviewFigures, type OverviewFigures, type PeriodCounts, type Segment } from "@/lib/domain/analytics";
 import { isPartialPeriod, localDay, previousPeriod, rangeBlocks, trendPeriods, type Period } from "@/lib/domain/analytics-periods";
@@ -22,7 +23,7 @@ function toCounts(row: CountRow | undefined): PeriodCounts {
 /** Period rows of one grain at the given starts (a few rows per start: one per population). */
 async function periodRows(programId: number, grain: string, starts: string[]) {
   if (starts.length === 0) return [];
-  return prisma.$queryRaw<(CountRow & { start: string })[]>`
+  return analyticsDb.$queryRaw<(CountRow & { start: string })[]>`
     SELECT "periodStart"::text AS "start", "segment", "orders", "netCents", "customers", "repeatCustomers", ("restatedAt" IS NOT NULL) AS "restated"
     FROM "AnalyticsPeriod" WHERE "programId" = ${programId} AND "grain" = ${grain} AND "periodStart" = ANY(${starts}::date[])`;
 }
@@ -45,14 +46,14 @@ export async function rangeCounts(programId: number, period: Period): Promise<Co
   const monthB = `${b.slice(0, 7)}-01`;
   const afterB = addMonthsToMonth(monthB, 1);
   const [sums, cells] = await Promise.all([
-    prisma.$queryRaw<{ segment: string; orders: number; netCents: bigint }[]>`
+    analyticsDb.$queryRaw<{ segment: string; orders: number; netCents: bigint }[]>`
       SELECT "segment", SUM("orders")::int AS "orders", SUM("netCents")::bigint AS "netCents" FROM "AnalyticsPeriod"
       WHERE "programId" = ${programId} AND (
         ("grain" = 'day' AND "periodStart" = ANY(${starts("day")}::date[])) OR
         ("grain" = 'month' AND "periodStart" = ANY(${starts("month")}::date[])) OR
         ("grain" = 'year' AND "periodStart" = ANY(${starts("year")}::date[])))
       GROUP BY "segment"`,
-    prisma.$queryRaw<{ segment: string; kind: string; gaps: number; weight: number }[]>`
+    analyticsDb.$queryRaw<{ segment: string; kind: string; gaps: number; weight: number }[]>`
       SELECT segment, kind, SUM(gaps)::int AS "gaps", SUM(weight)::int AS "weight" FROM (
         SELECT "segment", "kind", "gaps", "weight" FROM "AnalyticsGapCell"
         WHERE "programId" = ${programId} AND "level" = 'mm' AND "p" < ${monthA}::date AND "n" > ${monthB}::date
@@ -100,21 +101,37 @@ async function countsFor(programId: number, period: Period, stored: boolean): Pr
   return periodRows(programId, period.grain, [period.start]);
 }
 
-/** The program's reporting time zone and currency. */
+/** The program's reporting time zone and currency (from the primary: a zone just saved shows at once). */
 export async function getProgramClock(programId: number) {
   return prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { timeZone: true, currency: true } });
 }
 
-export type AnalyticsFreshness = { refreshedAt: Date | null; rebuiltAt: Date | null; pendingChanges: number; timeZone: string };
+export type AnalyticsFreshness = {
+  refreshedAt: Date | null;
+  rebuiltAt: Date | null;
+  pendingChanges: number;
+  timeZone: string;
+  /** where the figures were read: the primary, or the streaming read replica (DATABASE_REPLICA_URL) */
+  source: AnalyticsSource;
+  /** seconds the replica is behind the primary (0 on the primary) */
+  lagSeconds: number;
+};
 
-/** When the rollups were last brought up to date, and how many changes wait to be folded. */
+/** Where the analytics reads come from and how far behind the primary they are. */
+export async function getAnalyticsSource(): Promise<{ source: AnalyticsSource; lagSeconds: number }> {
+  return { source: analyticsSource, lagSeconds: analyticsSource === "replica" ? await getReplicaLagSeconds() : 0 };
+}
+
+/** When the rollups were last brought up to date, how many changes wait to be folded, and the replica's lag. */
 export async function getAnalyticsFreshness(programId: number): Promise<AnalyticsFreshness & { anchor: string | null }> {
-  const [state, [pending]] = await Promise.all([
-    prisma.analyticsState.findUnique({ where: { programId }, select: { refreshedAt: true, rebuiltAt: true, trailingAnchor: true, timeZone: true } }),
+  const [state, [pending], origin] = await Promise.all([
+    analyticsDb.analyticsState.findUnique({ where: { programId }, select: { refreshedAt: true, rebuiltAt: true, trailingAnchor: true, timeZone: true } }),
     // counting the queue is cheap: it holds at most a minute of changes
-    prisma.$queryRaw<{ count: number }[]>`SELECT COUNT(*)::int AS "count" FROM "AnalyticsChange" WHERE "programId" = ${programId}`,
+    analyticsDb.$queryRaw<{ count: number }[]>`SELECT COUNT(*)::int AS "count" FROM "AnalyticsChange" WHERE "programId" = ${programId}`,
+    getAnalyticsSource(),
   ]);
   return {
+    ...origin,
     refreshedAt: state?.refreshedAt ?? null,
     rebuiltAt: state?.rebuiltAt ?? null,
     pendingChanges: pending.count,
@@ -142,7 +159,7 @@ export async function getAnalyticsOverview({ programId, timeZone, period, now = 
   const stored = isStored(period, freshness.anchor, today);
   const trend = trendPeriods(period);
   const [tiers, currentRows, previousRows, trendRows] = await Promise.all([
-    prisma.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true } }),
+    analyticsDb.tier.findMany({ where: { programId }, orderBy: { rank: "asc" }, select: { id: true, name: true } }),
     countsFor(programId, period, stored),
     countsFor(programId, previous, stored),
     periodRows(programId, trend[0].grain, trend.map((point) => point.start)),
@@ -182,7 +199,7 @@ export const COHORT_MONTHS = 12;
 export async function getCohorts({ programId, timeZone, kind, segment, now = new Date() }: { programId: number; timeZone: string; kind: CohortKind; segment: string; now?: Date }) {
   const current = `${localDay(now, timeZone).slice(0, 7)}-01`;
   const first = addMonthsToMonth(current, -(COHORT_MONTHS - 1));
-  const rows = await prisma.$queryRaw<{ cohort: string; offset: number; customers: number; netCents: bigint }[]>`
+  const rows = await analyticsDb.$queryRaw<{ cohort: string; offset: number; customers: number; netCents: bigint }[]>`
     SELECT "cohortMonth"::text AS "cohort", "monthOffset" AS "offset", "customers", "netCents"
     FROM "AnalyticsCohort" WHERE "programId" = ${programId} AND "kind" = ${kind} AND "segment" = ${segment} AND "cohortMonth" >= ${first}::date
       AND "monthOffset" < ${COHORT_MONTHS}`;
@@ -202,13 +219,13 @@ export async function getPointsMoney({ programId, timeZone, now = new Date() }: 
   const currentMonth = `${today.slice(0, 7)}-01`;
   const firstMonth = addMonthsToMonth(currentMonth, -11);
   const [program, flows, balances, lotFlows] = await Promise.all([
-    prisma.program.findUniqueOrThrow({ where: { id: programId }, select: { pointValueMillis: true, currency: true, expiryMonths: true } }),
-    prisma.$queryRaw<{ month: string; account: string; points: bigint }[]>`
+    analyticsDb.program.findUniqueOrThrow({ where: { id: programId }, select: { pointValueMillis: true, currency: true, expiryMonths: true } }),
+    analyticsDb.$queryRaw<{ month: string; account: string; points: bigint }[]>`
       SELECT "month"::text AS "month", "account", "points" FROM "AnalyticsPointsFlow" WHERE "programId" = ${programId} AND "month" >= ${firstMonth}::date`,
-    prisma.$queryRaw<{ earnedOn: string; availableOn: string; expiresOn: string; points: bigint }[]>`
+    analyticsDb.$queryRaw<{ earnedOn: string; availableOn: string; expiresOn: string; points: bigint }[]>`
       SELECT "earnedOn"::text AS "earnedOn", "availableOn"::text AS "availableOn", "expiresOn"::text AS "expiresOn", "points"
       FROM "AnalyticsLotBalance" WHERE "programId" = ${programId}`,
-    prisma.$queryRaw<{ earnMonth: string; flowMonth: string; flow: string; points: bigint }[]>`
+    analyticsDb.$queryRaw<{ earnMonth: string; flowMonth: string; flow: string; points: bigint }[]>`
       SELECT "earnMonth"::text AS "earnMonth", "flowMonth"::text AS "flowMonth", "flow", "points" FROM "AnalyticsLotFlow" WHERE "programId" = ${programId}`,
   ]);
   const months = Array.from({ length: 12 }, (_, index) => addMonthsToMonth(firstMonth, index));
@@ -277,13 +294,13 @@ export async function getPointsMoney({ programId, timeZone, now = new Date() }: 
 export async function getPointsPerMonth({ programId, timeZone, months = 6, now = new Date() }: { programId: number; timeZone: string; months?: number; now?: Date }) {
   const currentMonth = `${localDay(now, timeZone).slice(0, 7)}-01`;
   const first = addMonthsToMonth(currentMonth, -months);
-  const rows = await prisma.$queryRaw<{ account: string; points: bigint }[]>`
+  const rows = await analyticsDb.$queryRaw<{ account: string; points: bigint }[]>`
     SELECT "account", SUM("points")::bigint AS "points" FROM "AnalyticsPointsFlow"
     WHERE "programId" = ${programId} AND "month" >= ${first}::date AND "month" < ${currentMonth}::date AND "account" IN ('ISSUED', 'REDEEMED')
     GROUP BY "account"`;
   const total = (account: string) => Number(rows.find((row) => row.account === account)?.points ?? 0n);
   // members = the join cohorts' sizes (a rollup), not a count over customers
-  const [members] = await prisma.$queryRaw<{ count: bigint | null }[]>`
+  const [members] = await analyticsDb.$queryRaw<{ count: bigint | null }[]>`
     SELECT SUM("customers")::bigint AS "count" FROM "AnalyticsCohort" WHERE "programId" = ${programId} AND "kind" = 'join' AND "monthOffset" = -1`;
   return { months, issuedPerMonth: total("ISSUED") / months, redeemedPerMonth: total("REDEEMED") / months, members: Number(members?.count ?? 0n) };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import Papa from "papaparse";
 import { z } from "zod";
-import { cohortKinds, cohortSegments, getAnalyticsOverview, getCohorts, getPointsMoney, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
+import { cohortKinds, cohortSegments, getAnalyticsOverview, getAnalyticsSource, getCohorts, getPointsMoney, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
 import type { OverviewFigures } from "@/lib/domain/analytics";
 import { AppError } from "@/lib/domain/app-error";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
@@ -14,7 +14,13 @@ import { getStoredProgramImpact, refreshProgramImpact } from "./analytics-impact
 // (JSON, or CSV with ?format=csv) and the console's CSV downloads. Amounts are decimal currency
 // units, like the rest of the API.
 
-export type AnalyticsExport = { json: unknown; csv: Record<string, string | number | boolean | null>[]; filename: string };
+export type AnalyticsExport = {
+  json: unknown;
+  csv: Record<string, string | number | boolean | null>[];
+  filename: string;
+  /** read from the primary even when a read replica serves analytics (the stored impact study) */
+  isFromPrimary?: boolean;
+};
 
 const units = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 
@@ -151,7 +157,7 @@ export async function impactExport(programId: number): Promise<AnalyticsExport> 
     };
   };
   const rows = [metricRow("orders"), metricRow("revenue")];
-  return { filename: `impact-${impact.today}.csv`, json: { computedAt: impact.computedAt, members: impact.members, membersWithoutHistory: impact.newMembers ?? 0, window: impact.window, estimates: rows }, csv: rows };
+  return { isFromPrimary: true, filename: `impact-${impact.today}.csv`, json: { computedAt: impact.computedAt, members: impact.members, membersWithoutHistory: impact.newMembers ?? 0, window: impact.window, estimates: rows }, csv: rows };
 }
 
 function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
@@ -294,12 +300,22 @@ export async function rewardCostExport(programId: number, url: URL): Promise<Ana
   };
 }
 
-/** JSON, or CSV (papaparse) when `?format=csv`. */
-export function exportResponse(url: URL, data: AnalyticsExport): Response {
+/**
+ * How fresh the figures are, as response headers (the JSON bodies are closed schemas):
+ * `Hearth-Data-Source` (primary | replica) and `Hearth-Replica-Lag` (seconds behind the primary).
+ */
+async function freshnessHeaders(data: AnalyticsExport): Promise<Record<string, string>> {
+  const origin = data.isFromPrimary ? { source: "primary", lagSeconds: 0 } : await getAnalyticsSource();
+  return { "hearth-data-source": origin.source, "hearth-replica-lag": origin.lagSeconds.toFixed(3) };
+}
+
+/** JSON, or CSV (papaparse) when `?format=csv`, with the freshness headers. */
+export async function exportResponse(url: URL, data: AnalyticsExport): Promise<Response> {
   const format = url.searchParams.get("format");
   if (format && format !== "csv" && format !== "json") throw new AppError("VALIDATION", "format: csv or json");
-  if (format !== "csv") return Response.json(data.json);
+  const freshness = await freshnessHeaders(data);
+  if (format !== "csv") return Response.json(data.json, { headers: freshness });
   return new Response(`\uFEFF${Papa.unparse(data.csv)}\r\n`, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${data.filename}"`, "cache-control": "no-store" },
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${data.filename}"`, "cache-control": "no-store", ...freshness },
   });
 }

@@ -9,7 +9,7 @@ import { relativeChange } from "@/lib/domain/analytics";
 import { lastDay, localDay, type Period } from "@/lib/domain/analytics-periods";
 import { getProgram } from "@/lib/services/program";
 import { analyticsPeriodQuerySchema, resolvePeriod, type AnalyticsPeriodQuery } from "@/lib/validations/analytics";
-import { AnalyticsHeader, CsvLink } from "./_components/analytics-nav";
+import { AnalyticsHeader, CsvLink, DataSourceNote } from "./_components/analytics-nav";
 import { PeriodPicker } from "./_components/period-picker";
 import { TimeZoneForm } from "./_components/time-zone-form";
 
@@ -118,6 +118,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           {freshness.refreshedAt
             ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }), pending: freshness.pendingChanges })
             : t("notBuilt")}
+          <DataSourceNote source={freshness.source} lagSeconds={freshness.lagSeconds} />
         </p>
         <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white" tabIndex={0} role="region" aria-label={t("overviewTable")}>
           <table className="w-full min-w-[48rem] text-right text-sm tabular-nums">

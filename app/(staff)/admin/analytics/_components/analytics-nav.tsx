@@ -42,3 +42,10 @@ export function AnalyticsHeader({ title, children }: { title: string; children: 
     </div>
   );
 }
+
+/** Where the figures were read and how far behind the primary (only when a read replica serves them). */
+export async function DataSourceNote({ source, lagSeconds }: { source: "primary" | "replica"; lagSeconds: number }) {
+  if (source !== "replica") return null;
+  const t = await getTranslations("admin.analytics");
+  return <span data-testid="replica-lag"> {t("replicaLag", { lag: Math.round(lagSeconds) })}</span>;
+}

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/current-user";
 import { cohortKinds, cohortSegments, COHORT_MONTHS, getAnalyticsFreshness, getCohorts, getProgramClock, type CohortKind } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink, DataSourceNote } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.cohorts"))("title") };
@@ -76,6 +76,7 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
       <p className="text-sm text-stone-700" data-testid="freshness">
         {t("note", { timeZone: clock.timeZone })}{" "}
         {freshness.refreshedAt ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }) }) : null}
+        <DataSourceNote source={freshness.source} lagSeconds={freshness.lagSeconds} />
       </p>
 
       <section aria-labelledby="retention-heading" className="space-y-2">

@@ -7,7 +7,7 @@ import { getBestCustomers, getCellCustomers, getTopCustomers, isRfPopulation, RF
 import { getAnalyticsFreshness, getProgramClock } from "@/lib/db/analytics-reads";
 import { FREQUENCY_ORDERS, isScore, OTHER_CATEGORIES, RECENCY_DAYS, SCORES, type RfSegment, type Score } from "@/lib/domain/best-customers";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink, DataSourceNote } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.customers"))("title") };
@@ -100,6 +100,7 @@ export default async function BestCustomersPage({ searchParams }: { searchParams
         <p className="text-sm text-stone-700" data-testid="freshness">
           {best.asOf ? t("asOf", { day: day(best.asOf), timeZone: clock.timeZone }) : t("notBuilt")}{" "}
           {freshness.refreshedAt ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }) }) : null}
+          <DataSourceNote source={freshness.source} lagSeconds={freshness.lagSeconds} />
         </p>
       </AnalyticsHeader>
 

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { getRewardCosts } from "@/lib/db/analytics-customers-reads";
 import { getAnalyticsFreshness, getPointsMoney, getProgramClock } from "@/lib/db/analytics-reads";
 import { getProgram } from "@/lib/services/program";
-import { AnalyticsHeader, CsvLink } from "../_components/analytics-nav";
+import { AnalyticsHeader, CsvLink, DataSourceNote } from "../_components/analytics-nav";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.analytics.money"))("title") };
@@ -47,6 +47,7 @@ export default async function MoneyPage({ searchParams }: { searchParams: Promis
         <p className="text-sm text-stone-700" data-testid="freshness">
           {t("note", { timeZone: clock.timeZone })}{" "}
           {freshness.refreshedAt ? t("freshness", { at: format.dateTime(freshness.refreshedAt, { dateStyle: "medium", timeStyle: "medium", timeZone: clock.timeZone }) }) : null}
+          <DataSourceNote source={freshness.source} lagSeconds={freshness.lagSeconds} />
         </p>
       </AnalyticsHeader>
 
