@@ -368,13 +368,11 @@ export async function recordOrderFast(args: {
   if (customer.referredById && input.totalCents > 0) return null;
   const spend = config.rule?.config;
   if (spend?.capPerMemberDay || spend?.capPerMemberMonth) return null;
-  // a promotion that is or may be open (early access opens one sooner for some tiers) takes the
-  // transaction (audiences, budgets); ended and switched-off ones change nothing
-  const earliest = input.placedAt.getTime() + Math.max(0, ...config.tiers.map((tier) => tier.earlyAccessHours ?? 0)) * 3_600_000;
-  const mayBeOpen = config.promotions.some((promo) => promo.isActive && (!promo.endsAt || promo.endsAt > input.placedAt) && (!promo.startsAt || promo.startsAt.getTime() <= earliest));
-  if (mayBeOpen) return null;
+  // every promotion as if its audience matched: when none pays anything on this order (ended,
+  // switched off, other categories or tiers), the member's audiences can't change that; when one
+  // may pay, the transaction decides (audiences, budgets, the bonus transactions)
   const earlyAccessHours = config.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
-  const earn = calculateOrderEarning({ rule: config.rule, promotions: [], tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
+  const earn = calculateOrderEarning({ rule: config.rule, promotions: config.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
   if (earn.promotions.length > 0) return null;
   const { move, endsGrace } = tierDecisionFor(config, customer, input, earn.total);
   if (move || endsGrace) return null;

@@ -107,7 +107,7 @@ describe("the common order on one statement", () => {
     expect(await prisma.ledgerTransaction.count({ where: { order: { externalId: order.externalId } } })).toBe(1);
   });
 
-  test("an ended promotion leaves the common path alone; an open one takes the transaction and pays its extra", async () => {
+  test("a promotion that pays nothing on the order (ended, other category, other tier) leaves the common path alone; one that pays takes the transaction", async () => {
     const s = await shop();
     const day = 86_400_000;
     await prisma.earnRule.create({
@@ -119,11 +119,25 @@ describe("the common order on one statement", () => {
     const plain = await post(s.key, body(s.member.externalId), uniqueId("k"));
     expect(JSON.parse(plain.text).pointsEarned).toBe(42);
     expect(fastOrders.written).toBe(before + 1);
+    // open, but for another category or another tier: it pays nothing on this order
+    await prisma.earnRule.create({
+      data: { programId: s.program.id, kind: "MULTIPLIER", name: "apparel", config: { multiplierBps: 20_000, categories: ["apparel"], tierIds: [] }, startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day) },
+    });
+    await prisma.earnRule.create({
+      data: { programId: s.program.id, kind: "MULTIPLIER", name: "gold only", config: { multiplierBps: 20_000, categories: [], tierIds: [s.tiers.gold.id] }, startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day) },
+    });
+    await post(s.key, body(s.member.externalId), uniqueId("k"));
+    const beforeOther = fastOrders.written;
+    const other = await post(s.key, body(s.member.externalId), uniqueId("k"));
+    expect(JSON.parse(other.text).pointsEarned).toBe(42);
+    expect(fastOrders.written).toBe(beforeOther + 1);
     await prisma.earnRule.create({
       data: { programId: s.program.id, kind: "MULTIPLIER", name: "open", config: { multiplierBps: 20_000, categories: [], tierIds: [] }, startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day) },
     });
+    await post(s.key, body(s.member.externalId), uniqueId("k"));
+    const beforePromoted = fastOrders.written;
     const promoted = await post(s.key, body(s.member.externalId), uniqueId("k"));
-    expect(fastOrders.written).toBe(before + 1);
+    expect(fastOrders.written).toBe(beforePromoted);
     expect(JSON.parse(promoted.text).pointsEarned).toBe(84);
   });
 
