@@ -3,7 +3,7 @@
 // database, each next to a raw-SQL baseline doing the same writes on the same database.
 // Prints its figures; not part of `npm test`. Needs a local PostgreSQL (TEST_DATABASE_URL).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -46,7 +46,60 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function summarize(label, durations, wallMs) {
+// CPU time spent per operation by the app process(es), by this database's PostgreSQL backends and
+// by the load generator (this process): unlike throughput, it barely moves when something else
+// runs on the machine. From /proc (Linux), in ms.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function cpuMsOf(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * TICK_MS;
+}
+function descendantsOf(roots) {
+  const parents = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone
+    }
+  }
+  const found = new Set(roots);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, parent] of parents) if (found.has(parent) && !found.has(pid)) { found.add(pid); grew = true; }
+  }
+  return [...found];
+}
+let cpuProbe = null; // { appPids: () => number[], dbPids: () => Promise<number[]> }
+async function cpuSnapshot() {
+  if (!cpuProbe) return null;
+  const perPid = (pids) => new Map(pids.map((pid) => [pid, cpuMsOf([pid])]));
+  return { app: perPid(cpuProbe.appPids()), db: perPid(await cpuProbe.dbPids()), client: process.cpuUsage() };
+}
+/** CPU ms per operation between two snapshots; a process that started in between counts from 0. */
+function cpuSince(before, after, operations) {
+  if (!before || !after) return {};
+  const delta = (a, b) => [...b].reduce((sum, [pid, ms]) => sum + ms - (a.get(pid) ?? 0), 0);
+  const client = (after.client.user + after.client.system - before.client.user - before.client.system) / 1000;
+  return {
+    appCpu: (delta(before.app, after.app) / operations).toFixed(2),
+    dbCpu: (delta(before.db, after.db) / operations).toFixed(2),
+    clientCpu: (client / operations).toFixed(2),
+  };
+}
+
+function summarize(label, durations, wallMs, cpu = {}) {
   const sorted = [...durations].sort((a, b) => a - b);
   return {
     label,
@@ -55,13 +108,15 @@ function summarize(label, durations, wallMs) {
     p50: percentile(sorted, 50).toFixed(2),
     p95: percentile(sorted, 95).toFixed(2),
     p99: percentile(sorted, 99).toFixed(2),
+    ...cpu,
   };
 }
 
-/** Runs `total` operations with `concurrency` workers; returns per-operation latencies (ms). */
+/** Runs `total` operations with `concurrency` workers; returns per-operation latencies (ms) and CPU per operation. */
 async function load(total, concurrency, operation) {
   const durations = [];
   let next = 0;
+  const cpuBefore = await cpuSnapshot();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -73,7 +128,9 @@ async function load(total, concurrency, operation) {
       }
     }),
   );
-  return { durations, wallMs: performance.now() - started };
+  const wallMs = performance.now() - started;
+  const cpuAfter = await cpuSnapshot();
+  return { durations, wallMs, cpu: cpuSince(cpuBefore, cpuAfter, total) };
 }
 
 // undici's request() on a keep-alive pool: the load generator shares the machine's two cores
@@ -141,6 +198,16 @@ try {
   const db = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY + 2 });
   // the database is dropped at the end (also after a failure): idle connections closing then is expected
   db.on("error", () => {});
+  {
+    const probe = new pg.Client({ connectionString: admin.toString() });
+    await probe.connect();
+    const roots = servers.map((server) => server.pid);
+    cpuProbe = {
+      appPids: () => descendantsOf(roots),
+      dbPids: async () => (await probe.query(`SELECT "pid" FROM pg_stat_activity WHERE "datname" = $1 AND "pid" <> pg_backend_pid()`, [dbName])).rows.map((row) => row.pid),
+      end: () => probe.end(),
+    };
+  }
   const memberIds = (await db.query(`SELECT "externalId" FROM "Customer" WHERE "enrolledAt" IS NOT NULL ORDER BY "id"`)).rows.map((row) => row.externalId);
 
   // whales: one per worker, so redemption latency is not a queue on one member's row lock
@@ -160,7 +227,7 @@ try {
 
   const results = [];
   const earn = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(index, memberIds[index % memberIds.length]), `${run}-e-${index}`));
-  results.push(summarize(`earn: POST /api/v1/orders x${CONCURRENCY}`, earn.durations, earn.wallMs));
+  results.push(summarize(`earn: POST /api/v1/orders x${CONCURRENCY}`, earn.durations, earn.wallMs, earn.cpu));
   // the same load with the analytics rollups' queue triggers switched off: what rollup maintenance
   // costs the earn path (the fold itself runs in a background job, off here)
   const analyticsTriggers = [
@@ -173,13 +240,13 @@ try {
   await setAnalyticsTriggers("DISABLE");
   const earnBare = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(`bare-${index}`, memberIds[index % memberIds.length]), `${run}-eb-${index}`));
   await setAnalyticsTriggers("ENABLE");
-  results.push(summarize(`earn without analytics triggers x${CONCURRENCY}`, earnBare.durations, earnBare.wallMs));
+  results.push(summarize(`earn without analytics triggers x${CONCURRENCY}`, earnBare.durations, earnBare.wallMs, earnBare.cpu));
   const earnAgain = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(`again-${index}`, memberIds[index % memberIds.length]), `${run}-ea-${index}`));
-  results.push(summarize(`earn with analytics triggers again x${CONCURRENCY}`, earnAgain.durations, earnAgain.wallMs));
+  results.push(summarize(`earn with analytics triggers again x${CONCURRENCY}`, earnAgain.durations, earnAgain.wallMs, earnAgain.cpu));
   const redeemSingle = await load(300, 1, (index) => post(`/api/v1/members/${whales[0]}/redemptions`, { rewardId }, `${run}-r1-${index}`));
-  results.push(summarize("redeem: POST .../redemptions x1", redeemSingle.durations, redeemSingle.wallMs));
+  results.push(summarize("redeem: POST .../redemptions x1", redeemSingle.durations, redeemSingle.wallMs, redeemSingle.cpu));
   const redeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => post(`/api/v1/members/${whales[worker]}/redemptions`, { rewardId }, `${run}-r16-${index}`));
-  results.push(summarize(`redeem: POST .../redemptions x${CONCURRENCY}`, redeemMany.durations, redeemMany.wallMs));
+  results.push(summarize(`redeem: POST .../redemptions x${CONCURRENCY}`, redeemMany.durations, redeemMany.wallMs, redeemMany.cpu));
 
   // Member reads over HTTP: the member with tier and points, and the balance with its schedule.
   const readMembers = memberIds.slice(0, 64);
@@ -192,9 +259,9 @@ try {
   };
   await load(300, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}`));
   const readMember = await load(READ_REQUESTS, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}`));
-  results.push(summarize(`read: GET /api/v1/members/{id} x${CONCURRENCY}`, readMember.durations, readMember.wallMs));
+  results.push(summarize(`read: GET /api/v1/members/{id} x${CONCURRENCY}`, readMember.durations, readMember.wallMs, readMember.cpu));
   const readBalance = await load(READ_REQUESTS, CONCURRENCY, (index) => getJson(`/api/v1/members/${readMembers[index % readMembers.length]}/balance`));
-  results.push(summarize(`read: GET /api/v1/members/{id}/balance x${CONCURRENCY}`, readBalance.durations, readBalance.wallMs));
+  results.push(summarize(`read: GET /api/v1/members/{id}/balance x${CONCURRENCY}`, readBalance.durations, readBalance.wallMs, readBalance.cpu));
 
   // Raw-SQL baselines: the best hand-written SQL can do for the same rows, one statement (one
   // round trip, its own implicit transaction, the same constraints and triggers) per operation.
@@ -230,7 +297,7 @@ try {
     const { rows } = await db.query(rawEarnSql, [apiKeyId, `${run}-raw-${index}`, program, member.id, member.accountId, system.ISSUED, member.externalId]);
     if (rows.length !== 1) throw new Error("raw earn wrote nothing");
   });
-  results.push(summarize(`baseline: raw SQL earn, one statement x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs));
+  results.push(summarize(`baseline: raw SQL earn, one statement x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs, rawEarn.cpu));
 
   // the account locked, its spendable lots locked and consumed soonest-expiry first, the balance
   // (never below zero), the REDEEM transaction, entries, consumptions, the code, the outbox event
@@ -271,9 +338,9 @@ try {
     if (rows.length !== 1) throw new Error("raw redeem wrote nothing");
   };
   const rawRedeemSingle = await load(300, 1, (index) => rawRedeem(whaleOf[whales[0]], `${run}-raw-r1-${index}`)());
-  results.push(summarize("baseline: raw SQL redeem, one statement x1", rawRedeemSingle.durations, rawRedeemSingle.wallMs));
+  results.push(summarize("baseline: raw SQL redeem, one statement x1", rawRedeemSingle.durations, rawRedeemSingle.wallMs, rawRedeemSingle.cpu));
   const rawRedeemMany = await load(REDEEM_REQUESTS, CONCURRENCY, (index, worker) => rawRedeem(whaleOf[whales[worker]], `${run}-raw-r16-${index}`)());
-  results.push(summarize(`baseline: raw SQL redeem, one statement x${CONCURRENCY}`, rawRedeemMany.durations, rawRedeemMany.wallMs));
+  results.push(summarize(`baseline: raw SQL redeem, one statement x${CONCURRENCY}`, rawRedeemMany.durations, rawRedeemMany.wallMs, rawRedeemMany.cpu));
 
   // the member row with tier and points by state: what GET /members/{id} answers, in one statement
   const rawMemberSql = `
@@ -290,7 +357,7 @@ try {
     if (rows.length !== 1) throw new Error("raw read found nothing");
     JSON.stringify(rows[0]);
   });
-  results.push(summarize(`baseline: raw SQL member read, one statement x${CONCURRENCY}`, rawRead.durations, rawRead.wallMs));
+  results.push(summarize(`baseline: raw SQL member read, one statement x${CONCURRENCY}`, rawRead.durations, rawRead.wallMs, rawRead.cpu));
 
   // Bulk import: a CSV of IMPORT_ORDERS one-line orders over the API, timed from POST to DONE,
   // then the same rows written by set-based raw SQL on the same database.
@@ -354,8 +421,11 @@ try {
   results.push(imported, { label: `baseline: raw SQL set-based insert of the same ${IMPORT_ORDERS} orders`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ORDERS / rawImportMs) * 1000), p50: "-", p95: "-", p99: "-" });
   await db.end();
   await dispatcher.close();
+  await cpuProbe?.end();
+  cpuProbe = null;
 
-  console.log(`\nHearth hot paths (ms), ${APP_PROCESSES} app process(es), each next to its raw-SQL baseline from the same run`);
+  console.log(`\nHearth hot paths (ms), ${APP_PROCESSES} app process(es), each next to its raw-SQL baseline from the same run;`);
+  console.log("appCpu/dbCpu/clientCpu: CPU ms per operation in the app process(es), this database's PostgreSQL backends and the load generator");
   console.table(results);
   const byLabel = (prefix) => results.find((row) => row.label.startsWith(prefix));
   const ratio = (a, b) => `${Math.round((100 * a) / b)}%`;
