@@ -369,11 +369,16 @@ export async function recordOrderFast(args: {
   const spend = config.rule?.config;
   if (spend?.capPerMemberDay || spend?.capPerMemberMonth) return null;
   // every promotion as if its audience matched: when none pays anything on this order (ended,
-  // switched off, other categories or tiers), the member's audiences can't change that; when one
-  // may pay, the transaction decides (audiences, budgets, the bonus transactions)
+  // switched off, other categories or tiers), the member's audiences can't change that
   const earlyAccessHours = config.tiers.find((tier) => tier.id === customer.tierId)?.earlyAccessHours ?? 0;
-  const earn = calculateOrderEarning({ rule: config.rule, promotions: config.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
-  if (earn.promotions.length > 0) return null;
+  let earn = calculateOrderEarning({ rule: config.rule, promotions: config.promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
+  if (earn.promotions.length > 0) {
+    // one may pay: with the audiences this member is in (one query, as the transaction does),
+    // does one still pay? Then the transaction writes the bonus; otherwise this path goes on
+    const promotions = await promotionsForMember(prisma, config, customer.id, input.placedAt);
+    earn = calculateOrderEarning({ rule: config.rule, promotions, tierId: customer.tierId, lines: input.lines, at: input.placedAt, earlyAccessHours });
+    if (earn.promotions.length > 0) return null;
+  }
   const { move, endsGrace } = tierDecisionFor(config, customer, input, earn.total);
   if (move || endsGrace) return null;
   // what the decision rests on, checked again by the writing statement itself

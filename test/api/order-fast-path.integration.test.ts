@@ -141,6 +141,34 @@ describe("the common order on one statement", () => {
     expect(JSON.parse(promoted.text).pointsEarned).toBe(84);
   });
 
+  test("an open promotion for an audience the member is not in leaves the common path alone; one they are in pays through the transaction", async () => {
+    const s = await shop();
+    const day = 86_400_000;
+    const audience = { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, birthdayMonth: false };
+    await prisma.earnRule.create({
+      data: {
+        programId: s.program.id, kind: "MULTIPLIER", name: "loyal", config: { multiplierBps: 20_000, categories: [], tierIds: [], audience: { ...audience, minOrders: 1_000 } },
+        startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day),
+      },
+    });
+    await post(s.key, body(s.member.externalId), uniqueId("k"));
+    const before = fastOrders.written;
+    const outside = await post(s.key, body(s.member.externalId), uniqueId("k"));
+    expect(JSON.parse(outside.text).pointsEarned).toBe(42);
+    expect(fastOrders.written).toBe(before + 1);
+    await prisma.earnRule.create({
+      data: {
+        programId: s.program.id, kind: "MULTIPLIER", name: "everyone who ordered", config: { multiplierBps: 20_000, categories: [], tierIds: [], audience: { ...audience, minOrders: 1 } },
+        startsAt: new Date(Date.now() - day), endsAt: new Date(Date.now() + day),
+      },
+    });
+    await post(s.key, body(s.member.externalId), uniqueId("k"));
+    const beforeInside = fastOrders.written;
+    const inside = await post(s.key, body(s.member.externalId), uniqueId("k"));
+    expect(JSON.parse(inside.text).pointsEarned).toBe(84);
+    expect(fastOrders.written).toBe(beforeInside);
+  });
+
   test.each([
     ["the member is deactivated", (s: Awaited<ReturnType<typeof shop>>) => prisma.customer.update({ where: { id: s.member.id }, data: { deactivatedAt: new Date() } })],
     ["the member's tier changes", (s: Awaited<ReturnType<typeof shop>>) => prisma.customer.update({ where: { id: s.member.id }, data: { tierId: s.tiers.gold.id } })],
