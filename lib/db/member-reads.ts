@@ -20,21 +20,29 @@ export type ActivityItem = {
   ruleVersion: number | null;
 };
 
-/** The member's ledger history, newest first; every line carries its reason. */
+/**
+ * The member's ledger history, newest first; every line carries its reason. The page of
+ * transactions is picked first (an index range on (customerId, createdAt, id)), then only those
+ * rows are summed and looked up, so a page costs the same however long the history is.
+ */
 export async function getMemberActivity(customerId: number, { limit = 20, offset = 0 } = {}): Promise<ActivityItem[]> {
   return prisma.$queryRaw<ActivityItem[]>`
-    SELECT t."id", t."kind"::text AS "kind", t."reason", t."note", t."createdAt",
-      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'MEMBER'), 0)::int AS "points",
-      COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'CLAWBACK' AND t."kind" IN ('EARN', 'BONUS')), 0)::int AS "debtRepaid",
+    SELECT t."id", t."kind"::text AS "kind", t."reason", t."note", t."createdAt", s."points", s."debtRepaid",
       (SELECT MIN(l."availableAt") FROM "PointLot" l WHERE l."transactionId" = t."id") AS "availableAt",
       (SELECT r."name" FROM "EarnRule" r WHERE r."id" = t."ruleId") AS "ruleName", t."ruleVersion"
-    FROM "LedgerTransaction" t
-    LEFT JOIN "LedgerEntry" e ON e."transactionId" = t."id"
-    LEFT JOIN "LedgerAccount" a ON a."id" = e."accountId"
-    WHERE t."customerId" = ${customerId}
-    GROUP BY t."id"
-    ORDER BY t."createdAt" DESC, t."id" DESC
-    LIMIT ${limit} OFFSET ${offset}`;
+    FROM (
+      SELECT "id", "kind", "reason", "note", "createdAt", "ruleId", "ruleVersion" FROM "LedgerTransaction"
+      WHERE "customerId" = ${customerId}
+      ORDER BY "createdAt" DESC, "id" DESC
+      LIMIT ${limit} OFFSET ${offset}
+    ) t
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'MEMBER'), 0)::int AS "points",
+        COALESCE(SUM(e."amount") FILTER (WHERE a."kind" = 'CLAWBACK' AND t."kind" IN ('EARN', 'BONUS')), 0)::int AS "debtRepaid"
+      FROM "LedgerEntry" e JOIN "LedgerAccount" a ON a."id" = e."accountId"
+      WHERE e."transactionId" = t."id"
+    ) s
+    ORDER BY t."createdAt" DESC, t."id" DESC`;
 }
 
 export const getMemberOverview = cache(async (customerId: number, at: Date = new Date()) => {
