@@ -12,10 +12,19 @@ export function requireIdempotencyKey(request: Request): string {
 
 type Stored = { requestHash: string; statusCode: number | null; responseBody: string | null };
 
+/** An error's SQLSTATE or Prisma code with its message, for the checks below. */
+function errorText(error: unknown): string {
+  return `${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** PostgreSQL aborted the transaction to break a deadlock (40P01) or a serialization conflict (40001). */
 function isDeadlock(error: unknown): boolean {
-  const text = `${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
-  return /40P01|40001|P2034|deadlock detected|could not serialize/i.test(text);
+  return /40P01|40001|P2034|deadlock detected|could not serialize/i.test(errorText(error));
+}
+
+/** A unique index refused a row (23505): in a single statement, nothing of it was written. */
+export function isUniqueViolation(error: unknown): boolean {
+  return /23505|P2002|unique constraint/i.test(errorText(error));
 }
 
 /**
@@ -78,6 +87,11 @@ export async function withIdempotency(
       return { status: error.status, text, replayed: false };
     }, TX_OPTIONS);
   }
+  return idempotentAnswer(result);
+}
+
+/** The stored answer as sent: the exact text, its status, and whether it is a replay. */
+export function idempotentAnswer(result: { status: number; text: string; replayed?: boolean }): Response {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (result.replayed) headers["idempotent-replayed"] = "true";
   return new Response(result.text, { status: result.status, headers });

@@ -2,6 +2,7 @@ import "server-only";
 import PgBoss from "pg-boss";
 import { env, isEmbeddedDatabase } from "@/lib/env";
 import { releaseImportClaims } from "@/lib/services/import-jobs";
+import { retryOnDeadlock } from "@/lib/api/idempotency";
 import { jobs, type JobName } from "./tasks";
 import { registerJobWaker } from "./wake-job";
 
@@ -41,22 +42,6 @@ function every(name: JobName, seconds: number) {
   setInterval(() => void runGuarded(name), seconds * 1000).unref();
 }
 
-/**
- * Replicas starting together on a new database create the same queues at once, and pg-boss's
- * create_queue (a partition table per queue) can deadlock against itself (seen with two app
- * processes, `npm run cluster`): PostgreSQL aborts one side, which simply tries again.
- */
-async function retryOnDeadlock<T>(operation: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await operation();
-    } catch (error) {
-      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 250 * attempt));
-    }
-  }
-}
-
 export async function startJobRunner() {
   if (started || env.HEARTH_JOBS === "off") return;
   started = true;
@@ -76,8 +61,11 @@ export async function startJobRunner() {
   for (const name of periodic) {
     // imports: any number of wake-ups may wait (each runs the queue until nothing can start);
     // the other jobs run once per tick across replicas
-    await retryOnDeadlock(() => boss.createQueue(name, name === "import" ? { name, policy: "standard", retryLimit: 0, expireInSeconds: 23 * 3600 } : { name, policy: "singleton" }));
-    await retryOnDeadlock(() => boss.schedule(name, jobs[name].cron));
+    // replicas starting together on a new database create the same queues at once, and pg-boss's
+    // create_queue (a partition table per queue) can deadlock against itself: PostgreSQL aborts
+    // one side, which simply tries again
+    await retryOnDeadlock(() => boss.createQueue(name, name === "import" ? { name, policy: "standard", retryLimit: 0, expireInSeconds: 23 * 3600 } : { name, policy: "singleton" }), 5);
+    await retryOnDeadlock(() => boss.schedule(name, jobs[name].cron), 5);
     // a queued import should start within a second or so, whichever process picks it up
     await boss.work(name, { pollingIntervalSeconds: name === "import" ? 1 : 2 }, async () => {
       await runGuarded(name);

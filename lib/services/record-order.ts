@@ -11,7 +11,7 @@ import {
   TX_OPTIONS, addDays, addMonths, cachedSystemAccounts, creditPoints, ensureMemberAccount, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockMemberAccount, lotExpiry,
   openLedgerTransaction, type SystemAccounts,
 } from "./ledger-core";
-import { retryOnDeadlock } from "@/lib/api/idempotency";
+import { isUniqueViolation, retryOnDeadlock } from "@/lib/api/idempotency";
 import { emitWebhookEvent } from "./webhook-events";
 import type { ProgramSettings } from "./program";
 import { holdReferralIfSharedInTx, orderSignalRows } from "./referrals";
@@ -406,11 +406,6 @@ export async function recordOrderFast(args: {
 
 /** How many orders this process wrote on the fast path (tests and the bench read it). */
 export const fastOrders = { written: 0 };
-
-function isUniqueViolation(error: unknown): boolean {
-  const text = `${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
-  return /23505|P2002|unique constraint/i.test(text);
-}
 
 /** What the member may still earn from orders today and this month under the spend rule's caps. */
 async function memberCapRemaining(tx: Tx, customerId: number, config: SpendConfig | undefined, at: Date): Promise<number | null> {

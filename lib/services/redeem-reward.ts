@@ -7,7 +7,7 @@ import { AppError } from "@/lib/domain/app-error";
 import {
   TX_OPTIONS, addDays, cachedSystemAccounts, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
-import { retryOnDeadlock } from "@/lib/api/idempotency";
+import { isUniqueViolation, retryOnDeadlock } from "@/lib/api/idempotency";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REDEMPTION_VALID_DAYS = 90;
@@ -271,7 +271,7 @@ export async function redeemRewardFast(args: {
     return { kind: "done", status: 201, text: row.answer };
   } catch (error) {
     // the key (or the ledger key, or the code) was taken meanwhile: nothing was written
-    if (/23505|P2002|unique constraint/i.test(`${(error as { code?: unknown })?.code ?? ""} ${error instanceof Error ? error.message : String(error)}`)) return fallback;
+    if (isUniqueViolation(error)) return fallback;
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { handleApi, readJson } from "@/lib/api/handle-api";
-import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
+import { idempotentAnswer, requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { getCachedEarningConfig } from "@/lib/services/earning-config";
 import { allocateDiscounts } from "@/lib/domain/earn-points";
 import { recordOrderFast, recordOrderInTx } from "@/lib/services/record-order";
@@ -30,7 +30,7 @@ export const POST = handleApi(async (request: Request) => {
   const idempotent = { path: "orders", input };
   // the common order in two round trips; anything else (and any doubt) takes the transaction
   const fast = await recordOrderFast({ input: order, config, apiKeyId: caller.apiKeyId, key, requestHash: hashRequest(idempotent) });
-  if (fast) return new Response(fast.text, { status: fast.status, headers: { "content-type": "application/json" } });
+  if (fast) return idempotentAnswer(fast);
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: idempotent }, async (tx) => {
     const result = await recordOrderInTx(tx, order, config);
     return {

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
 import { handleApi, readJson } from "@/lib/api/handle-api";
-import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
+import { idempotentAnswer, requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { decodeCursor } from "@/lib/api/page-cursor";
 import { readQuery } from "@/lib/api/read-query";
 import { getMemberRedemptionsPage } from "@/lib/db/api-redemption-reads";
@@ -32,7 +32,7 @@ export const POST = handleApi(async (request: Request, context: ExternalIdContex
     programId: caller.programId, externalId, rewardId: input.rewardId, apiKeyId: caller.apiKeyId, key, requestHash: (memberId) => hashRequest(idempotent(memberId)),
   });
   if (fast.kind === "member-not-found") throw new AppError("MEMBER_NOT_FOUND");
-  if (fast.kind === "done") return new Response(fast.text, { status: fast.status, headers: { "content-type": "application/json" } });
+  if (fast.kind === "done") return idempotentAnswer(fast);
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: idempotent(fast.customerId) }, async (tx) => {
     const result = await redeemRewardInTx(tx, {
       programId: caller.programId,
