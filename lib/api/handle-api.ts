@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AppError, isAppError } from "@/lib/domain/app-error";
 import { RateLimitedError } from "./rate-limit";
 import { containsNul } from "@/lib/validations/nul";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_SECONDS } from "@/lib/db/unavailable";
 
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -45,6 +46,15 @@ export function handleApi<Args extends unknown[]>(handler: (request: Request, ..
         return apiError(422, "VALIDATION", "request body is invalid", z.flattenError(error));
       }
       const id = randomUUID();
+      if (isDatabaseUnavailable(error)) {
+        // PostgreSQL restarting or failing over. An open transaction went with its connection; a
+        // commit whose answer was lost is found by a retry with the same Idempotency-Key (the
+        // stored answer commits with the write), so retrying is safe either way.
+        console.error(`[api] database unavailable ${id}: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().slice(0, 300)}`);
+        const response = apiError(503, "UNAVAILABLE", `the database is unavailable; retry shortly (reference ${id})`);
+        response.headers.set("Retry-After", String(UNAVAILABLE_RETRY_SECONDS));
+        return response;
+      }
       console.error(`[api] unexpected error ${id}`, error);
       return apiError(500, "INTERNAL", `unexpected error; reference ${id}`);
     }

@@ -111,12 +111,12 @@ describe("named, reusable schemas", () => {
 
 test("the statuses each new endpoint can answer", () => {
   const statuses = (path: string, method: string) => Object.keys((document.paths as unknown as Record<string, Record<string, { responses: object }>>)[path][method].responses).sort();
-  expect(statuses("/members", "get")).toEqual(["200", "401", "422", "429", "500"]);
-  expect(statuses("/members/{externalId}", "patch")).toEqual(["200", "400", "401", "404", "409", "422", "429", "500"]);
-  expect(statuses("/members/{externalId}/erase", "post")).toEqual(["200", "400", "401", "404", "409", "429", "500"]);
-  expect(statuses("/orders/{externalId}", "get")).toEqual(["200", "401", "404", "429", "500"]);
-  expect(statuses("/redemptions/{code}", "get")).toEqual(["200", "401", "404", "429", "500"]);
-  expect(statuses("/webhook-endpoints", "post")).toEqual(["201", "400", "401", "409", "422", "429", "500"]);
-  expect(statuses("/webhook-endpoints/{id}", "delete")).toEqual(["200", "401", "404", "429", "500"]);
-  expect(statuses("/imports/{kind}", "post")).toEqual(["202", "400", "401", "404", "409", "413", "422", "429", "500"]);
+  expect(statuses("/members", "get")).toEqual(["200", "401", "422", "429", "500", "503"]);
+  expect(statuses("/members/{externalId}", "patch")).toEqual(["200", "400", "401", "404", "409", "422", "429", "500", "503"]);
+  expect(statuses("/members/{externalId}/erase", "post")).toEqual(["200", "400", "401", "404", "409", "429", "500", "503"]);
+  expect(statuses("/orders/{externalId}", "get")).toEqual(["200", "401", "404", "429", "500", "503"]);
+  expect(statuses("/redemptions/{code}", "get")).toEqual(["200", "401", "404", "429", "500", "503"]);
+  expect(statuses("/webhook-endpoints", "post")).toEqual(["201", "400", "401", "409", "422", "429", "500", "503"]);
+  expect(statuses("/webhook-endpoints/{id}", "delete")).toEqual(["200", "401", "404", "429", "500", "503"]);
+  expect(statuses("/imports/{kind}", "post")).toEqual(["202", "400", "401", "404", "409", "413", "422", "429", "500", "503"]);
 });

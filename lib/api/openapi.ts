@@ -61,6 +61,7 @@ const errorResponses: Record<number, [name: string, description: string]> = {
   413: ["PayloadTooLarge", "The body is over the size limit (PAYLOAD_TOO_LARGE): refused as soon as it passes it, nothing stored"],
   429: ["RateLimited", "Over the API key's requests per minute"],
   500: ["InternalError", "Unexpected; logged with the reference in the message"],
+  503: ["Unavailable", "The database can't be reached right now (restarting or failing over). Retry after Retry-After seconds with the same Idempotency-Key: if the write did commit before the connection broke, the retry gets its stored answer, so it happens once"],
 };
 
 const errors = (...statuses: number[]) =>
@@ -114,15 +115,15 @@ type Operation = { operationId?: string; tags?: string[]; responses: Record<stri
 
 /**
  * What every operation shares, added once so no route can miss it: an operationId, a tag (its
- * first path segment), 401, 429 and 500 (every route checks the key and its rate limit, and may
- * fail unexpectedly) and, on a POST, 400 (a missing Idempotency-Key) and the replay header.
+ * first path segment), 401, 429, 500 and 503 (every route checks the key and its rate limit, may
+ * fail unexpectedly, and needs the database) and, on a POST, 400 (a missing Idempotency-Key) and the replay header.
  */
 function completeOperations<T extends { paths: Record<string, Record<string, Operation>> }>(document: T): T & { tags: { name: string; description: string }[] } {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       operation.operationId ??= operationIdOf(method, path);
       operation.tags ??= [path.split("/")[1]];
-      const needed = [401, 429, 500, ...(method === "post" ? [400] : [])];
+      const needed = [401, 429, 500, 503, ...(method === "post" ? [400] : [])];
       for (const status of needed) operation.responses[String(status)] ??= errors(status)[String(status)];
       if (method !== "post") continue;
       for (const [status, response] of Object.entries(operation.responses)) {
@@ -150,7 +151,9 @@ function components() {
           description,
           ...(status === "429"
             ? { headers: { "Retry-After": errorHeader("seconds until the window resets"), "RateLimit-Limit": errorHeader("requests per minute"), "RateLimit-Remaining": errorHeader("always 0 here") } }
-            : {}),
+            : status === "503"
+              ? { headers: { "Retry-After": errorHeader("seconds to wait before retrying") } }
+              : {}),
           ...json(errorSchema),
         },
       ]),
