@@ -201,6 +201,11 @@ await withClient(dbUrl, async (db) => {
     INSERT INTO "TierChange" ("programId", "customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "detail", "createdAt")
     SELECT $1, c."id", NULL, c."tierId", NULL, t."name", 'qualified', '{}'::jsonb, c."enrolledAt" + interval '20 days'
     FROM "Customer" c JOIN "Tier" t ON t."id" = c."tierId" WHERE c."id" >= $2`, [program.id, base.customer]);
+  // what the "Order_stats" trigger keeps for each customer (off during the load)
+  await step("CustomerOrderStats", `
+    INSERT INTO "CustomerOrderStats" ("customerId", "programId", "paidOrders", "lastPaidAt")
+    SELECT o."customerId", $1, COUNT(*), MAX(o."placedAt") FROM "Order" o
+    WHERE o."customerId" >= $2 AND o."cancelledAt" IS NULL AND o."totalCents" > 0 GROUP BY o."customerId"`, [program.id, base.customer]);
   await db.query(`SET session_replication_role = origin`);
   for (const table of ["Customer", "User", "LedgerAccount", "Order", "OrderLine", "LedgerTransaction", "LedgerEntry", "PointLot", "LotConsumption", "Redemption", "TierChange"]) {
     await db.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT MAX("id") FROM "${table}"))`);
@@ -215,6 +220,10 @@ await withClient(dbUrl, async (db) => {
     "member accounts whose balance <> their lots' remaining": `SELECT COUNT(*) FROM "LedgerAccount" a LEFT JOIN (SELECT "accountId", SUM("remaining") s FROM "PointLot" GROUP BY 1) l ON l."accountId" = a."id" WHERE a."kind" = 'MEMBER' AND a."balance" <> COALESCE(l.s, 0)`,
     "lots whose amount <> remaining + consumed": `SELECT COUNT(*) FROM "PointLot" l LEFT JOIN (SELECT "lotId", SUM("amount") s FROM "LotConsumption" GROUP BY 1) c ON c."lotId" = l."id" WHERE l."amount" <> l."remaining" + COALESCE(c.s, 0)`,
     "entries without a transaction or account": `SELECT COUNT(*) FROM "LedgerEntry" e WHERE NOT EXISTS (SELECT 1 FROM "LedgerTransaction" t WHERE t."id" = e."transactionId") OR NOT EXISTS (SELECT 1 FROM "LedgerAccount" a WHERE a."id" = e."accountId")`,
+    "customers whose paid-order summary differs from their orders": `SELECT COUNT(*) FROM "Customer" c
+      LEFT JOIN (SELECT "customerId", COUNT(*) n, MAX("placedAt") last FROM "Order" WHERE "cancelledAt" IS NULL AND "totalCents" > 0 GROUP BY 1) o ON o."customerId" = c."id"
+      LEFT JOIN "CustomerOrderStats" s ON s."customerId" = c."id"
+      WHERE COALESCE(s."paidOrders", 0) <> COALESCE(o.n, 0) OR s."lastPaidAt" IS DISTINCT FROM o.last`,
     "orders without a customer": `SELECT COUNT(*) FROM "Order" o WHERE NOT EXISTS (SELECT 1 FROM "Customer" c WHERE c."id" = o."customerId")`,
   };
   for (const [label, sql] of Object.entries(checks)) {

@@ -15,10 +15,19 @@ import { writeVersion } from "./save-earn-rule";
 
 const DAY_MS = 86_400_000;
 
+/** Paid orders, as audiences count them: not cancelled, total above zero (as CustomerOrderStats counts them). */
+const paidOrder = Prisma.sql`o."customerId" = c."id" AND o."cancelledAt" IS NULL AND o."totalCents" > 0`;
+
 /**
- * The audience as a condition on the customer row `c`, evaluated at `at` (business time: an
- * order's placedAt, or now for the pages). Orders counted are paid and not cancelled, and
- * placed before `at`, so the order being recorded never counts towards its own audience.
+ * The audience as a condition on the customer row `c` and their paid-order summary `s`
+ * (CustomerOrderStats, left-joined by audienceFrom), evaluated at `at` (business time: an order's
+ * placedAt, or now for the pages). Orders counted are paid and not cancelled, and placed before
+ * `at`, so the order being recorded never counts towards its own audience.
+ *
+ * The order conditions read the summary when the member's last paid order is before `at` (then
+ * every paid order is, and the summary is exactly the orders before `at`); otherwise (a backdated
+ * order, or `at` in the past) they read the orders themselves. Either way the answer is what
+ * reading the orders gives.
  */
 export function audienceSql(audience: Audience, at: Date): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`c."enrolledAt" IS NOT NULL`];
@@ -28,35 +37,56 @@ export function audienceSql(audience: Audience, at: Date): Prisma.Sql {
   }
   if (audience.joinedWithinDays !== null) parts.push(Prisma.sql`c."enrolledAt" >= ${new Date(at.getTime() - audience.joinedWithinDays * DAY_MS)}::timestamp`);
   if (audience.inactiveDays !== null) {
-    parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "Order" o WHERE o."customerId" = c."id" AND o."cancelledAt" IS NULL AND o."totalCents" > 0
-      AND o."placedAt" >= ${new Date(at.getTime() - audience.inactiveDays * DAY_MS)}::timestamp AND o."placedAt" < ${at}::timestamp)`);
+    const since = new Date(at.getTime() - audience.inactiveDays * DAY_MS);
+    parts.push(Prisma.sql`(s."lastPaidAt" IS NULL OR s."lastPaidAt" < ${since}::timestamp OR (s."lastPaidAt" >= ${at}::timestamp
+      AND NOT EXISTS (SELECT 1 FROM "Order" o WHERE ${paidOrder} AND o."placedAt" >= ${since}::timestamp AND o."placedAt" < ${at}::timestamp)))`);
   }
   if (audience.minOrders !== null) {
-    parts.push(Prisma.sql`(SELECT COUNT(*) FROM "Order" o WHERE o."customerId" = c."id" AND o."cancelledAt" IS NULL AND o."totalCents" > 0
-      AND o."placedAt" < ${at}::timestamp) >= ${audience.minOrders}`);
+    parts.push(Prisma.sql`(COALESCE(s."paidOrders", 0) >= ${audience.minOrders} AND (s."lastPaidAt" < ${at}::timestamp
+      OR (SELECT COUNT(*) FROM "Order" o WHERE ${paidOrder} AND o."placedAt" < ${at}::timestamp) >= ${audience.minOrders}))`);
   }
   if (audience.birthdayMonth) parts.push(Prisma.sql`EXTRACT(MONTH FROM c."birthday") = ${at.getUTCMonth() + 1}`);
   return Prisma.join(parts, " AND ");
 }
 
+/** Whether the audience has order conditions (it reads the paid-order summary). */
+function readsOrders(audience: Audience) {
+  return audience.inactiveDays !== null || audience.minOrders !== null;
+}
+
+/** The rows audienceSql is a condition on: the customer `c` and, when needed, their summary `s`. */
+function audienceFrom(audiences: Audience[]): Prisma.Sql {
+  return audiences.some(readsOrders)
+    ? Prisma.sql`"Customer" c LEFT JOIN "CustomerOrderStats" s ON s."customerId" = c."id"`
+    : Prisma.sql`"Customer" c`;
+}
+
 /** How many members an audience targets right now. */
 export async function countAudience(db: Tx | typeof prisma, programId: number, audience: Audience, at = new Date()): Promise<number> {
-  // Order conditions probe each member's orders by customer id: walked in id order, the probes
-  // follow the (customerId, placedAt) index instead of jumping across it (bench/pages.mjs, issue 12);
-  // without them, any order will do and an index-only scan counts fastest.
-  const customers = audience.inactiveDays !== null || audience.minOrders !== null
-    ? Prisma.sql`(SELECT * FROM "Customer" WHERE "programId" = ${programId} ORDER BY "id") c`
-    : Prisma.sql`"Customer" c`;
   const [row] = await db.$queryRaw<{ count: number }[]>`
-    SELECT COUNT(*)::int AS "count" FROM ${customers} WHERE c."programId" = ${programId} AND ${audienceSql(audience, at)}`;
+    SELECT COUNT(*)::int AS "count" FROM ${audienceFrom([audience])} WHERE c."programId" = ${programId} AND ${audienceSql(audience, at)}`;
   return row.count;
+}
+
+/**
+ * How many members each audience targets right now, in one pass over the program's customers
+ * (the offers list counts all its offers at once).
+ */
+export async function countAudiences(db: Tx | typeof prisma, programId: number, audiences: Audience[], at = new Date()): Promise<number[]> {
+  if (audiences.length === 0) return [];
+  if (audiences.length === 1) return [await countAudience(db, programId, audiences[0], at)];
+  const columns = audiences.map((audience, index) => Prisma.sql`(COUNT(*) FILTER (WHERE ${audienceSql(audience, at)}))::int AS ${Prisma.raw(`"a${index}"`)}`);
+  const [row] = await db.$queryRaw<Record<string, number>[]>`
+    SELECT ${Prisma.join(columns)} FROM ${audienceFrom(audiences)} WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL`;
+  return audiences.map((_, index) => row[`a${index}`]);
 }
 
 /** Which of the audiences (by key) one member is in, in one query. */
 export async function matchAudiences(db: Tx | typeof prisma, customerId: number, audiences: { key: number; audience: Audience }[], at: Date): Promise<Set<number>> {
   if (audiences.length === 0) return new Set();
   const columns = audiences.map(({ key, audience }) => Prisma.sql`(${audienceSql(audience, at)}) AS ${Prisma.raw(`"a${key}"`)}`);
-  const rows = await db.$queryRaw<Record<string, boolean | null>[]>`SELECT ${Prisma.join(columns)} FROM "Customer" c WHERE c."id" = ${customerId}`;
+  const rows = await db.$queryRaw<Record<string, boolean | null>[]>`
+    SELECT ${Prisma.join(columns)} FROM ${audienceFrom(audiences.map(({ audience }) => audience))} WHERE c."id" = ${customerId}`;
   const row = rows[0] ?? {};
   return new Set(audiences.filter(({ key }) => row[`a${key}`] === true).map(({ key }) => key));
 }
@@ -143,24 +173,24 @@ async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): P
         SELECT "ruleId", COALESCE(SUM("points"), 0)::int AS "points" FROM "LedgerTransaction"
         WHERE "programId" = ${programId} AND "ruleId" = ANY(${ruleIds}::int[]) AND "kind" = 'BONUS' GROUP BY "ruleId"`
     : [];
-  return Promise.all(
-    rows.map(async (row) => {
-      const points = byOffer.get(row.id);
-      const audience = parseAudience(row.audience);
-      const phase = consolePhase(row, at);
-      return {
-        ...offerFields(row, points),
-        phase,
-        endedAt: row.endedAt,
-        audience,
-        // an ended offer targets nobody any more: not counted
-        targetCount: phase === "ended" ? 0 : await countAudience(prisma, programId, audience, at),
-        totalCapPoints: points?.rule?.totalCapPoints ?? null,
-        pointsIssued: issued.find((entry) => entry.ruleId === row.earnRuleId)?.points ?? 0,
-        ruleVersion: points?.rule?.version ?? null,
-      };
-    }),
-  );
+  const offers = rows.map((row) => ({ row, audience: parseAudience(row.audience), phase: consolePhase(row, at) }));
+  // an ended offer targets nobody any more: not counted; the others are counted in one pass
+  const counted = offers.filter((offer) => offer.phase !== "ended");
+  const counts = await countAudiences(prisma, programId, counted.map((offer) => offer.audience), at);
+  const targetCounts = new Map(counted.map((offer, index) => [offer.row.id, counts[index]]));
+  return offers.map(({ row, audience, phase }) => {
+    const points = byOffer.get(row.id);
+    return {
+      ...offerFields(row, points),
+      phase,
+      endedAt: row.endedAt,
+      audience,
+      targetCount: targetCounts.get(row.id) ?? 0,
+      totalCapPoints: points?.rule?.totalCapPoints ?? null,
+      pointsIssued: issued.find((entry) => entry.ruleId === row.earnRuleId)?.points ?? 0,
+      ruleVersion: points?.rule?.version ?? null,
+    };
+  });
 }
 
 /** Every offer of the program, newest first, with its phase and how many members it targets now. */
