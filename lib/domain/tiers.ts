@@ -213,16 +213,17 @@ export function previewTierMoves({
   policyBefore,
   policyAfter,
 }: {
-  members: { floorTierId: number | null; amountBefore: number; amountAfter: number }[];
+  /** each member, or (count) that many members placed alike: the same floor and, before and after, the same thresholds reached */
+  members: { floorTierId: number | null; amountBefore: number; amountAfter: number; count?: number }[];
   before: TierDef[];
   after: TierDef[];
   policyBefore: TierPolicy;
   policyAfter: TierPolicy;
 }): TierMoves {
   const counts = new Map<number | null, { before: number; after: number }>();
-  const bump = (tierId: number | null, key: "before" | "after") => {
+  const bump = (tierId: number | null, key: "before" | "after", count: number) => {
     const entry = counts.get(tierId) ?? { before: 0, after: 0 };
-    entry[key] += 1;
+    entry[key] += count;
     counts.set(tierId, entry);
   };
   let up = 0;
@@ -233,15 +234,16 @@ export function previewTierMoves({
   for (const member of members) {
     const from = placement({ tiers: sortedBefore, basis: policyBefore.basis, amount: member.amountBefore, floorTierId: member.floorTierId });
     const to = placement({ tiers: sortedAfter, basis: policyAfter.basis, amount: member.amountAfter, floorTierId: member.floorTierId });
-    bump(from?.id ?? null, "before");
-    bump(to?.id ?? null, "after");
+    const count = member.count ?? 1;
+    bump(from?.id ?? null, "before", count);
+    bump(to?.id ?? null, "after", count);
     const fromAfter = from ? sortedAfter.find((tier) => tier.id === from.id) : undefined;
-    if ((to?.id ?? null) === (from?.id ?? null)) unchanged += 1;
-    else if (!to) down += 1;
-    else if (!from) up += 1;
+    if ((to?.id ?? null) === (from?.id ?? null)) unchanged += count;
+    else if (!to) down += count;
+    else if (!from) up += count;
     // a kept tier compares by its new rank; a removed one by what it asked for
-    else if (fromAfter ? to.rank > fromAfter.rank : tierThreshold({ tier: to, basis: policyAfter.basis }) >= tierThreshold({ tier: from, basis: policyAfter.basis })) up += 1;
-    else down += 1;
+    else if (fromAfter ? to.rank > fromAfter.rank : tierThreshold({ tier: to, basis: policyAfter.basis }) >= tierThreshold({ tier: from, basis: policyAfter.basis })) up += count;
+    else down += count;
   }
   const ids = [...sortedAfter.map((tier) => tier.id), ...sortedBefore.filter((tier) => !after.some((a) => a.id === tier.id)).map((tier) => tier.id), null];
   const byTier = ids.map((tierId) => ({ tierId, ...(counts.get(tierId) ?? { before: 0, after: 0 }) }));

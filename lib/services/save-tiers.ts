@@ -1,12 +1,13 @@
 import "server-only";
+import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
-import { previewTierMoves, type TierDef, type TierMoves, type TierPolicy } from "@/lib/domain/tiers";
+import { previewTierMoves, tierThreshold, type TierBasis, type TierDef, type TierMoves, type TierPolicy } from "@/lib/domain/tiers";
 import type { SetTierFloorInput, TierConfigInput } from "@/lib/validations/console";
 import { writeAudit } from "./audit";
 import { invalidateEarningConfig } from "./earning-config";
 import { writeVersion } from "./save-earn-rule";
-import { loadTierSetup, qualifyingAmountSql, reviewTiers, type TierReviewResult } from "./tiers";
+import { loadTierSetup, qualifyingAmountsSql, reviewTiers, type TierReviewResult } from "./tiers";
 
 export type TierPreview = TierMoves & { names: Record<string, string>; graceDays: number; members: number };
 
@@ -31,22 +32,50 @@ async function assertOwnTiers(programId: number, input: TierConfigInput) {
   if (input.tiers.some((tier) => tier.id !== undefined && !own.has(tier.id))) throw new AppError("NOT_FOUND", "tier not found");
 }
 
+/** The distinct thresholds of the tiers, ascending: which of them an amount reaches decides its tier. */
+function thresholds(tiers: TierDef[], basis: TierBasis) {
+  return [...new Set(tiers.map((tier) => tierThreshold({ tier, basis })))].sort((a, b) => a - b);
+}
+
+/** How many of the ascending thresholds the amount reaches (width_bucket), as SQL; nothing to group by without tiers. */
+function reached(amount: Prisma.Sql, list: number[]) {
+  return list.length > 0 ? [Prisma.sql`width_bucket(${amount}, ${list}::int[])`] : [];
+}
+
 /**
  * How many members a tier configuration would move up or down, before it is saved: every
  * member's qualifying amount under the proposed basis and window, placed with the proposed
  * thresholds (and their VIP floors). Nothing is written.
+ *
+ * Set-based for large programs (issue 12): the amounts come from one pass over the window's
+ * orders, and members are grouped in SQL by their floor and by how many thresholds they reach
+ * before and after, which is all their placement depends on; each group is placed once with
+ * its member count.
  */
 export async function previewTierConfig({ programId, input, at = new Date() }: { programId: number; input: TierConfigInput; at?: Date }): Promise<TierPreview> {
   await assertOwnTiers(programId, input);
   const before = await loadTierSetup(prisma, programId);
   const after = proposedTiers(input);
   const policy = policyOf(input);
-  const members = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number }[]>`
-    SELECT c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(before.policy, at)} AS "amountBefore", ${qualifyingAmountSql(policy, at)} AS "amountAfter"
-    FROM "Customer" c WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL`;
-  const moves = previewTierMoves({ members, before: before.tiers, after, policyBefore: before.policy, policyAfter: policy });
+  const samePolicy = before.policy.basis === policy.basis && before.policy.window === policy.window;
+  const amountAfter = samePolicy ? Prisma.sql`COALESCE(b."amount", 0)` : Prisma.sql`COALESCE(a."amount", 0)`;
+  const groups = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number; count: number }[]>`
+    WITH m AS (
+      SELECT c."tierFloorId" AS "floorTierId", COALESCE(b."amount", 0) AS "amountBefore", ${amountAfter} AS "amountAfter"
+      FROM "Customer" c
+      LEFT JOIN (${qualifyingAmountsSql(programId, before.policy, at)}) b ON b."customerId" = c."id"
+      ${samePolicy ? Prisma.empty : Prisma.sql`LEFT JOIN (${qualifyingAmountsSql(programId, policy, at)}) a ON a."customerId" = c."id"`}
+      WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL)
+    SELECT "floorTierId", MIN("amountBefore")::int AS "amountBefore", MIN("amountAfter")::int AS "amountAfter", COUNT(*)::int AS "count"
+    FROM m
+    GROUP BY ${Prisma.join([
+      Prisma.sql`"floorTierId"`,
+      ...reached(Prisma.sql`"amountBefore"`, thresholds(before.tiers, before.policy.basis)),
+      ...reached(Prisma.sql`"amountAfter"`, thresholds(after, policy.basis)),
+    ])}`;
+  const moves = previewTierMoves({ members: groups, before: before.tiers, after, policyBefore: before.policy, policyAfter: policy });
   const names = Object.fromEntries([...before.tiers, ...after].map((tier) => [String(tier.id), tier.name]));
-  return { ...moves, names, graceDays: input.graceDays, members: members.length };
+  return { ...moves, names, graceDays: input.graceDays, members: groups.reduce((sum, group) => sum + group.count, 0) };
 }
 
 /**

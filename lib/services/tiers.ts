@@ -42,6 +42,26 @@ export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
 }
 
 /**
+ * The qualifying amounts of a program's customers on `at`, set-based: one row ("customerId",
+ * "amount") per customer with orders in the window, from one pass over the window's orders
+ * (the same sums as qualifyingAmountSql; customers without a row have 0).
+ */
+export function qualifyingAmountsSql(programId: number, policy: TierPolicy, at: Date) {
+  const amount = orderAmountSql(policy);
+  if (policy.window === "CALENDAR_YEAR") {
+    const thisYear = new Date(Date.UTC(at.getUTCFullYear(), 0, 1));
+    return Prisma.sql`SELECT o."customerId", GREATEST(
+        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" >= ${thisYear}), 0),
+        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" < ${thisYear}), 0))::int AS "amount"
+      FROM "Order" o WHERE o."programId" = ${programId} AND o."placedAt" >= ${windowStart({ window: policy.window, at })} AND o."placedAt" <= ${at}
+      GROUP BY o."customerId"`;
+  }
+  return Prisma.sql`SELECT o."customerId", COALESCE(SUM(${amount}), 0)::int AS "amount" FROM "Order" o
+      WHERE o."programId" = ${programId} AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at}
+      GROUP BY o."customerId"`;
+}
+
+/**
  * Writes tier moves: the customers' tier, a TierChange row with the reason and the amount, and a
  * `tier.changed` event per move, all in the caller's transaction (set-based: one statement).
  */

@@ -8,7 +8,8 @@ import { recordOrder } from "@/lib/services/record-order";
 import { recordReturn } from "@/lib/services/record-return";
 import { redeemReward } from "@/lib/services/redeem-reward";
 import { previewTierConfig, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
-import { reviewTiers } from "@/lib/services/tiers";
+import { loadTierSetup, qualifyingAmountSql, reviewTiers } from "@/lib/services/tiers";
+import { previewTierMoves } from "@/lib/domain/tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
 import { createMember, createProgram, createReward, createStaffUser, uniqueId } from "@/test/fixtures";
 
@@ -277,5 +278,53 @@ describe("configuration changes", () => {
     await expect(previewTierConfig({ programId: setup.program.id, input })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await prisma.tier.count({ where: { programId: setup.program.id } })).toBe(3);
     expect((await prisma.tier.findUniqueOrThrow({ where: { id: other.tiers.silver.id } })).programId).toBe(other.program.id);
+  });
+});
+
+describe("the preview at scale is the per-member preview", () => {
+  test("grouped in SQL by floor and thresholds reached, it counts exactly what placing every member one by one counts", async () => {
+    const setup = await createProgram();
+    const { bronze, silver, gold } = setup.tiers;
+    const at = new Date("2026-11-30T12:00:00Z");
+    // 40 members: orders over the last two years (rolling and calendar windows see different
+    // ones), some returned in part, points earned; some with a VIP floor; a few with nothing
+    const floors = [null, null, null, bronze.id, silver.id, gold.id];
+    const rows = [];
+    for (let index = 0; index < 40; index += 1) {
+      const customer = await member(setup);
+      if (index % 7 === 3) await prisma.customer.update({ where: { id: customer.id }, data: { tierFloorId: floors[index % floors.length] } });
+      for (let n = 0; n < index % 6; n += 1) {
+        const totalCents = ((index * 7919 + n * 104_729) % 160_000) + 1_000;
+        rows.push({
+          programId: setup.program.id, externalId: uniqueId("o"), customerId: customer.id, currency: "USD", totalCents,
+          returnedCents: n === 2 ? Math.floor(totalCents / 3) : 0, pointsEarned: Math.floor(totalCents / 100),
+          placedAt: new Date(at.getTime() - ((index * 31 + n * 97) % 700) * 86_400_000), isMemberOrder: true,
+        });
+      }
+    }
+    await prisma.order.createMany({ data: rows });
+    const configs: TierConfigInput[] = [
+      configOf(setup),
+      configOf(setup, { basis: "POINTS" }),
+      configOf(setup, { window: "CALENDAR_YEAR" }),
+      configOf(setup, { basis: "POINTS", window: "CALENDAR_YEAR" }, (tiers) => [tiers[0], { ...tiers[2], minSpend: 900, minPoints: 900 }]),
+      configOf(setup, {}, (tiers) => [{ ...tiers[0], minSpend: 250 }, { ...tiers[1], minSpend: 700 }, tiers[2], { ...tiers[2], id: undefined, name: "Platinum", minSpend: 1_400, minPoints: 1_400 }]),
+      configOf(setup, {}, () => []),
+    ];
+    const current = await loadTierSetup(prisma, setup.program.id);
+    for (const input of configs) {
+      const preview = await previewTierConfig({ programId: setup.program.id, input, at });
+      const policy = { basis: input.basis, window: input.window, graceDays: input.graceDays };
+      const members = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number }[]>`
+        SELECT c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(current.policy, at)} AS "amountBefore", ${qualifyingAmountSql(policy, at)} AS "amountAfter"
+        FROM "Customer" c WHERE c."programId" = ${setup.program.id} AND c."enrolledAt" IS NOT NULL`;
+      const after = input.tiers.map((tier, index) => ({ id: tier.id ?? -(index + 1), name: tier.name, rank: index + 1, minSpendCents: Math.round(tier.minSpend * 100), minPoints: tier.minPoints }));
+      const oneByOne = previewTierMoves({ members, before: current.tiers, after, policyBefore: current.policy, policyAfter: policy });
+      expect(preview.members).toBe(40);
+      expect({ up: preview.up, down: preview.down, unchanged: preview.unchanged, byTier: preview.byTier }, JSON.stringify(policy)).toEqual(oneByOne);
+    }
+    // a configuration that moves people, so the comparison above is not all "unchanged"
+    const moving = await previewTierConfig({ programId: setup.program.id, input: configs[4], at });
+    expect(moving.up + moving.down).toBeGreaterThan(0);
   });
 });
