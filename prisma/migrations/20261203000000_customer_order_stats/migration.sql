@@ -22,41 +22,64 @@ SELECT o."customerId", MIN(o."programId"), COUNT(*), MAX(o."placedAt")
 FROM "Order" o WHERE o."cancelledAt" IS NULL AND o."totalCents" > 0
 GROUP BY o."customerId";
 
--- Recounts one customer from their orders. The row is locked first and counted in a later
--- statement (a fresh snapshot under READ COMMITTED), so an insert that committed while we waited
--- for the lock is counted, and one still uncommitted adds itself after us.
-CREATE FUNCTION hearth_recount_order_stats(customer_id INTEGER, program_id INTEGER) RETURNS void LANGUAGE plpgsql AS $$
+-- Statement-level triggers with transition tables, set-based like the analytics triggers: a bulk
+-- import of 1,000 orders is one upsert, not 1,000.
+--
+-- Recounts customers from their orders. Their rows are locked first, in id order, and counted in
+-- a later statement (a fresh snapshot under READ COMMITTED), so an insert that committed while we
+-- waited for a lock is counted, and one still uncommitted adds itself after us.
+CREATE FUNCTION hearth_recount_order_stats(customer_ids INTEGER[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO "CustomerOrderStats" ("customerId", "programId") VALUES (customer_id, program_id) ON CONFLICT ("customerId") DO NOTHING;
-  PERFORM 1 FROM "CustomerOrderStats" WHERE "customerId" = customer_id FOR UPDATE;
+  INSERT INTO "CustomerOrderStats" ("customerId", "programId")
+  SELECT c."id", c."programId" FROM "Customer" c WHERE c."id" = ANY(customer_ids) ORDER BY c."id"
+  ON CONFLICT ("customerId") DO NOTHING;
+  PERFORM 1 FROM "CustomerOrderStats" WHERE "customerId" = ANY(customer_ids) ORDER BY "customerId" FOR UPDATE;
   UPDATE "CustomerOrderStats" s SET ("paidOrders", "lastPaidAt") = (
     SELECT COUNT(*), MAX(o."placedAt") FROM "Order" o
-    WHERE o."customerId" = customer_id AND o."cancelledAt" IS NULL AND o."totalCents" > 0)
-  WHERE s."customerId" = customer_id;
+    WHERE o."customerId" = s."customerId" AND o."cancelledAt" IS NULL AND o."totalCents" > 0)
+  WHERE s."customerId" = ANY(customer_ids);
 END $$;
 
-CREATE FUNCTION hearth_order_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  was_paid BOOLEAN := TG_OP <> 'INSERT' AND OLD."cancelledAt" IS NULL AND OLD."totalCents" > 0;
-  is_paid BOOLEAN := TG_OP <> 'DELETE' AND NEW."cancelledAt" IS NULL AND NEW."totalCents" > 0;
+-- New orders: the paid ones counted in, without reading the customer's other orders.
+CREATE FUNCTION hearth_order_stats_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    -- the common case: one more paid order, counted without reading the others
-    IF is_paid THEN
-      INSERT INTO "CustomerOrderStats" AS s ("customerId", "programId", "paidOrders", "lastPaidAt")
-      VALUES (NEW."customerId", NEW."programId", 1, NEW."placedAt")
-      ON CONFLICT ("customerId") DO UPDATE SET "paidOrders" = s."paidOrders" + 1, "lastPaidAt" = GREATEST(s."lastPaidAt", EXCLUDED."lastPaidAt");
-    END IF;
-  ELSIF TG_OP = 'DELETE' THEN
-    IF was_paid THEN PERFORM hearth_recount_order_stats(OLD."customerId", OLD."programId"); END IF;
-  ELSIF was_paid OR is_paid THEN
-    IF was_paid IS DISTINCT FROM is_paid OR OLD."placedAt" IS DISTINCT FROM NEW."placedAt" OR OLD."customerId" IS DISTINCT FROM NEW."customerId" THEN
-      PERFORM hearth_recount_order_stats(NEW."customerId", NEW."programId");
-      IF OLD."customerId" IS DISTINCT FROM NEW."customerId" THEN PERFORM hearth_recount_order_stats(OLD."customerId", OLD."programId"); END IF;
-    END IF;
-  END IF;
+  INSERT INTO "CustomerOrderStats" AS s ("customerId", "programId", "paidOrders", "lastPaidAt")
+  SELECT n."customerId", MIN(n."programId"), COUNT(*), MAX(n."placedAt") FROM new_orders n
+  WHERE n."cancelledAt" IS NULL AND n."totalCents" > 0
+  GROUP BY n."customerId" ORDER BY n."customerId"
+  ON CONFLICT ("customerId") DO UPDATE SET "paidOrders" = s."paidOrders" + EXCLUDED."paidOrders", "lastPaidAt" = GREATEST(s."lastPaidAt", EXCLUDED."lastPaidAt");
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "Order_stats" AFTER INSERT OR DELETE OR UPDATE OF "cancelledAt", "totalCents", "placedAt", "customerId" ON "Order"
-  FOR EACH ROW EXECUTE FUNCTION hearth_order_stats();
+-- Changed orders: customers whose count or last paid order may have changed are recounted
+-- (a cancellation, a corrected total or date, an order moved to another customer); other
+-- updates (returns, points) change nothing here.
+CREATE FUNCTION hearth_order_stats_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ids INTEGER[];
+BEGIN
+  SELECT array_agg(DISTINCT x ORDER BY x) INTO ids FROM (
+    SELECT unnest(ARRAY[o."customerId", n."customerId"]) AS x
+    FROM old_orders o JOIN new_orders n ON n."id" = o."id"
+    WHERE ((o."cancelledAt" IS NULL AND o."totalCents" > 0) OR (n."cancelledAt" IS NULL AND n."totalCents" > 0))
+      AND ((o."cancelledAt" IS NULL AND o."totalCents" > 0) IS DISTINCT FROM (n."cancelledAt" IS NULL AND n."totalCents" > 0)
+        OR o."placedAt" IS DISTINCT FROM n."placedAt" OR o."customerId" IS DISTINCT FROM n."customerId")) changed;
+  IF ids IS NOT NULL THEN PERFORM hearth_recount_order_stats(ids); END IF;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION hearth_order_stats_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ids INTEGER[];
+BEGIN
+  SELECT array_agg(DISTINCT o."customerId" ORDER BY o."customerId") INTO ids FROM old_orders o WHERE o."cancelledAt" IS NULL AND o."totalCents" > 0;
+  IF ids IS NOT NULL THEN PERFORM hearth_recount_order_stats(ids); END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "Order_stats_insert" AFTER INSERT ON "Order" REFERENCING NEW TABLE AS new_orders
+  FOR EACH STATEMENT EXECUTE FUNCTION hearth_order_stats_inserted();
+CREATE TRIGGER "Order_stats_update" AFTER UPDATE ON "Order" REFERENCING OLD TABLE AS old_orders NEW TABLE AS new_orders
+  FOR EACH STATEMENT EXECUTE FUNCTION hearth_order_stats_updated();
+CREATE TRIGGER "Order_stats_delete" AFTER DELETE ON "Order" REFERENCING OLD TABLE AS old_orders
+  FOR EACH STATEMENT EXECUTE FUNCTION hearth_order_stats_deleted();
