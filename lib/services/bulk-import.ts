@@ -172,7 +172,6 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
 
     const earning = fresh.filter((p) => p.isMember && p.points > 0);
     if (earning.length > 0) await postEarnings(tx, program, config, system.ISSUED, earning.map((p) => ({ orderId: orderIds.get(p.order.externalId)!, order: p.order, customer: p.customer, points: p.points })));
-    await refreshTiers(tx, program.id, [...new Set(fresh.filter((p) => p.isMember).map((p) => p.customer.id))]);
   }
 
   // Members with debt: the live path, so their debt is repaid before new points land.
@@ -248,15 +247,19 @@ async function postEarnings(
     FROM unnest(${[...perAccount.keys()]}::int[], ${[...perAccount.values()]}::int[]) AS v(id, p) WHERE a."id" = v.id`;
 }
 
-/** Re-evaluates tiers on trailing 12-month net spend for the members an import touched. */
-async function refreshTiers(tx: Tx, programId: number, customerIds: number[]) {
-  if (customerIds.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE "Customer" c SET "tierId" = t."id"
-    FROM (SELECT o."customerId", SUM(o."totalCents" - o."returnedCents") AS spend FROM "Order" o
-          WHERE o."customerId" = ANY(${customerIds}::int[]) AND o."placedAt" > now() - interval '12 months' GROUP BY 1) s,
-         LATERAL (SELECT "id" FROM "Tier" WHERE "programId" = ${programId} AND "minSpendCents" <= s.spend ORDER BY "rank" DESC LIMIT 1) t
-    WHERE c."id" = s."customerId" AND c."tierId" IS DISTINCT FROM t."id"`;
+/**
+ * The members whose member orders the file holds (imported now or before): those the import may
+ * move up a tier. Read from the orders themselves, so a resumed job finds the ones an earlier
+ * attempt imported.
+ */
+export async function importedMembers(programId: number, prepared: PreparedImport): Promise<number[]> {
+  if (!("orders" in prepared.parsed)) return [];
+  const externalIds = prepared.parsed.orders.map((order) => order.externalId);
+  const rows = await prisma.$queryRaw<{ customerId: number }[]>`
+    SELECT DISTINCT o."customerId" FROM "Order" o
+    WHERE o."programId" = ${programId} AND o."externalId" = ANY(${externalIds}::text[]) AND o."isMemberOrder"
+    ORDER BY 1`;
+  return rows.map((row) => row.customerId);
 }
 
 /**

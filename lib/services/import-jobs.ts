@@ -1,7 +1,8 @@
 import "server-only";
 import { prisma } from "@/lib/db/prisma";
 import { isAppError } from "@/lib/domain/app-error";
-import { IMPORT_BATCH, MAX_STORED_ERRORS, importUnits, prepareImport, type ImportKind } from "./bulk-import";
+import { IMPORT_BATCH, MAX_STORED_ERRORS, importedMembers, importUnits, prepareImport, type ImportKind, type PreparedImport } from "./bulk-import";
+import { reviewTiers } from "./tiers";
 import { TX_OPTIONS } from "./ledger-core";
 import { getProgramById } from "./program";
 
@@ -71,13 +72,15 @@ export async function claimNextImport({ now = new Date() }: { now?: Date } = {})
  * claim kept). "lost": another runner holds the job now, nothing more was written. Never throws.
  */
 export async function continueImport(claim: ImportClaim, { now = () => new Date(), maxBatches = Infinity }: { now?: () => Date; maxBatches?: number } = {}): Promise<ImportOutcome> {
+  let prepared: PreparedImport | undefined;
   try {
     const [job, file] = await Promise.all([
       prisma.importJob.findUniqueOrThrow({ where: { id: claim.id }, select: { kind: true, filename: true, checkpoint: true } }),
       prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { csv: true } }),
     ]);
     if (!file) return await stop(claim, NO_FILE);
-    const units = importUnits(prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv }));
+    prepared = prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv });
+    const units = importUnits(prepared);
     const program = await getProgramById(claim.programId);
     let batches = 0;
     for (let from = job.checkpoint; from < units.count; from += IMPORT_BATCH) {
@@ -98,6 +101,7 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
       }, BATCH_TX);
       batches += 1;
     }
+    await placeImportedMembers(claim, prepared);
     await prisma.$transaction(async (tx) => {
       const finished = await tx.$executeRaw`
         UPDATE "ImportJob" SET "status" = 'DONE', "finishedAt" = ${now()}, "leaseUntil" = NULL
@@ -110,12 +114,28 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
     if (error instanceof LostClaim) return "lost";
     console.error(`[import] job ${claim.id} failed (attempt ${claim.attempts})`, error);
     // a problem with the file itself won't go away; anything else is tried again a little later
-    if (isAppError(error) || claim.attempts >= MAX_ATTEMPTS) return stop(claim, STOPPED).catch(() => "failed" as const);
+    if (isAppError(error) || claim.attempts >= MAX_ATTEMPTS) {
+      // the batches committed before the failure stay: their members are placed as on success
+      if (prepared) await placeImportedMembers(claim, prepared).catch((placing) => console.error(`[import] job ${claim.id}: tiers not placed`, placing));
+      return stop(claim, STOPPED).catch(() => "failed" as const);
+    }
     await prisma.$executeRaw`
       UPDATE "ImportJob" SET "status" = 'QUEUED', "leaseUntil" = ${new Date(now().getTime() + RETRY_DELAY_MS)}
       WHERE "id" = ${claim.id} AND "attempts" = ${claim.attempts} AND "status" = 'RUNNING'`.catch(() => 0);
     return "failed";
   }
+}
+
+/**
+ * Tiers after an import: the members whose orders the file holds are placed once, at the end
+ * (not after every batch, which re-summed each member's orders once per batch), the way an order
+ * places its member: up only, with the tier change recorded and sent as tier.changed; a member's
+ * VIP floor, the program's basis and window count as everywhere else. Run again on a resumed job,
+ * it moves nobody twice.
+ */
+async function placeImportedMembers(claim: ImportClaim, prepared: PreparedImport) {
+  const customerIds = await importedMembers(claim.programId, prepared);
+  if (customerIds.length > 0) await reviewTiers({ programId: claim.programId, customerIds, mode: "order" });
 }
 
 /** Ends a job as FAILED with a message for the console and the API, and drops its file. */

@@ -106,10 +106,13 @@ export async function reviewTiers({
   customerIds,
   reason,
   actorUserId,
+  mode = "review",
 }: {
   programId: number;
   at?: Date;
   customerIds?: number[];
+  /** "order": as after an order (up only, a grace period ended by spend regained); default "review" */
+  mode?: "order" | "review";
   /** overrides the reason of every move (config_change, floor, floor_removed) */
   reason?: TierChangeReason;
   actorUserId?: number | null;
@@ -139,7 +142,7 @@ export async function reviewTiers({
             amount: member.amount,
             state: { tierId: member.tierId, floorTierId: member.tierFloorId, graceUntil: member.tierGraceUntil },
             at,
-            mode: "review",
+            mode,
           });
           if (decision.tierId !== member.tierId) {
             const from = tiers.find((tier) => tier.id === member.tierId) ?? null;

@@ -29,6 +29,37 @@ async function members(count: number, program: Awaited<ReturnType<typeof createP
 }
 
 describe("bulk import of historic orders", () => {
+  test("tiers after an import: placed once at the end as an order places them (recorded, sent, floors and spend windows kept, never down)", async () => {
+    const setup = await createProgram({ pendingDays: 0 });
+    const { bronze, silver, gold } = setup.tiers;
+    const [climber, vip, staying, old] = await members(4, setup.program);
+    await prisma.customer.update({ where: { id: vip.id }, data: { tierId: gold.id, tierFloorId: gold.id } });
+    await prisma.customer.update({ where: { id: staying.id }, data: { tierId: silver.id } });
+    const p = `tiers-${uniqueId("x")}`;
+    // climber: 3 x $600 in the last year (Gold, $1,500); vip: $10 (kept at the Gold floor);
+    // staying: $10 (Silver kept: an import never moves anyone down); old: $2,000 placed 14 months ago (outside the window)
+    const rows = [
+      ...[-90, -60, -30].map((offset, index) => `${p}-c${index},${climber.externalId},,${day(offset)},USD,600,,TV,electronics,1,600`),
+      `${p}-v,${vip.externalId},,${day(-10)},USD,10,,PEN,office,1,10`,
+      `${p}-s,${staying.externalId},,${day(-10)},USD,10,,PEN,office,1,10`,
+      `${p}-o,${old.externalId},,${day(-425)},USD,2000,,SOFA,home,1,2000`,
+    ];
+    await startImport({ programId: setup.program.id, kind: "ORDERS", filename: "tiers.csv", csv: [header, ...rows].join("\n"), actorUserId: null });
+    await runQueuedImports();
+    const tierOf = async (id: number) => (await prisma.customer.findUniqueOrThrow({ where: { id }, select: { tierId: true } })).tierId;
+    expect([await tierOf(climber.id), await tierOf(vip.id), await tierOf(staying.id), await tierOf(old.id)]).toEqual([gold.id, gold.id, silver.id, bronze.id]);
+    // one move for the climber, from the entry tier straight to Gold, with its amount; sent as tier.changed
+    const moves = await prisma.tierChange.findMany({ where: { customerId: climber.id }, orderBy: { id: "asc" } });
+    expect(moves.at(-1)).toMatchObject({ fromTierId: bronze.id, toTierId: gold.id, reason: "qualified" });
+    expect(await prisma.tierChange.count({ where: { customerId: { in: [vip.id, staying.id, old.id] }, fromTierId: { not: null } } })).toBe(0);
+    expect(await prisma.webhookEvent.count({ where: { programId: setup.program.id, type: "tier.changed", payload: { path: ["customerId"], equals: climber.id } } })).toBeGreaterThan(0);
+    // the same file again: imports nothing, moves nobody
+    const movesBefore = await prisma.tierChange.count({ where: { programId: setup.program.id } });
+    await startImport({ programId: setup.program.id, kind: "ORDERS", filename: "tiers.csv", csv: [header, ...rows].join("\n"), actorUserId: null });
+    await runQueuedImports();
+    expect(await prisma.tierChange.count({ where: { programId: setup.program.id } })).toBe(movesBefore);
+  });
+
   test("imports orders with their ledger rows, reports bad rows by number, and a re-run changes nothing", async () => {
     const setup = await createProgram({ pendingDays: 0 });
     const [a, b] = await members(2, setup.program);
