@@ -16,7 +16,7 @@ function policyOf(input: TierConfigInput): TierPolicy {
 }
 
 /** The proposed tiers as TierDefs; tiers not saved yet get negative ids. */
-function proposedTiers(input: TierConfigInput): TierDef[] {
+export function proposedTiers(input: TierConfigInput): TierDef[] {
   return input.tiers.map((tier, index) => ({
     id: tier.id ?? -(index + 1),
     name: tier.name,

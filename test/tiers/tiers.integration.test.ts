@@ -7,7 +7,7 @@ import { invalidateEarningConfig } from "@/lib/services/earning-config";
 import { recordOrder } from "@/lib/services/record-order";
 import { recordReturn } from "@/lib/services/record-return";
 import { redeemReward } from "@/lib/services/redeem-reward";
-import { previewTierConfig, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
+import { previewTierConfig, proposedTiers, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
 import { loadTierSetup, qualifyingAmountSql, reviewTiers } from "@/lib/services/tiers";
 import { previewTierMoves } from "@/lib/domain/tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
@@ -318,7 +318,7 @@ describe("the preview at scale is the per-member preview", () => {
       const members = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number }[]>`
         SELECT c."tierFloorId" AS "floorTierId", ${qualifyingAmountSql(current.policy, at)} AS "amountBefore", ${qualifyingAmountSql(policy, at)} AS "amountAfter"
         FROM "Customer" c WHERE c."programId" = ${setup.program.id} AND c."enrolledAt" IS NOT NULL`;
-      const after = input.tiers.map((tier, index) => ({ id: tier.id ?? -(index + 1), name: tier.name, rank: index + 1, minSpendCents: Math.round(tier.minSpend * 100), minPoints: tier.minPoints }));
+      const after = proposedTiers(input);
       const oneByOne = previewTierMoves({ members, before: current.tiers, after, policyBefore: current.policy, policyAfter: policy });
       expect(preview.members).toBe(40);
       expect({ up: preview.up, down: preview.down, unchanged: preview.unchanged, byTier: preview.byTier }, JSON.stringify(policy)).toEqual(oneByOne);
