@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// E2E against a production build (`next build` + `next start`) on a throwaway PostgreSQL
+// E2E against a production build (`next build` + scripts/server.mjs, as `npm start`) on a throwaway PostgreSQL
 // database prepared by scripts/test.mjs, driving the system Chromium.
 const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
@@ -28,7 +28,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunch } }],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${port}`,
+    command: `node scripts/server.mjs -p ${port}`,
     url: `${baseURL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -181,7 +181,7 @@ try {
     const built = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { env, stdio: "inherit" });
     if (built.status !== 0) throw new Error("build failed");
   }
-  server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+  server = spawn(process.execPath, ["scripts/server.mjs", "-p", String(PORT)], {
     env: { ...env, NODE_ENV: "production", AUTH_SECRET: "bench-secret-bench-secret-bench", DATABASE_POOL_MAX: String(CONCURRENCY + 4) },
     stdio: "ignore",
   });

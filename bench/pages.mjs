@@ -125,7 +125,7 @@ if (!existsSync(".next/BUILD_ID")) {
   const built = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { env, stdio: "inherit" });
   if (built.status !== 0) throw new Error("build failed");
 }
-const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+const server = spawn(process.execPath, ["scripts/server.mjs", "-p", String(PORT)], {
   env: { ...env, NODE_ENV: "production", DATABASE_POOL_MAX: "10" },
   stdio: ["ignore", "ignore", "inherit"],
 });

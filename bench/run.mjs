@@ -178,7 +178,9 @@ try {
     if (built.status !== 0) throw new Error("build failed");
   }
   const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  servers = bases.map((_, index) => spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(PORT + index)], {
+  // the production server (scripts/server.mjs); BENCH_SERVER=next measures plain `next start`
+  const serverArgs = process.env.BENCH_SERVER === "next" ? ["node_modules/next/dist/bin/next", "start"] : ["scripts/server.mjs"];
+  servers = bases.map((_, index) => spawn(process.execPath, [...profile, ...serverArgs, "-p", String(PORT + index)], {
     env: {
       ...env,
       NODE_ENV: "production",

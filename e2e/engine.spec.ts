@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { expect, request as newRequestContext, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { DEMO_API_KEY, members, storageStatePath, uniqueId } from "./fixtures";
 
 // The points engine from the console: promotions with a preview, action rules fed by the
@@ -151,5 +152,123 @@ test.describe("the API's edges over real HTTP", () => {
       expect(missing.headers()["content-type"]).toContain("application/json");
       expect((await missing.json()).error.code).toBe("NOT_FOUND");
     }
+    // a path that isn't valid percent-encoding: a JSON 400 (Next.js alone answers a bare 500)
+    for (const path of ["/api/v1/members/bad%ZZ", "/api/v1/members/%E0%A4%A/ledger", "/api/v1/analytics/overview%"]) {
+      const malformed = await request.get(path, { headers: api });
+      expect(malformed.status(), path).toBe(400);
+      expect((await malformed.json()).error.code, path).toBe("BAD_REQUEST");
+    }
+  });
+});
+
+// scripts/server.mjs hands the API's hot routes (member and balance reads, orders, returns, events,
+// redemptions) straight to their route handlers. A second server with HEARTH_FAST_API=off serves
+// the same requests through Next.js's router: status, body and headers must not differ.
+test.describe("the hot routes answer as the rest of the API", () => {
+  test.describe.configure({ timeout: 180_000 });
+  const port = Number(process.env.E2E_PORT ?? 3100) + 7;
+  let plainServer: ChildProcess;
+  let fast: APIRequestContext;
+  let plain: APIRequestContext;
+
+  test.beforeAll(async () => {
+    plainServer = spawn(process.execPath, ["scripts/server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+      env: { ...process.env, NODE_ENV: "production", HEARTH_FAST_API: "off", HEARTH_JOBS: "off", AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret" },
+      stdio: "ignore",
+    });
+    const started = Date.now();
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/login`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() - started > 120_000) throw new Error("the second server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    fast = await newRequestContext.newContext({ baseURL: process.env.E2E_BASE_URL ?? `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100)}` });
+    plain = await newRequestContext.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  });
+
+  test.afterAll(async () => {
+    await fast?.dispose();
+    await plain?.dispose();
+    plainServer?.kill("SIGTERM");
+  });
+
+  // headers that belong to the connection or to Next.js's page router, not to the answer
+  const transport = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "vary"]);
+  const answerHeaders = (response: APIResponse) =>
+    Object.fromEntries(Object.entries(response.headers()).filter(([name]) => !transport.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+
+  async function same(label: string, send: (context: APIRequestContext) => Promise<APIResponse>) {
+    const [a, b] = [await send(fast), await send(plain)];
+    expect(a.status(), label).toBe(b.status());
+    expect(answerHeaders(a), label).toEqual(answerHeaders(b));
+    expect(await a.text(), label).toBe(await b.text());
+    return a;
+  }
+
+  test("reads, refusals and replays are the same whichever way they are served", async () => {
+    const list = await (await fast.get("/api/v1/members?limit=100", { headers: api })).json();
+    const rich = [...list.members].filter((member: { isMember: boolean }) => member.isMember).sort((x: { points: { available: number } }, y: { points: { available: number } }) => y.points.available - x.points.available)[0];
+    expect(rich, "a demo member with points").toBeTruthy();
+    const id = rich.externalId as string;
+
+    const read = await same("member", (c) => c.get(`/api/v1/members/${id}`, { headers: api }));
+    // the two ways really differ: Next.js's router adds its RSC Vary header, the hot path doesn't
+    expect(read.headers()["vary"], "served by the hot path").toBeUndefined();
+    expect((await plain.get(`/api/v1/members/${id}`, { headers: api })).headers()["vary"], "served by Next.js").toContain("rsc");
+    await same("balance", (c) => c.get(`/api/v1/members/${id}/balance`, { headers: api }));
+    await same("percent-encoded id", (c) => c.get(`/api/v1/members/${encodeURIComponent(id).replace("-", "%2D")}/balance`, { headers: api }));
+    await same("unknown member", (c) => c.get("/api/v1/members/nobody-here/balance", { headers: api }));
+    await same("id with a space", (c) => c.get("/api/v1/members/two%20words", { headers: api }));
+    await same("malformed escape", (c) => c.get("/api/v1/members/bad%ZZ/balance", { headers: api }));
+    await same("no key", (c) => c.get(`/api/v1/members/${id}`));
+    await same("wrong key", (c) => c.get(`/api/v1/members/${id}`, { headers: { authorization: "Bearer nope" } }));
+    await same("query string", (c) => c.get(`/api/v1/members/${id}/balance?x=1`, { headers: api }));
+
+    const order = (externalId: string) => ({ externalId, member: { externalId: id }, currency: "USD", total: 80, placedAt: new Date().toISOString(), lines: [{ sku: "HOT-1", quantity: 2, unitPrice: 40 }] });
+    await same("order without a key", (c) => c.post("/api/v1/orders", { headers: api, data: order(uniqueId("o")) }));
+    await same("order, bad JSON", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": uniqueId("k"), "content-type": "application/json" }, data: "{not json" }));
+    await same("order, wrong type", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": uniqueId("k"), "content-type": "text/plain" }, data: "{}" }));
+    await same("order, invalid", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": uniqueId("k") }, data: { externalId: "x", total: -1 } }));
+    await same("order, body over 1 MB", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": uniqueId("k"), "content-type": "application/json" }, data: `{"pad":"${"x".repeat(1_100_000)}"}` }));
+
+    // a write through one server, its replay through the other: the stored answer, byte for byte
+    const orderKey = uniqueId("k");
+    const orderId = uniqueId("o");
+    const placed = await fast.post("/api/v1/orders", { headers: { ...api, "idempotency-key": orderKey }, data: order(orderId) });
+    expect(placed.status()).toBe(201);
+    await same("order replay", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": orderKey }, data: order(orderId) }));
+    await same("order replay with another body", (c) => c.post("/api/v1/orders", { headers: { ...api, "idempotency-key": orderKey }, data: order(uniqueId("o")) }));
+    const other = await plain.post("/api/v1/orders", { headers: { ...api, "idempotency-key": uniqueId("k") }, data: order(uniqueId("o")) });
+    expect(other.status()).toBe(201);
+    expect(Object.keys(await other.json()).sort()).toEqual(Object.keys(await placed.json()).sort());
+    expect(answerHeaders(other)).toEqual(answerHeaders(placed));
+
+    const returnKey = uniqueId("k");
+    const returnBody = { externalId: uniqueId("r"), lines: [{ sku: "HOT-1", quantity: 1 }] };
+    const returned = await plain.post(`/api/v1/orders/${orderId}/returns`, { headers: { ...api, "idempotency-key": returnKey }, data: returnBody });
+    expect(returned.status()).toBe(201);
+    await same("return replay", (c) => c.post(`/api/v1/orders/${orderId}/returns`, { headers: { ...api, "idempotency-key": returnKey }, data: returnBody }));
+    await same("return of an unknown order", (c) => c.post("/api/v1/orders/no-such-order/returns", { headers: { ...api, "idempotency-key": uniqueId("k") }, data: { externalId: "r1", lines: [{ sku: "HOT-1", quantity: 1 }] } }));
+
+    const event = { member: { externalId: id }, type: "review", externalId: uniqueId("review"), occurredAt: new Date().toISOString() };
+    const eventKey = uniqueId("k");
+    expect((await fast.post("/api/v1/events", { headers: { ...api, "idempotency-key": eventKey }, data: event })).status()).toBeLessThan(300);
+    await same("event replay", (c) => c.post("/api/v1/events", { headers: { ...api, "idempotency-key": eventKey }, data: event }));
+    await same("event, unknown type", (c) => c.post("/api/v1/events", { headers: { ...api, "idempotency-key": uniqueId("k") }, data: { ...event, type: "nope" } }));
+
+    const rewards = (await (await fast.get("/api/v1/rewards", { headers: api })).json()).rewards as { id: number; costPoints: number }[];
+    const reward = rewards.filter((candidate) => candidate.costPoints <= rich.points.available).sort((x, y) => x.costPoints - y.costPoints)[0];
+    expect(reward, "a reward the member can afford").toBeTruthy();
+    const redeemKey = uniqueId("k");
+    const redeemed = await plain.post(`/api/v1/members/${id}/redemptions`, { headers: { ...api, "idempotency-key": redeemKey }, data: { rewardId: reward.id } });
+    expect(redeemed.status()).toBe(201);
+    await same("redemption replay", (c) => c.post(`/api/v1/members/${id}/redemptions`, { headers: { ...api, "idempotency-key": redeemKey }, data: { rewardId: reward.id } }));
+    await same("redemption of an unknown reward", (c) => c.post(`/api/v1/members/${id}/redemptions`, { headers: { ...api, "idempotency-key": uniqueId("k") }, data: { rewardId: 2_000_000_000 } }));
+    await same("redemption for an unknown member", (c) => c.post("/api/v1/members/nobody-here/redemptions", { headers: { ...api, "idempotency-key": uniqueId("k") }, data: { rewardId: reward.id } }));
+    await same("balance after", (c) => c.get(`/api/v1/members/${id}/balance`, { headers: api }));
   });
 });

@@ -171,7 +171,7 @@ export async function query(cluster, sql, params = [], { replica = false } = {})
 
 export function startApp(cluster, index) {
   const port = cluster.ports.apps[index];
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["scripts/server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root, env: { ...cluster.appEnv, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"],
   });
   // the apps' output goes to the cluster's dir (and to the terminal with CLUSTER_VERBOSE=1)

@@ -54,7 +54,7 @@ function sourceStamp() {
     }
   };
   for (const dir of ["app", "components", "lib", "messages", "prisma", "public"]) if (existsSync(dir)) walk(dir);
-  for (const file of ["next.config.js", "package.json", "postcss.config.mjs", "tsconfig.json"]) if (existsSync(file)) hash.update(`${file}:${statSync(file).mtimeMs}`);
+  for (const file of ["next.config.js", "security-headers.cjs", "package.json", "postcss.config.mjs", "tsconfig.json"]) if (existsSync(file)) hash.update(`${file}:${statSync(file).mtimeMs}`);
   return hash.digest("hex");
 }
 const stampFile = path.join(".next", "hearth-build-stamp");
@@ -74,6 +74,7 @@ run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/
 // 4. Serve
 const port = env.PORT ?? "3000";
 console.log(`hearth: serving on http://localhost:${port} (${env.DATABASE_URL ? "PostgreSQL" : `embedded database in ${dataDir}`})`);
-const server = spawn(bin("next"), ["start", "-p", port], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+// scripts/server.mjs: Next.js, with the API's hot routes handed straight to their handlers
+const server = spawn(process.execPath, ["scripts/server.mjs", "-p", port], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
