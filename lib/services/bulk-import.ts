@@ -11,15 +11,15 @@ import { recordOrderInTx } from "./record-order";
 import { writeAudit } from "./audit";
 
 // Bulk import of historic orders and opening balances. Orders go through a set-based path:
-// per batch of 1,000 orders a handful of multi-row statements write orders, lines, EARN
-// transactions, entries, lots and balances, so imports run at thousands of orders a second
+// per batch of 1,000 orders one statement writes orders, lines, EARN transactions, entries,
+// lots and balances (after one that locks the earning accounts), so imports run at thousands of orders a second
 // with the same ledger rows the live path writes. Re-running a file is a no-op: orders are
 // unique by their external id and opening balances by member.
 //
 // Historic orders earn under the spend rule as saved now (rate, category multipliers,
 // exclusions, rounding, minimum) but not tier multipliers (the tier a member held back then
-// is unknown), promotions, caps or referral bonuses, and emit no webhooks. Tiers are
-// re-evaluated on trailing 12-month spend after each batch;
+// is unknown), promotions, caps or referral bonuses, and emit no webhooks. Members are placed
+// in their tiers once, when the file is done (import-jobs.ts);
 // an order placed before the customer joined counts as a non-member order. Members whose
 // account carries debt go through the live path so the debt is repaid first.
 
@@ -148,30 +148,21 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
   });
 
   if (planned.length > 0) {
-    const inserted = await tx.$queryRaw<{ id: number; externalId: string }[]>`
-      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
-      SELECT ${program.id}, * FROM unnest(
-        ${planned.map((p) => p.order.externalId)}::text[], ${planned.map((p) => p.customer.id)}::int[], ${planned.map((p) => p.order.currency)}::text[],
-        ${planned.map((p) => p.order.totalCents)}::int[], ${planned.map((p) => p.order.shippingCents)}::int[], ${planned.map((p) => p.order.taxCents)}::int[],
-        ${planned.map((p) => p.order.lines.reduce((sum, line) => sum + line.discountCents, 0))}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[],
-        ${planned.map((p) => p.isMember)}::boolean[], ${planned.map((p) => p.points)}::int[], ${planned.map((p) => p.order.placedAt.toISOString())}::timestamp(3)[])
-      ON CONFLICT ("programId", "externalId") DO NOTHING
-      RETURNING "id", "externalId"`;
-    const orderIds = new Map(inserted.map((row) => [row.externalId, row.id]));
-    const fresh = planned.filter((p) => orderIds.has(p.order.externalId));
-    for (const p of fresh) outcomes[p.index] = "imported";
-
-    const lines = fresh.flatMap((p) => p.order.lines.map((line, lineIndex) => ({ orderId: orderIds.get(p.order.externalId)!, lineNo: lineIndex + 1, line, points: p.linePoints[lineIndex] })));
-    if (lines.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
-        SELECT * FROM unnest(${lines.map((l) => l.orderId)}::int[], ${lines.map((l) => l.lineNo)}::int[], ${lines.map((l) => l.line.sku)}::text[],
-          ${lines.map((l) => l.line.category)}::text[], ${lines.map((l) => l.line.quantity)}::int[], ${lines.map((l) => l.line.unitPriceCents)}::int[],
-          ${lines.map((l) => l.line.discountCents)}::int[], ${lines.map((l) => l.points)}::int[])`;
+    // accounts for earning members who never had one, then every earning account locked in id
+    // order (the live paths lock one account, then its lots), before the batch's one statement
+    const earners = planned.filter((p) => p.isMember && p.points > 0);
+    const missing = [...new Set(earners.filter((p) => p.customer.accountId === null).map((p) => p.customer.id))];
+    if (missing.length > 0) {
+      const created = await tx.$queryRaw<{ id: number; customerId: number }[]>`
+        INSERT INTO "LedgerAccount" ("programId", "kind", "customerId") SELECT ${program.id}, 'MEMBER', unnest(${missing}::int[])
+        ON CONFLICT ("customerId") DO UPDATE SET "customerId" = EXCLUDED."customerId" RETURNING "id", "customerId"`;
+      const byCustomer = new Map(created.map((row) => [row.customerId, row.id]));
+      for (const p of earners) p.customer.accountId ??= byCustomer.get(p.customer.id) ?? null;
     }
-
-    const earning = fresh.filter((p) => p.isMember && p.points > 0);
-    if (earning.length > 0) await postEarnings(tx, program, config, system.ISSUED, earning.map((p) => ({ orderId: orderIds.get(p.order.externalId)!, order: p.order, customer: p.customer, points: p.points })));
+    const accountIds = [...new Set(earners.map((p) => p.customer.accountId!))].sort((a, b) => a - b);
+    if (accountIds.length > 0) await tx.$queryRaw`SELECT "id" FROM "LedgerAccount" WHERE "id" = ANY(${accountIds}::int[]) ORDER BY "id" FOR UPDATE`;
+    const imported = await writeOrderBatch(tx, program, config, system.ISSUED, planned);
+    for (const index of imported) outcomes[index] = "imported";
   }
 
   // Members with debt: the live path, so their debt is repaid before new points land.
@@ -199,52 +190,69 @@ async function findCustomers(tx: Tx, programId: number, batch: ImportOrder[]) {
   return { byExternalId: new Map(rows.map((row) => [row.externalId, row])), byEmail: new Map(rows.map((row) => [row.email, row])) };
 }
 
-/** EARN transactions, their entries and lots, and the members' balances: five statements. */
-async function postEarnings(
+/**
+ * The batch's orders, their lines and, for members' orders that earn, the EARN transactions,
+ * their entries and lots and the members' balances: one statement fed by two JSON documents (so
+ * a batch costs one round trip and the database parses its rows, not one array per column). An
+ * order already imported (its external id taken) is skipped with everything that hangs on it.
+ * Returns the batch indexes of the orders written.
+ */
+async function writeOrderBatch(
   tx: Tx,
   program: ProgramSettings,
   config: EarningConfig,
   issuedAccountId: number,
-  earnings: { orderId: number; order: ImportOrder; customer: CustomerRow; points: number }[],
-) {
-  // accounts for members who never had one
-  const missing = [...new Set(earnings.filter((e) => e.customer.accountId === null).map((e) => e.customer.id))];
-  if (missing.length > 0) {
-    const created = await tx.$queryRaw<{ id: number; customerId: number }[]>`
-      INSERT INTO "LedgerAccount" ("programId", "kind", "customerId") SELECT ${program.id}, 'MEMBER', unnest(${missing}::int[])
-      ON CONFLICT ("customerId") DO UPDATE SET "customerId" = EXCLUDED."customerId" RETURNING "id", "customerId"`;
-    const byCustomer = new Map(created.map((row) => [row.customerId, row.id]));
-    for (const earning of earnings) earning.customer.accountId ??= byCustomer.get(earning.customer.id) ?? null;
-  }
-  // lock the accounts in id order (the live paths lock one account, then its lots)
-  const accountIds = [...new Set(earnings.map((e) => e.customer.accountId!))].sort((a, b) => a - b);
-  await tx.$queryRaw`SELECT "id" FROM "LedgerAccount" WHERE "id" = ANY(${accountIds}::int[]) ORDER BY "id" FOR UPDATE`;
-
-  const txRows = await tx.$queryRaw<{ id: number; orderId: number }[]>`
-    INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "note", "ruleId", "ruleVersion", "orderId", "points", "createdAt")
-    SELECT ${program.id}, 'EARN'::"TxKind", 'order', 'order:' || o, ${hashRequest({ import: true })}, c, 'order', n, ${config.rule?.id ?? null}::int, ${config.rule?.version ?? null}::int, o, p, t
-    FROM unnest(${earnings.map((e) => e.orderId)}::int[], ${earnings.map((e) => e.customer.id)}::int[], ${earnings.map((e) => e.order.externalId)}::text[],
-      ${earnings.map((e) => e.points)}::int[], ${earnings.map((e) => e.order.placedAt.toISOString())}::timestamp(3)[]) AS v(o, c, n, p, t)
-    ON CONFLICT ("programId", "source", "idempotencyKey") DO NOTHING
-    RETURNING "id", "orderId"`;
-  const txByOrder = new Map(txRows.map((row) => [row.orderId, row.id]));
-  const posted = earnings.filter((e) => txByOrder.has(e.orderId));
-  if (posted.length === 0) return;
-  const txIds = posted.map((e) => txByOrder.get(e.orderId)!);
-  await tx.$executeRaw`
-    INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount")
-    SELECT * FROM unnest(${[...txIds, ...txIds]}::int[], ${[...posted.map(() => issuedAccountId), ...posted.map((e) => e.customer.accountId!)]}::int[],
-      ${[...posted.map((e) => -e.points), ...posted.map((e) => e.points)]}::int[])`;
-  await tx.$executeRaw`
-    INSERT INTO "PointLot" ("accountId", "transactionId", "amount", "remaining", "availableAt", "expiresAt", "createdAt")
-    SELECT * FROM unnest(${posted.map((e) => e.customer.accountId!)}::int[], ${txIds}::int[], ${posted.map((e) => e.points)}::int[], ${posted.map((e) => e.points)}::int[],
-      ${posted.map((e) => addDays(e.order.placedAt, program.pendingDays).toISOString())}::timestamp(3)[],
-      ${posted.map((e) => lotExpiry(program, e.order.placedAt)?.toISOString() ?? null)}::timestamp(3)[], ${posted.map((e) => e.order.placedAt.toISOString())}::timestamp(3)[])`;
-  const perAccount = new Map<number, number>();
-  for (const e of posted) perAccount.set(e.customer.accountId!, (perAccount.get(e.customer.accountId!) ?? 0) + e.points);
-  await tx.$executeRaw`
-    UPDATE "LedgerAccount" a SET "balance" = a."balance" + v.p
-    FROM unnest(${[...perAccount.keys()]}::int[], ${[...perAccount.values()]}::int[]) AS v(id, p) WHERE a."id" = v.id`;
+  planned: { index: number; order: ImportOrder; customer: CustomerRow; isMember: boolean; linePoints: number[]; points: number }[],
+): Promise<number[]> {
+  const orders = planned.map((p) => {
+    const earns = p.isMember && p.points > 0;
+    return {
+      i: p.index, ext: p.order.externalId, customer: p.customer.id, account: earns ? p.customer.accountId : null, currency: p.order.currency,
+      total: p.order.totalCents, shipping: p.order.shippingCents, tax: p.order.taxCents, discount: p.order.lines.reduce((sum, line) => sum + line.discountCents, 0),
+      placed: p.order.placedAt.toISOString(), member: p.isMember, points: p.points,
+      available: earns ? addDays(p.order.placedAt, program.pendingDays).toISOString() : null,
+      expires: earns ? (lotExpiry(program, p.order.placedAt)?.toISOString() ?? null) : null,
+    };
+  });
+  const lines = planned.flatMap((p) => p.order.lines.map((line, lineIndex) => ({
+    i: p.index, no: lineIndex + 1, sku: line.sku, category: line.category, quantity: line.quantity, price: line.unitPriceCents, discount: line.discountCents, points: p.linePoints[lineIndex],
+  })));
+  const rows = await tx.$queryRaw<{ i: number }[]>`
+    WITH input AS (
+      SELECT * FROM json_to_recordset(${JSON.stringify(orders)}::json) AS x(
+        "i" int, "ext" text, "customer" int, "account" int, "currency" text, "total" int, "shipping" int, "tax" int, "discount" int,
+        "placed" timestamp(3), "member" boolean, "points" int, "available" timestamp(3), "expires" timestamp(3))),
+    o AS (
+      INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
+      SELECT ${program.id}, "ext", "customer", "currency", "total", "shipping", "tax", "discount", "placed", "member", "points", "placed" FROM input ORDER BY "i"
+      ON CONFLICT ("programId", "externalId") DO NOTHING
+      RETURNING "id", "externalId"),
+    written AS (SELECT input.*, o."id" AS "orderId" FROM input JOIN o ON o."externalId" = input."ext"),
+    line AS (
+      INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
+      SELECT w."orderId", l."no", l."sku", l."category", l."quantity", l."price", l."discount", l."points"
+      FROM json_to_recordset(${JSON.stringify(lines)}::json) AS l("i" int, "no" int, "sku" text, "category" text, "quantity" int, "price" int, "discount" int, "points" int)
+      JOIN written w ON w."i" = l."i"),
+    t AS (
+      INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "note", "ruleId", "ruleVersion", "orderId", "points", "createdAt")
+      SELECT ${program.id}, 'EARN'::"TxKind", 'order', 'order:' || w."orderId", ${hashRequest({ import: true })}, w."customer", 'order', w."ext",
+        ${config.rule?.id ?? null}::int, ${config.rule?.version ?? null}::int, w."orderId", w."points", w."placed"
+      FROM written w WHERE w."account" IS NOT NULL ORDER BY w."i"
+      ON CONFLICT ("programId", "source", "idempotencyKey") DO NOTHING
+      RETURNING "id", "orderId"),
+    posted AS (SELECT t."id" AS "transactionId", w.* FROM t JOIN written w ON w."orderId" = t."orderId"),
+    entry AS (
+      INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount")
+      SELECT "transactionId", ${issuedAccountId}::int, -"points" FROM posted
+      UNION ALL SELECT "transactionId", "account", "points" FROM posted),
+    lot AS (
+      INSERT INTO "PointLot" ("accountId", "transactionId", "amount", "remaining", "availableAt", "expiresAt", "createdAt")
+      SELECT "account", "transactionId", "points", "points", "available", "expires", "placed" FROM posted),
+    balance AS (
+      UPDATE "LedgerAccount" a SET "balance" = a."balance" + s."points"
+      FROM (SELECT "account", SUM("points")::int AS "points" FROM posted GROUP BY "account") s WHERE a."id" = s."account")
+    SELECT "i" FROM written`;
+  return rows.map((row) => row.i);
 }
 
 /**

@@ -25,20 +25,28 @@ export function orderAmountSql(policy: TierPolicy) {
 }
 
 /**
- * SQL for a customer's qualifying amount on `at` (the customer is aliased `c`): the rolling 12
- * months, or the better of this calendar year and the last (see lib/domain/tiers).
+ * The tier window's orders on `at` (a predicate on the order aliased `o`) and the qualifying
+ * amount summed over them: the rolling 12 months, or the better of this calendar year and the
+ * last (see lib/domain/tiers). Shared by the per-customer and the set-based reads below.
  */
-export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
+function qualifyingWindow(policy: TierPolicy, at: Date): { orders: Prisma.Sql; amount: Prisma.Sql } {
   const amount = orderAmountSql(policy);
   if (policy.window === "CALENDAR_YEAR") {
     const thisYear = new Date(Date.UTC(at.getUTCFullYear(), 0, 1));
-    return Prisma.sql`(SELECT GREATEST(
+    return {
+      orders: Prisma.sql`o."placedAt" >= ${windowStart({ window: policy.window, at })} AND o."placedAt" <= ${at}`,
+      amount: Prisma.sql`GREATEST(
         COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" >= ${thisYear}), 0),
-        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" < ${thisYear}), 0))
-      FROM "Order" o WHERE o."customerId" = c."id" AND o."placedAt" >= ${windowStart({ window: policy.window, at })} AND o."placedAt" <= ${at})::int`;
+        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" < ${thisYear}), 0))`,
+    };
   }
-  return Prisma.sql`(SELECT COALESCE(SUM(${amount}), 0) FROM "Order" o
-      WHERE o."customerId" = c."id" AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at})::int`;
+  return { orders: Prisma.sql`o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at}`, amount: Prisma.sql`COALESCE(SUM(${amount}), 0)` };
+}
+
+/** SQL for a customer's qualifying amount on `at` (the customer is aliased `c`). */
+export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
+  const window = qualifyingWindow(policy, at);
+  return Prisma.sql`(SELECT ${window.amount} FROM "Order" o WHERE o."customerId" = c."id" AND ${window.orders})::int`;
 }
 
 /**
@@ -47,17 +55,9 @@ export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
  * (the same sums as qualifyingAmountSql; customers without a row have 0).
  */
 export function qualifyingAmountsSql(programId: number, policy: TierPolicy, at: Date) {
-  const amount = orderAmountSql(policy);
-  if (policy.window === "CALENDAR_YEAR") {
-    const thisYear = new Date(Date.UTC(at.getUTCFullYear(), 0, 1));
-    return Prisma.sql`SELECT o."customerId", GREATEST(
-        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" >= ${thisYear}), 0),
-        COALESCE(SUM(${amount}) FILTER (WHERE o."placedAt" < ${thisYear}), 0))::int AS "amount"
-      FROM "Order" o WHERE o."programId" = ${programId} AND o."placedAt" >= ${windowStart({ window: policy.window, at })} AND o."placedAt" <= ${at}
-      GROUP BY o."customerId"`;
-  }
-  return Prisma.sql`SELECT o."customerId", COALESCE(SUM(${amount}), 0)::int AS "amount" FROM "Order" o
-      WHERE o."programId" = ${programId} AND o."placedAt" > ${addMonths(at, -12)} AND o."placedAt" <= ${at}
+  const window = qualifyingWindow(policy, at);
+  return Prisma.sql`SELECT o."customerId", ${window.amount}::int AS "amount" FROM "Order" o
+      WHERE o."programId" = ${programId} AND ${window.orders}
       GROUP BY o."customerId"`;
 }
 

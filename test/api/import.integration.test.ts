@@ -97,6 +97,53 @@ describe("bulk import of historic orders", () => {
     expect(await ledgerChecksum()).toBe(before);
   });
 
+  test("every row an imported order writes: the order's amounts, its lines, the EARN transaction, both entries, the lot and the balance", async () => {
+    const setup = await createProgram({ pendingDays: 14, expiryMonths: 12 });
+    const [a] = await members(1, setup.program);
+    // a member without a ledger account yet (joined, never earned): the import opens one
+    const c = await createCustomer(setup.program.id);
+    await prisma.customer.update({ where: { id: c.id }, data: { enrolledAt: addDays(new Date(), -400) } });
+    expect(await prisma.ledgerAccount.count({ where: { customerId: c.id } })).toBe(0);
+    const full = "order_id,member_id,placed_at,currency,total,shipping,tax,discount,sku,category,quantity,unit_price,line_discount";
+    const p = `rows-${uniqueId("x")}`;
+    const placed = `${day(-30)}T10:15:00Z`;
+    // lines 2 x 50 + 1 x 20 = 120.00, line discount 5.00, order discount 10.00, shipping 4.95, tax 8.00
+    const csv = [
+      full,
+      `${p}-1,${a.externalId},${placed},USD,117.95,4.95,8,10,TEE,apparel,2,50,5`,
+      `${p}-1,${a.externalId},${placed},USD,117.95,4.95,8,10,MUG,kitchen,1,20,`,
+      `${p}-2,${c.externalId},${placed},USD,30,,,,CAP,,1,30,`,
+    ].join("\n");
+    await startImport({ programId: setup.program.id, kind: "ORDERS", filename: "rows.csv", csv, actorUserId: null });
+    await runQueuedImports();
+
+    const order = await prisma.order.findFirstOrThrow({ where: { programId: setup.program.id, externalId: `${p}-1` }, include: { lines: { orderBy: { lineNo: "asc" } } } });
+    const placedAt = new Date(placed);
+    expect(order).toMatchObject({ customerId: a.id, currency: "USD", totalCents: 11_795, shippingCents: 495, taxCents: 800, discountCents: 1_500, isMemberOrder: true, placedAt, createdAt: placedAt });
+    expect(order.lines.map((line) => [line.lineNo, line.sku, line.category, line.quantity, line.unitPriceCents])).toEqual([[1, "TEE", "apparel", 2, 5_000], [2, "MUG", "kitchen", 1, 2_000]]);
+    expect(order.lines.reduce((sum, line) => sum + line.discountCents, 0)).toBe(1_500);
+    // 1 point a dollar on what was paid for the goods: 120 - 15 = 105
+    expect(order.pointsEarned).toBe(105);
+    expect(order.lines.reduce((sum, line) => sum + line.pointsEarned, 0)).toBe(105);
+
+    for (const [customerId, orderExternalId, points] of [[a.id, `${p}-1`, 105], [c.id, `${p}-2`, 30]] as const) {
+      const account = await prisma.ledgerAccount.findUniqueOrThrow({ where: { customerId } });
+      const written = await prisma.order.findFirstOrThrow({ where: { programId: setup.program.id, externalId: orderExternalId } });
+      const earn = await prisma.ledgerTransaction.findFirstOrThrow({ where: { orderId: written.id }, include: { entries: true } });
+      expect(earn).toMatchObject({ kind: "EARN", source: "order", idempotencyKey: `order:${written.id}`, customerId, reason: "order", note: orderExternalId, points, createdAt: placedAt, ruleVersion: 1 });
+      expect(earn.entries.map((entry) => entry.amount).sort((x, y) => x - y)).toEqual([-points, points]);
+      expect(earn.entries.find((entry) => entry.amount > 0)?.accountId).toBe(account.id);
+      const lots = await prisma.pointLot.findMany({ where: { transactionId: earn.id } });
+      expect(lots).toHaveLength(1);
+      expect(lots[0]).toMatchObject({ accountId: account.id, amount: points, remaining: points, availableAt: addDays(placedAt, 14), createdAt: placedAt });
+      // twelve months after the order was placed
+      expect(lots[0].expiresAt?.toISOString()).toBe(new Date(Date.UTC(placedAt.getUTCFullYear() + 1, placedAt.getUTCMonth(), placedAt.getUTCDate(), 10, 15)).toISOString());
+    }
+    expect((await getMemberPoints(a.id)).balance).toBe(105);
+    expect((await getMemberPoints(c.id)).balance).toBe(30);
+    expect(await checkLedger(prisma, [a.id, c.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
+  });
+
   test("an order placed before the customer joined counts as a non-member order and earns nothing", async () => {
     const setup = await createProgram();
     const [member] = await members(1, setup.program, addDays(new Date(), -10));
