@@ -165,6 +165,13 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Behind a balancer, an idle keep-alive connection must outlive the balancer's own idle timeout
+// (nginx upstream keepalive_timeout and cloud load balancers: 60 s). With Node's default of 5 s
+// the app closes a connection just as the balancer reuses it: a reset, the balancer marks this
+// replica down, and while another one is down too (a restart) every request gets a 502.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
 server.listen(port, hostname, () => {
   console.log(`[server] ready on http://${hostname ?? "localhost"}:${port}${fastApi ? "" : " (HEARTH_FAST_API=off: every request through Next.js)"}`);
 });
