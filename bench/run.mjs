@@ -225,7 +225,7 @@ try {
   const rewardId = (await db.query(`SELECT "id" FROM "Reward" WHERE "kind" = 'FREE_SHIPPING' AND "stock" IS NULL LIMIT 1`)).rows[0].id;
 
   // warm-up: JIT, connection pools, prepared plans
-  await load(300, CONCURRENCY, (index) => post("/api/v1/orders", order(`warm-${index}`, memberIds[index % memberIds.length]), `${run}-w-${index}`));
+  await load(1000, CONCURRENCY, (index) => post("/api/v1/orders", order(`warm-${index}`, memberIds[index % memberIds.length]), `${run}-w-${index}`));
 
   const results = [];
   const earn = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(index, memberIds[index % memberIds.length]), `${run}-e-${index}`));
@@ -266,7 +266,8 @@ try {
   results.push(summarize(`read: GET /api/v1/members/{id}/balance x${CONCURRENCY}`, readBalance.durations, readBalance.wallMs, readBalance.cpu));
 
   // Raw-SQL baselines: the best hand-written SQL can do for the same rows, one statement (one
-  // round trip, its own implicit transaction, the same constraints and triggers) per operation.
+  // round trip, its own implicit transaction, the same constraints and triggers) per operation,
+  // prepared once per connection (named), as the app's hot statements are (lib/db/prepared.ts).
   const ids = (await db.query(`SELECT c."id", c."externalId", a."id" AS "accountId", c."programId" FROM "Customer" c JOIN "LedgerAccount" a ON a."customerId" = c."id" WHERE c."enrolledAt" IS NOT NULL ORDER BY c."id"`)).rows;
   const program = ids[0].programId;
   const apiKeyId = (await db.query(`SELECT "id" FROM "ApiKey" ORDER BY "id" LIMIT 1`)).rows[0].id;
@@ -296,7 +297,7 @@ try {
     SELECT "id" FROM o`;
   const rawEarn = await load(EARN_REQUESTS, CONCURRENCY, async (index) => {
     const member = ids[index % ids.length];
-    const { rows } = await db.query(rawEarnSql, [apiKeyId, `${run}-raw-${index}`, program, member.id, member.accountId, system.ISSUED, member.externalId]);
+    const { rows } = await db.query({ name: "raw_earn", text: rawEarnSql, values: [apiKeyId, `${run}-raw-${index}`, program, member.id, member.accountId, system.ISSUED, member.externalId] });
     if (rows.length !== 1) throw new Error("raw earn wrote nothing");
   });
   results.push(summarize(`baseline: raw SQL earn, one statement x${CONCURRENCY}`, rawEarn.durations, rawEarn.wallMs, rawEarn.cpu));
@@ -336,7 +337,7 @@ try {
       FROM redemption r, upd)
     SELECT "id" FROM redemption`;
   const rawRedeem = (whale, key) => async () => {
-    const { rows } = await db.query(rawRedeemSql, [apiKeyId, key, whale.accountId, whale.id, cost, program, rewardId, system.REDEEMED]);
+    const { rows } = await db.query({ name: "raw_redeem", text: rawRedeemSql, values: [apiKeyId, key, whale.accountId, whale.id, cost, program, rewardId, system.REDEEMED] });
     if (rows.length !== 1) throw new Error("raw redeem wrote nothing");
   };
   const rawRedeemSingle = await load(300, 1, (index) => rawRedeem(whaleOf[whales[0]], `${run}-raw-r1-${index}`)());
@@ -355,7 +356,7 @@ try {
     WHERE c."programId" = $1 AND c."externalId" = $2
     GROUP BY c."id", t."name"`;
   const rawRead = await load(READ_REQUESTS, CONCURRENCY, async (index) => {
-    const { rows } = await db.query(rawMemberSql, [program, readMembers[index % readMembers.length]]);
+    const { rows } = await db.query({ name: "raw_member", text: rawMemberSql, values: [program, readMembers[index % readMembers.length]] });
     if (rows.length !== 1) throw new Error("raw read found nothing");
     JSON.stringify(rows[0]);
   });

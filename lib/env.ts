@@ -23,6 +23,8 @@ const envSchema = z.object({
   HEARTH_DEMO_DATA: z.enum(["on", "off"]).optional(),
   /** background jobs (expiry, birthdays, reminders, webhook delivery) in this process */
   HEARTH_JOBS: z.enum(["on", "off"]).default("on"),
+  /** prepare the hot paths' statements once per connection (lib/db/prepared.ts); off for a PgBouncer older than 1.21 */
+  HEARTH_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   HEARTH_DEMO_CUSTOMERS: z.coerce.number().int().min(10).max(100_000).default(2000),
   /** smtp(s)://user:pass@host:port; unset = emails stay in the console's outbox */
   SMTP_URL: z

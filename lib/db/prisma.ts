@@ -4,13 +4,18 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
 import { env } from "@/lib/env";
 import { getEmbeddedDatabase } from "./embedded";
+import { preparedStatementName } from "./prepared";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export function createPrismaClient(databaseUrl = env.DATABASE_URL): PrismaClient {
   if (databaseUrl) {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: env.DATABASE_POOL_MAX });
+    const adapter = new PrismaPg(
+      { connectionString: databaseUrl, max: env.DATABASE_POOL_MAX },
+      // the hot paths' marked statements are prepared once per connection (lib/db/prepared.ts)
+      env.HEARTH_PREPARED_STATEMENTS === "on" ? { statementNameGenerator: (query) => preparedStatementName(query.sql) as string } : undefined,
+    );
     return new PrismaClient({ adapter });
   }
   return new PrismaClient({ adapter: new PrismaPGlite(getEmbeddedDatabase()) });

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
+import { PREPARED } from "@/lib/db/prepared";
 import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
 import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
@@ -72,7 +73,7 @@ async function findCustomer(
   tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy,
 ): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
-  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`
+  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`${Prisma.raw(PREPARED)}
     SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
       CASE WHEN c."id" IS NULL THEN 0 ELSE ${qualifyingAmountSql(policy, at)} END AS "tierAmount",
       p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
@@ -269,11 +270,9 @@ function simpleOrderSql({ input, customer, config, earn, signals, system, fused 
   const at = input.placedAt;
   const availableAt = addDays(at, program.pendingDays);
   const expiresAt = lotExpiry(program, at);
-  const lines = Prisma.join(
-    input.lines.map(
-      (line, index) => Prisma.sql`(${index + 1}::int, ${line.sku}::text, ${line.category ?? null}::text, ${line.quantity}::int, ${line.unitPriceCents}::int, ${line.discountCents ?? 0}::int, ${earn.linePoints[index]}::int)`,
-    ),
-  );
+  // lines and signals as arrays, so the statement's text is the same whatever their number (it is prepared)
+  const lines = Prisma.sql`unnest(${input.lines.map((_, index) => index + 1)}::int[], ${input.lines.map((line) => line.sku)}::text[], ${input.lines.map((line) => line.category ?? null)}::text[],
+    ${input.lines.map((line) => line.quantity)}::int[], ${input.lines.map((line) => line.unitPriceCents)}::int[], ${input.lines.map((line) => line.discountCents ?? 0)}::int[], ${input.lines.map((_, index) => earn.linePoints[index])}::int[])`;
   let ledgerSql = Prisma.empty;
   if (points > 0) {
     if (!system) throw new Error("system accounts are needed to write points");
@@ -319,7 +318,7 @@ function simpleOrderSql({ input, customer, config, earn, signals, system, fused 
           || ',"tier":' || ${JSON.stringify(currentTierName(config, customer))}::text || '}'
         FROM o RETURNING "responseBody")`
     : Prisma.empty;
-  return Prisma.sql`
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH o AS (
       INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
       SELECT ${program.id}::int, ${input.externalId}::text, ${customer.id}::int, ${input.currency}::text, ${input.totalCents}::int, ${input.shippingCents ?? 0}::int,
@@ -328,10 +327,10 @@ function simpleOrderSql({ input, customer, config, earn, signals, system, fused 
       ON CONFLICT ("programId", "externalId") DO NOTHING RETURNING "id"),
     order_lines AS (
       INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
-      SELECT o."id", v.n, v.sku, v.category, v.quantity, v.unit, v.discount, v.points FROM o, (VALUES ${lines}) AS v(n, sku, category, quantity, unit, discount, points))
-    ${signals.length > 0 ? Prisma.sql`, order_signals AS (
+      SELECT o."id", v.n, v.sku, v.category, v.quantity, v.unit, v.discount, v.points FROM o, ${lines} AS v(n, sku, category, quantity, unit, discount, points)),
+    order_signals AS (
       INSERT INTO "OrderSignal" ("orderId", "customerId", "kind", "hash")
-      SELECT o."id", ${customer.id}::int, v.kind, v.hash FROM o, (VALUES ${Prisma.join(signals.map((signal) => Prisma.sql`(${signal.kind}::text, ${signal.hash}::text)`))}) AS v(kind, hash))` : Prisma.empty}
+      SELECT o."id", ${customer.id}::int, v.kind, v.hash FROM o, unnest(${signals.map((signal) => signal.kind)}::text[], ${signals.map((signal) => signal.hash)}::text[]) AS v(kind, hash))
     ${ledgerSql}
     ${answerSql}
     SELECT o."id" AS "orderId", ${points > 0 ? Prisma.sql`(SELECT "repaid" FROM upd)` : Prisma.sql`NULL::int`} AS "repaid"
