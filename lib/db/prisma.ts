@@ -9,10 +9,10 @@ import { preparedStatementName } from "./prepared";
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-export function createPrismaClient(databaseUrl = env.DATABASE_URL): PrismaClient {
+export function createPrismaClient(databaseUrl = env.DATABASE_URL, { poolMax = env.DATABASE_POOL_MAX }: { poolMax?: number } = {}): PrismaClient {
   if (databaseUrl) {
     const adapter = new PrismaPg(
-      { connectionString: databaseUrl, max: env.DATABASE_POOL_MAX },
+      { connectionString: databaseUrl, max: poolMax },
       // the hot paths' marked statements are prepared once per connection (lib/db/prepared.ts)
       env.HEARTH_PREPARED_STATEMENTS === "on" ? { statementNameGenerator: (query) => preparedStatementName(query.sql) as string } : undefined,
     );
