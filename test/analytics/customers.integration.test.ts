@@ -68,7 +68,9 @@ beforeAll(async () => {
   await order("dee", daysAgo(200), [{ category: "home", cents: 1_000 }]);
   const deeLast = await order("dee", daysAgo(201), [{ category: "toys", cents: 9_000 }]);
   await prisma.$transaction((tx) => cancelOrderInTx(tx, { programId: setup.program.id, orderExternalId: deeLast, at: now }));
-  await order("gus", daysAgo(40), [{ category: "garden", cents: 1_500 }]);
+  // local noon 40 local days ago: "40 × 24 hours ago" is 39 local days ago in the hour before
+  // local midnight when daylight saving time ended in between (as on Dec 1, 04:00-05:00 UTC)
+  await order("gus", new Date(dayStartInstant(shiftDays(today, -40), TZ).getTime() + 12 * 3_600_000), [{ category: "garden", cents: 1_500 }]);
 
   const reward = await createReward(setup.program.id, { costPoints: 50 });
   const first = await redeemReward({ programId: setup.program.id, customerId: ids.ana.id, rewardId: reward.id, idempotencyKey: uniqueId("k"), source: "api" });
