@@ -212,7 +212,8 @@ try {
   console.table(rows);
 
   // ---------------------------------------------------------------- EXPLAIN
-  const explainable = (sql) => /^\s*(SELECT|WITH|\()/i.test(sql) && !/FOR UPDATE|FOR SHARE|INSERT |UPDATE |DELETE /i.test(sql);
+  // leading comments (the hot paths' prepared statements start with /* hearth:prepared */) are skipped
+  const explainable = (sql) => /^\s*(?:\/\*[^]*?\*\/\s*)*(SELECT|WITH|\()/i.test(sql) && !/FOR UPDATE|FOR SHARE|INSERT |UPDATE |DELETE /i.test(sql);
   const client = await db.connect();
   try {
     for (const profile of profiles) {
