@@ -29,6 +29,13 @@ process.env.NODE_ENV = "production";
 const { securityHeaders, strictTransportSecurity } = require("../security-headers.cjs");
 const apiSecurityHeaders = securityHeaders(false).map(({ key, value }) => [key.toLowerCase(), value]);
 
+/** What next.config.js's headers() adds to every answer: the security headers, HSTS behind https. */
+function withSecurityHeaders(req, headers) {
+  for (const [key, value] of apiSecurityHeaders) if (!(key in headers)) headers[key] = value;
+  if (req.headers["x-forwarded-proto"] === "https") headers[strictTransportSecurity.key.toLowerCase()] = strictTransportSecurity.value;
+  return headers;
+}
+
 /** The hot routes: method, path pattern (its groups are the route's parameters) and built module. */
 const segment = "([^/]+)";
 const hotRoutes = [
@@ -112,9 +119,9 @@ function readBody(req) {
   });
 }
 
-function sendJson(res, status, body, extra = {}) {
+function sendJson(req, res, status, body, extra = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store, no-transform", ...Object.fromEntries(apiSecurityHeaders), ...extra, "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, withSecurityHeaders(req, { "content-type": "application/json", "cache-control": "no-store, no-transform", ...extra, "content-length": Buffer.byteLength(text) }));
   res.end(text);
 }
 
@@ -131,7 +138,7 @@ async function serveHot(req, res, { route, params }) {
       try {
         body = await readBody(req);
       } catch (error) {
-        if (error.tooLarge) return sendJson(res, 413, { error: { code: "BAD_REQUEST", message: "body too large" } }, { connection: "close" });
+        if (error.tooLarge) return sendJson(req, res, 413, { error: { code: "BAD_REQUEST", message: "body too large" } }, { connection: "close" });
         throw error;
       }
       request = new Request(url, { method: req.method, headers, body });
@@ -141,26 +148,24 @@ async function serveHot(req, res, { route, params }) {
   } catch {
     // a header or host the Fetch API refuses: Next.js answers it as it would any request
     if (req.method === "GET") return handleWithNext(req, res);
-    return sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "the request could not be read" } });
+    return sendJson(req, res, 400, { error: { code: "BAD_REQUEST", message: "the request could not be read" } });
   }
   const response = await handler(request, { params: Promise.resolve(params) });
   const body = Buffer.from(await response.arrayBuffer());
   const headers = {};
   for (const [key, value] of response.headers) headers[key] = value;
-  for (const [key, value] of apiSecurityHeaders) if (!(key in headers)) headers[key] = value;
-  if (req.headers["x-forwarded-proto"] === "https") headers[strictTransportSecurity.key.toLowerCase()] = strictTransportSecurity.value;
   headers["content-length"] = body.length;
-  res.writeHead(response.status, headers);
+  res.writeHead(response.status, withSecurityHeaders(req, headers));
   res.end(body);
 }
 
 const server = http.createServer((req, res) => {
   const hot = match(req);
-  if (hot === "malformed") return sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "the path is not valid percent-encoding" } });
+  if (hot === "malformed") return sendJson(req, res, 400, { error: { code: "BAD_REQUEST", message: "the path is not valid percent-encoding" } });
   const served = hot ? serveHot(req, res, hot) : handleWithNext(req, res);
   Promise.resolve(served).catch((error) => {
     console.error("[server] unexpected error", error);
-    if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL", message: "unexpected error" } });
+    if (!res.headersSent) sendJson(req, res, 500, { error: { code: "INTERNAL", message: "unexpected error" } });
     else res.destroy();
   });
 });

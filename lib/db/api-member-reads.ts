@@ -5,7 +5,7 @@ import { encodeCursor, type Keyset } from "@/lib/api/page-cursor";
 import type { ListMembersQuery } from "@/lib/validations/api";
 import { EXPIRING_SOON_DAYS } from "./member-points";
 import { prisma, type Tx } from "./prisma";
-import { PREPARED } from "./prepared";
+import { preparedSql } from "./prepared";
 
 // Members as the REST API shows them (GET/PATCH /members/{externalId}, GET /members, the
 // ledger page). Dates are ISO strings once serialised; amounts are points (integers).
@@ -71,7 +71,7 @@ export async function getPointsOfCustomers(db: Tx, customerIds: number[], at = n
  */
 export async function getApiMember(programId: number, externalId: string, db: Tx = prisma, at = new Date()) {
   const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
-  const rows = await db.$queryRaw<(Omit<ApiMemberRow, "tier"> & { tierName: string | null } & ApiPoints)[]>`${Prisma.raw(PREPARED)}
+  const rows = await db.$queryRaw<(Omit<ApiMemberRow, "tier"> & { tierName: string | null } & ApiPoints)[]>`${preparedSql}
     SELECT c."id", c."externalId", c."email", c."name", c."locale", c."birthday", c."enrolledAt", c."createdAt", c."updatedAt", c."erasedAt", c."tierId",
       t."name" AS "tierName", p."available", p."pending", p."expiringSoon", p."debt"
     FROM "Customer" c

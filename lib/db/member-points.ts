@@ -1,7 +1,6 @@
 import "server-only";
-import { Prisma } from "./generated/client";
 import { prisma } from "./prisma";
-import { PREPARED } from "./prepared";
+import { preparedSql } from "./prepared";
 
 export const EXPIRING_SOON_DAYS = 30;
 
@@ -74,7 +73,7 @@ export type MemberBalance = {
  */
 export async function getMemberBalance(programId: number, externalId: string, at = new Date(), limit = 12): Promise<MemberBalance | null> {
   const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
-  const rows = await prisma.$queryRaw<MemberBalance[]>`${Prisma.raw(PREPARED)}
+  const rows = await prisma.$queryRaw<MemberBalance[]>`${preparedSql}
     WITH c AS (SELECT "id", "externalId" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId}),
     a AS (SELECT a."id", a."balance", a."debt" FROM "LedgerAccount" a JOIN c ON a."customerId" = c."id"),
     l AS (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)

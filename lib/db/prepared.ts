@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Prisma } from "./generated/client";
 
 // Server-side prepared statements for the hot paths. A statement whose text starts with
 // PREPARED is given a name, so node-postgres prepares it once per connection and later
@@ -9,8 +10,11 @@ import { createHash } from "node:crypto";
 // HEARTH_PREPARED_STATEMENTS=off turns naming off (a PgBouncer older than 1.21 in transaction
 // mode cannot carry named statements; see docs/deploy.md).
 
-/** Put first in a statement's SQL (Prisma.sql`${...}` is not needed: it is plain text). */
+/** The mark a prepared statement's text starts with. */
 export const PREPARED = "/* hearth:prepared */";
+
+/** The mark as SQL text (not a parameter): put it first, `${preparedSql}SELECT ...`. */
+export const preparedSql = Prisma.raw(PREPARED);
 
 /** At most this many distinct names per process: a bound, should a marked text ever vary. */
 const MAX_NAMES = 200;

@@ -117,6 +117,11 @@ function tally(outcomes: Outcome[], units: { rows: number; row: number }[]): Bat
 
 type Outcome = "imported" | "skipped" | { error: string };
 
+/** An order of a batch as decided before writing: its customer, whether a member's, its points. */
+type Planned = { index: number; order: ImportOrder; customer: CustomerRow; isMember: boolean; linePoints: number[]; points: number };
+/** Whether the order posts an EARN transaction (and so needs the member's account). */
+const earns = (p: Planned) => p.isMember && p.points > 0;
+
 /** One batch of orders in one transaction, set-based. Returns an outcome per order. */
 export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: ImportOrder[]): Promise<Outcome[]> {
   const config = await loadEarningConfig(tx, program.id);
@@ -124,7 +129,6 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
   const customers = await findCustomers(tx, program.id, batch);
   const outcomes: Outcome[] = batch.map(() => "skipped");
 
-  type Planned = { index: number; order: ImportOrder; customer: CustomerRow; isMember: boolean; linePoints: number[]; points: number };
   const planned: Planned[] = [];
   const slow: { index: number; order: ImportOrder }[] = [];
   batch.forEach((order, index) => {
@@ -150,7 +154,7 @@ export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: 
   if (planned.length > 0) {
     // accounts for earning members who never had one, then every earning account locked in id
     // order (the live paths lock one account, then its lots), before the batch's one statement
-    const earners = planned.filter((p) => p.isMember && p.points > 0);
+    const earners = planned.filter(earns);
     const missing = [...new Set(earners.filter((p) => p.customer.accountId === null).map((p) => p.customer.id))];
     if (missing.length > 0) {
       const created = await tx.$queryRaw<{ id: number; customerId: number }[]>`
@@ -202,16 +206,16 @@ async function writeOrderBatch(
   program: ProgramSettings,
   config: EarningConfig,
   issuedAccountId: number,
-  planned: { index: number; order: ImportOrder; customer: CustomerRow; isMember: boolean; linePoints: number[]; points: number }[],
+  planned: Planned[],
 ): Promise<number[]> {
   const orders = planned.map((p) => {
-    const earns = p.isMember && p.points > 0;
+    const earning = earns(p);
     return {
-      i: p.index, ext: p.order.externalId, customer: p.customer.id, account: earns ? p.customer.accountId : null, currency: p.order.currency,
+      i: p.index, ext: p.order.externalId, customer: p.customer.id, account: earning ? p.customer.accountId : null, currency: p.order.currency,
       total: p.order.totalCents, shipping: p.order.shippingCents, tax: p.order.taxCents, discount: p.order.lines.reduce((sum, line) => sum + line.discountCents, 0),
       placed: p.order.placedAt.toISOString(), member: p.isMember, points: p.points,
-      available: earns ? addDays(p.order.placedAt, program.pendingDays).toISOString() : null,
-      expires: earns ? (lotExpiry(program, p.order.placedAt)?.toISOString() ?? null) : null,
+      available: earning ? addDays(p.order.placedAt, program.pendingDays).toISOString() : null,
+      expires: earning ? (lotExpiry(program, p.order.placedAt)?.toISOString() ?? null) : null,
     };
   });
   const lines = planned.flatMap((p) => p.order.lines.map((line, lineIndex) => ({

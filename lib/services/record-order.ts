@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
-import { PREPARED } from "@/lib/db/prepared";
+import { preparedSql } from "@/lib/db/prepared";
 import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
 import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
@@ -73,7 +73,7 @@ async function findCustomer(
   tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy,
 ): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
-  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`${Prisma.raw(PREPARED)}
+  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`${preparedSql}
     SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
       CASE WHEN c."id" IS NULL THEN 0 ELSE ${qualifyingAmountSql(policy, at)} END AS "tierAmount",
       p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
@@ -318,7 +318,7 @@ function simpleOrderSql({ input, customer, config, earn, signals, system, fused 
           || ',"tier":' || ${JSON.stringify(currentTierName(config, customer))}::text || '}'
         FROM o RETURNING "responseBody")`
     : Prisma.empty;
-  return Prisma.sql`${Prisma.raw(PREPARED)}
+  return Prisma.sql`${preparedSql}
     WITH o AS (
       INSERT INTO "Order" ("programId", "externalId", "customerId", "currency", "totalCents", "shippingCents", "taxCents", "discountCents", "placedAt", "isMemberOrder", "pointsEarned", "createdAt")
       SELECT ${program.id}::int, ${input.externalId}::text, ${customer.id}::int, ${input.currency}::text, ${input.totalCents}::int, ${input.shippingCents ?? 0}::int,

@@ -2,7 +2,7 @@ import "server-only";
 import { randomInt } from "node:crypto";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
-import { PREPARED } from "@/lib/db/prepared";
+import { preparedSql } from "@/lib/db/prepared";
 import { planLotConsumption } from "@/lib/domain/ledger-math";
 import { AppError } from "@/lib/domain/app-error";
 import {
@@ -192,7 +192,7 @@ export async function redeemRewardFast(args: {
     customerId: number; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; expiryPolicy: string; accountId: number | null;
     rewardId: number | null; name: string; kind: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
     tierIds: number[] | null; perMemberLimit: number | null;
-  }[]>`${Prisma.raw(PREPARED)}
+  }[]>`${preparedSql}
     SELECT c."id" AS "customerId", c."enrolledAt", c."deactivatedAt", c."tierId", p."expiryPolicy", a."id" AS "accountId",
       r."id" AS "rewardId", r."name", r."kind"::text AS "kind", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock", r."tierIds", r."perMemberLimit"
     FROM "Customer" c JOIN "Program" p ON p."id" = c."programId"
@@ -219,7 +219,7 @@ export async function redeemRewardFast(args: {
     ? Prisma.sql`stock AS (UPDATE "Reward" SET "stock" = "stock" - 1 WHERE "id" = ${found.rewardId}::int AND "stock" > 0 AND EXISTS (SELECT 1 FROM takes) RETURNING 1),
       ok AS (SELECT 1 FROM stock),`
     : Prisma.sql`ok AS (SELECT 1 WHERE EXISTS (SELECT 1 FROM takes)),`;
-  const sql = Prisma.sql`${Prisma.raw(PREPARED)}
+  const sql = Prisma.sql`${preparedSql}
     WITH guard AS (
       SELECT 1 FROM "Customer" c JOIN "Program" p ON p."id" = c."programId" JOIN "Reward" r ON r."id" = ${found.rewardId}::int AND r."programId" = p."id"
       WHERE c."id" = ${found.customerId}::int AND c."enrolledAt" IS NOT NULL AND c."deactivatedAt" IS NULL AND c."tierId" IS NOT DISTINCT FROM ${found.tierId}::int

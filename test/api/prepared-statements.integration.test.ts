@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { Prisma } from "@/lib/db/generated/client";
 import { createPrismaClient } from "@/lib/db/prisma";
-import { PREPARED, preparedStatementName } from "@/lib/db/prepared";
+import { PREPARED, preparedSql, preparedStatementName } from "@/lib/db/prepared";
 import { getMemberBalance } from "@/lib/db/member-points";
 import { createCustomer, createProgram } from "@/test/fixtures";
 
@@ -20,7 +19,7 @@ describe("prepared statements", () => {
   test("a marked statement is prepared once per connection and reused; an unmarked one never is", async () => {
     const before = (await held()).length;
     for (let round = 0; round < 3; round += 1) {
-      const [row] = await client.$queryRaw<{ sum: number }[]>`${Prisma.raw(PREPARED)} SELECT ${round}::int + 1 AS "sum"`;
+      const [row] = await client.$queryRaw<{ sum: number }[]>`${preparedSql} SELECT ${round}::int + 1 AS "sum"`;
       expect(row.sum).toBe(round + 1);
       await client.$queryRaw`SELECT ${round}::int AS "unmarked"`;
     }
