@@ -1,9 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { previewAudience, saveOffer, setOfferStatus } from "@/lib/services/offers";
+import { previewAudience, refreshOfferCounts, saveOffer, setOfferStatus } from "@/lib/services/offers";
 import { getProgram } from "@/lib/services/program";
-import { previewAudienceSchema, saveOfferSchema, setOfferStatusSchema } from "@/lib/validations/console";
+import { previewAudienceSchema, recountOffersSchema, saveOfferSchema, setOfferStatusSchema } from "@/lib/validations/console";
 import { ruleActionClient } from "./safe-action";
 
 // Offers pay points through promotion rules: the roles that manage rules manage offers.
@@ -34,5 +34,16 @@ export const setOfferStatusAction = ruleActionClient
     const result = await setOfferStatus({ programId: program.id, actorUserId: user.id, input: parsedInput });
     revalidatePath("/admin/offers");
     revalidatePath(`/admin/offers/${parsedInput.id}`);
+    return result;
+  });
+
+/** "Count again" on the offers list: every running offer's audience, now. */
+export const recountOffersAction = ruleActionClient
+  .metadata({ name: "recountOffers" })
+  .inputSchema(recountOffersSchema)
+  .action(async () => {
+    const program = await getProgram();
+    const result = await refreshOfferCounts(program.id);
+    revalidatePath("/admin/offers");
     return result;
   });

@@ -1,21 +1,38 @@
 import "server-only";
+import { Prisma } from "./generated/client";
 import { getMemberPoints, getPointsOf } from "./member-points";
 import { prisma } from "./prisma";
 
-/** Up to 25 customers matching the search, each with available and pending points (docs/member-points.md). */
+type MemberSearchRow = { id: number; name: string; email: string; externalId: string; enrolledAt: Date | null; deactivatedAt: Date | null; tierName: string | null };
+
+/** The text as a LIKE pattern matching it anywhere: its own %, _ and \ are literal characters. */
+export function containsPattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * Up to 25 customers whose email or name contains the search in any case, or whose shop id is
+ * the search exactly; newest members first, then customers who never joined; each with available
+ * and pending points (docs/member-points.md). The contains-match is answered from the trigram
+ * index (migration 20261204000000_member_search_trigram); without a search, the newest members.
+ */
 export async function searchMembers(programId: number, query: string) {
   const q = query.trim();
-  const customers = await prisma.customer.findMany({
-    where: {
-      programId,
-      ...(q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { externalId: { equals: q } }] } : {}),
-    },
-    select: { id: true, name: true, email: true, externalId: true, enrolledAt: true, deactivatedAt: true, tier: { select: { name: true } } },
-    orderBy: [{ enrolledAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-    take: 25,
-  });
-  const points = await getPointsOf(customers.map((customer) => customer.id));
-  return customers.map((customer) => ({ ...customer, points: points.get(customer.id) ?? { available: 0, pending: 0 } }));
+  const match = q
+    ? Prisma.sql`AND (c."email" ILIKE ${containsPattern(q)} OR c."name" ILIKE ${containsPattern(q)} OR c."externalId" = ${q})`
+    : Prisma.empty;
+  const rows = await prisma.$queryRaw<MemberSearchRow[]>`
+    SELECT c."id", c."name", c."email", c."externalId", c."enrolledAt", c."deactivatedAt", t."name" AS "tierName"
+    FROM "Customer" c LEFT JOIN "Tier" t ON t."id" = c."tierId"
+    WHERE c."programId" = ${programId} ${match}
+    ORDER BY c."enrolledAt" DESC NULLS LAST, c."id" ASC
+    LIMIT 25`;
+  const points = await getPointsOf(rows.map((row) => row.id));
+  return rows.map(({ tierName, ...customer }) => ({
+    ...customer,
+    tier: tierName === null ? null : { name: tierName },
+    points: points.get(customer.id) ?? { available: 0, pending: 0 },
+  }));
 }
 
 export async function getMemberDetail(programId: number, customerId: number) {

@@ -8,6 +8,7 @@ import { runQueuedImports } from "@/lib/services/import-jobs";
 import { TX_OPTIONS } from "@/lib/services/ledger-core";
 import { getProgramById } from "@/lib/services/program";
 import { evaluateChallenges } from "@/lib/services/challenges";
+import { refreshOfferCounts } from "@/lib/services/offers";
 import { notifyFromEvents } from "@/lib/services/notify";
 import { sendPendingEmails } from "@/lib/services/send-emails";
 import { reviewTiers } from "@/lib/services/tiers";
@@ -17,7 +18,7 @@ import { deliverDueWebhooks, fanOutWebhookEvents } from "@/lib/services/webhooks
 // Background jobs. Every task is safe to run twice (or concurrently on two replicas): ledger
 // postings are keyed, events are deduplicated, deliveries are claimed with SKIP LOCKED.
 
-export type JobName = "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact" | "purge-idempotency" | "import";
+export type JobName = "count-audiences" | "expire-points" | "birthday-awards" | "expiring-soon" | "points-available" | "deliver-webhooks" | "review-tiers" | "notify" | "check-challenges" | "fold-analytics" | "analytics-impact" | "purge-idempotency" | "import";
 
 async function programIds(): Promise<number[]> {
   return (await prisma.program.findMany({ select: { id: true } })).map((program) => program.id);
@@ -212,6 +213,13 @@ export async function runCheckChallenges(at = new Date()) {
   return { completed, points };
 }
 
+/** Counts how many members each running offer targets, for the offers list (one pass a program). */
+export async function runCountAudiences(at = new Date()) {
+  let counted = 0;
+  for (const programId of await programIds()) counted += (await refreshOfferCounts(programId, { at })).counted;
+  return { counted };
+}
+
 export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; everySeconds: number }> = {
   "expire-points": { run: () => runExpirePoints(), cron: "5 * * * *", everySeconds: 3600 },
   "birthday-awards": { run: () => runBirthdayAwards(), cron: "15 3 * * *", everySeconds: 6 * 3600 },
@@ -222,6 +230,7 @@ export const jobs: Record<JobName, { run: () => Promise<unknown>; cron: string; 
   "review-tiers": { run: () => runReviewTiers(), cron: "45 2 * * *", everySeconds: 6 * 3600 },
   notify: { run: () => runNotify(), cron: "* * * * *", everySeconds: 20 },
   "check-challenges": { run: () => runCheckChallenges(), cron: "*/5 * * * *", everySeconds: 300 },
+  "count-audiences": { run: () => runCountAudiences(), cron: "10,25,40,55 * * * *", everySeconds: 900 },
   // like webhook delivery, every process polls (an advisory lock lets one fold a program at a time)
   "fold-analytics": { run: () => runFoldAnalytics(), cron: "* * * * *", everySeconds: 10 },
   "analytics-impact": { run: () => runAnalyticsImpact(), cron: "20 4 * * *", everySeconds: 6 * 3600 },

@@ -6,7 +6,7 @@ import "server-only";
 // runner in this process (HEARTH_JOBS=off) nothing happens: the job's schedule on a process that
 // runs jobs picks the work up.
 
-export type WakeableJob = "import";
+export type WakeableJob = "import" | "count-audiences";
 
 const registry = globalThis as unknown as { hearthWakeJob?: (name: WakeableJob) => void };
 

@@ -122,7 +122,10 @@ export type ConsoleOffer = {
   endsAt: Date;
   endedAt: Date | null;
   audience: Audience;
-  targetCount: number;
+  /** members the audience targets: counted now on the offer's own page; on the list, as last
+   * counted (targetCountedAt; null until first counted). Not counted once the offer has ended. */
+  targetCount: number | null;
+  targetCountedAt: Date | null;
   code: string | null;
   percentOff: number | null;
   valueCents: number | null;
@@ -168,7 +171,7 @@ function offerFields(row: OfferRow, points: { multiplier: number | null; categor
   };
 }
 
-async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): Promise<ConsoleOffer[]> {
+async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date, { live }: { live: boolean }): Promise<ConsoleOffer[]> {
   const { ruleIds, byOffer } = await loadOfferRules(programId, rows);
   const issued = ruleIds.length
     ? await prisma.$queryRaw<{ ruleId: number; points: number }[]>`
@@ -176,18 +179,20 @@ async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): P
         WHERE "programId" = ${programId} AND "ruleId" = ANY(${ruleIds}::int[]) AND "kind" = 'BONUS' GROUP BY "ruleId"`
     : [];
   const offers = rows.map((row) => ({ row, audience: parseAudience(row.audience), phase: consolePhase(row, at) }));
-  // an ended offer targets nobody any more: not counted; the others are counted in one pass
-  const counted = offers.filter((offer) => offer.phase !== "ended");
+  // an ended offer targets nobody any more: not counted; live, the others are counted in one pass
+  const counted = live ? offers.filter((offer) => offer.phase !== "ended") : [];
   const counts = await countAudiences(prisma, programId, counted.map((offer) => offer.audience), at);
-  const targetCounts = new Map(counted.map((offer, index) => [offer.row.id, counts[index]]));
+  const liveCounts = new Map(counted.map((offer, index) => [offer.row.id, counts[index]]));
   return offers.map(({ row, audience, phase }) => {
     const points = byOffer.get(row.id);
+    const ended = phase === "ended";
     return {
       ...offerFields(row, points),
       phase,
       endedAt: row.endedAt,
       audience,
-      targetCount: targetCounts.get(row.id) ?? 0,
+      targetCount: ended ? null : live ? (liveCounts.get(row.id) ?? null) : row.targetCount,
+      targetCountedAt: ended ? null : live ? at : row.targetCountedAt,
       totalCapPoints: points?.rule?.totalCapPoints ?? null,
       pointsIssued: issued.find((entry) => entry.ruleId === row.earnRuleId)?.points ?? 0,
       ruleVersion: points?.rule?.version ?? null,
@@ -195,15 +200,43 @@ async function toConsoleOffers(programId: number, rows: OfferRow[], at: Date): P
   });
 }
 
-/** Every offer of the program, newest first, with its phase and how many members it targets now. */
+/**
+ * Every offer of the program, newest first, with its phase and how many members it targeted when
+ * last counted (counting every member on every view would take about a second at 1,000,000
+ * customers; refreshOfferCounts keeps the counts).
+ */
 export async function listConsoleOffers(programId: number, at = new Date()): Promise<ConsoleOffer[]> {
   const rows = await prisma.offer.findMany({ where: { programId }, orderBy: [{ startsAt: "desc" }, { id: "desc" }] });
-  return toConsoleOffers(programId, rows, at);
+  return toConsoleOffers(programId, rows, at, { live: false });
 }
 
+/** One offer, with how many members it targets right now. */
 export async function getConsoleOffer(programId: number, id: number, at = new Date()): Promise<ConsoleOffer | null> {
   const row = await prisma.offer.findFirst({ where: { id, programId } });
-  return row ? (await toConsoleOffers(programId, [row], at))[0] : null;
+  return row ? (await toConsoleOffers(programId, [row], at, { live: true }))[0] : null;
+}
+
+/**
+ * Counts how many members each offer that has not ended targets at `at` (the program's offers,
+ * or those given), in one pass over the members, and stores each count with `at`. A count is
+ * kept only while the offer's audience is still the one counted (an edit saved meanwhile counts
+ * itself) and only over an older count, so a slow run never overwrites a newer answer. Run by
+ * the count-audiences job, after an offer is saved, and by "Count again" on the offers list.
+ */
+export async function refreshOfferCounts(programId: number, { at = new Date(), offerIds }: { at?: Date; offerIds?: number[] } = {}): Promise<{ counted: number }> {
+  const rows = await prisma.offer.findMany({
+    where: { programId, endedAt: null, endsAt: { gt: at }, ...(offerIds ? { id: { in: offerIds } } : {}) },
+    select: { id: true, audience: true },
+    orderBy: { id: "asc" },
+  });
+  if (rows.length === 0) return { counted: 0 };
+  const counts = await countAudiences(prisma, programId, rows.map((row) => parseAudience(row.audience)), at);
+  const updated = await prisma.$executeRaw`
+    UPDATE "Offer" o SET "targetCount" = v."count", "targetCountedAt" = ${at}::timestamp
+    FROM unnest(${rows.map((row) => row.id)}::int[], ${counts}::int[], ${rows.map((row) => JSON.stringify(row.audience))}::jsonb[]) AS v("id", "count", "audience")
+    WHERE o."id" = v."id" AND o."programId" = ${programId} AND o."audience" = v."audience"
+      AND (o."targetCountedAt" IS NULL OR o."targetCountedAt" < ${at}::timestamp)`;
+  return { counted: updated };
 }
 
 async function checkTiers(programId: number, tierIds: number[]) {
@@ -271,7 +304,8 @@ export async function saveOffer({ programId, actorUserId, input }: { programId: 
           await tx.earnRule.update({ where: { id: existing.earnRuleId }, data: { ...ruleData(input, audience, existing.status === "ACTIVE", input.endsAt!), version: { increment: 1 } } });
           await writeVersion(tx, existing.earnRuleId, actorUserId, "promotion.updated");
         }
-        await tx.offer.update({ where: { id: existing.id }, data });
+        // the stored count was of the audience as it was: counted again below
+        await tx.offer.update({ where: { id: existing.id }, data: { ...data, targetCount: null, targetCountedAt: null } });
         await writeAudit(tx, { actorUserId, action: "offer.updated", targetType: "offer", targetId: existing.id, data: { ...data, audience } });
         return { id: existing.id };
       }
@@ -286,6 +320,9 @@ export async function saveOffer({ programId, actorUserId, input }: { programId: 
       return { id: offer.id };
     });
     invalidateEarningConfig(programId);
+    // the list shows the new audience's size at once; should counting fail, the save stands and
+    // the count-audiences job counts it
+    await refreshOfferCounts(programId, { offerIds: [saved.id] }).catch((error) => console.error(`[offers] counting offer ${saved.id} failed`, error));
     return saved;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("CODE_TAKEN");

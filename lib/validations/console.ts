@@ -309,3 +309,5 @@ export const decideReferralReviewSchema = z
   })
   .strict();
 export type DecideReferralReviewInput = z.infer<typeof decideReferralReviewSchema>;
+
+export const recountOffersSchema = z.object({}).strict();

@@ -36,7 +36,7 @@ const { saveMessageSettingsAction } = await import("@/lib/actions/message-settin
 const { saveTimeZoneAction } = await import("@/lib/actions/save-time-zone");
 const { refreshImpactAction } = await import("@/lib/actions/refresh-impact");
 const { GET: exportAnalytics } = await import("@/app/(staff)/admin/analytics/export/[view]/route");
-const { previewAudienceAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
+const { previewAudienceAction, recountOffersAction, saveOfferAction, setOfferStatusAction } = await import("@/lib/actions/offers");
 const { saveChallengeAction } = await import("@/lib/actions/challenges");
 const { setMemberActiveAction, sendMemberResetLinkAction, sendStaffResetLinkAction } = await import("@/lib/actions/account");
 
@@ -102,7 +102,7 @@ const snapshot = () =>
     prisma.webhookDelivery.findMany({ select: { status: true, attempts: true } }), prisma.importJob.count(), prisma.ledgerEntry.count(),
     prisma.tier.findMany({ orderBy: { id: "asc" } }), prisma.customer.findMany({ select: { tierId: true, tierFloorId: true }, orderBy: { id: "asc" } }),
     prisma.program.findMany({ select: { tierBasis: true, tierWindow: true, tierGraceDays: true, timeZone: true }, orderBy: { id: "asc" } }),
-    prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true }, orderBy: { id: "asc" } }),
+    prisma.offer.findMany({ select: { id: true, title: true, status: true, endedAt: true, endsAt: true, targetCount: true, targetCountedAt: true }, orderBy: { id: "asc" } }),
     prisma.challenge.findMany({ orderBy: { id: "asc" } }),
     prisma.customer.findMany({ select: { deactivatedAt: true }, orderBy: { id: "asc" } }), prisma.user.findMany({ select: { isActive: true, sessionVersion: true }, orderBy: { id: "asc" } }),
     prisma.accountToken.count(), prisma.emailMessage.count(),
@@ -141,6 +141,7 @@ describe("console actions refuse lower roles", () => {
     ["saveOffer (edit)", () => saveOfferAction({ ...evilOffer, id: offerId, kind: "CODE", multiplier: null, code: "EVIL100", percentOff: 100 }), ["MEMBER", "MANAGER"]],
     ["setOfferStatus", () => setOfferStatusAction({ id: offerId, action: "end" }), ["MEMBER", "MANAGER"]],
     ["previewAudience", () => previewAudienceAction({ audience: { tierIds: [], preferredCategories: [], joinedWithinDays: null, inactiveDays: null, minOrders: null, birthdayMonth: false } }), ["MEMBER", "MANAGER"]],
+    ["recountOffers", () => recountOffersAction({}), ["MEMBER", "MANAGER"]],
     ["saveChallenge", () => saveChallengeAction(evilChallenge), ["MEMBER", "MANAGER"]],
     ["setMemberActive", () => setMemberActiveAction({ customerId: bob.customerId, isActive: false, note: "evil" }), ["MEMBER", "MANAGER"]],
     ["sendMemberResetLink", () => sendMemberResetLinkAction({ userId: bob.user.id }), ["MEMBER", "MANAGER"]],
@@ -344,6 +345,10 @@ describe("offers: bad input is a validation error and changes nothing", () => {
     expect((await setOfferStatusAction({ id: created.data!.id, action: "end" })).data?.changed).toBe(true);
     expect((await setOfferStatusAction({ id: created.data!.id, action: "resume" })).serverError?.code).toBe("OFFER_ENDED");
     expect(typeof (await previewAudienceAction({ audience: evilOffer.audience })).data?.targetCount).toBe("number");
+    const beforeRecount = await snapshot();
+    expect((await recountOffersAction({ programId: 999 } as never)).validationErrors).toBeDefined();
+    expect(await snapshot()).toEqual(beforeRecount);
+    expect(typeof (await recountOffersAction({})).data?.counted).toBe("number");
   });
 });
 

@@ -66,7 +66,7 @@ export default async function OfferPage({ params }: { params: Promise<{ id: stri
         <dl className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <div><dt className="text-sm text-stone-600">{t("window")}</dt><dd>{date(offer.startsAt)} – {date(offer.endedAt ?? offer.endsAt)}</dd></div>
           <div><dt className="text-sm text-stone-600">{t("audience")}</dt><dd>{audienceSummary(offer, tiers, t)}</dd></div>
-          <div><dt className="text-sm text-stone-600">{t("targeted")}</dt><dd className="text-xl font-bold tabular-nums">{offer.phase === "ended" ? t("notCounted") : format.number(offer.targetCount)}</dd></div>
+          <div><dt className="text-sm text-stone-600">{t("targeted")}</dt><dd className="text-xl font-bold tabular-nums">{offer.phase === "ended" || offer.targetCount === null ? t("notCounted") : format.number(offer.targetCount)}</dd></div>
           {offer.kind === "POINTS" ? (
             <div>
               <dt className="text-sm text-stone-600">{t("issued")}</dt>
