@@ -1,12 +1,12 @@
 import { prisma } from "@/lib/db/prisma";
 import { emptyAudience, type Audience } from "@/lib/domain/offers";
-import { previewAudience } from "@/lib/services/offers";
+import { previewAudience, refreshOfferCounts } from "@/lib/services/offers";
 import { previewTierConfig } from "@/lib/services/save-tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
 
 // Helpers for bench/pages.mjs, run with the app's own code (node --conditions=react-server
-// --import tsx bench/pages-tasks.ts <n>): the console's "Count members" (offer audience preview)
-// and "Preview member moves" (tier preview), the services their server actions call, n times each
+// --import tsx bench/pages-tasks.ts <n>): the console's "Count members" (offer audience preview),
+// the offers list's stored counts (the count-audiences job) and "Preview member moves" (tier preview), the services their server actions call, n times each
 // after one warm-up. Prints one JSON line per measurement: {task, ms: [..]}.
 
 async function timed(label: string, n: number, work: () => Promise<unknown>) {
@@ -36,6 +36,8 @@ async function main() {
     ["audience: birthday this month", { ...emptyAudience, birthdayMonth: true }],
   ];
   for (const [label, audience] of audiences) await timed(label, n, () => previewAudience({ programId: program.id, audience }));
+  // what the count-audiences job (and "Count again") does: every running offer, one pass, stored
+  await timed("audience counts: every running offer (count-audiences job)", n, () => refreshOfferCounts(program.id));
   // the current tiers with the top threshold raised by 10%: what a marketer previews before saving
   const input: TierConfigInput = {
     basis: program.tierBasis as TierConfigInput["basis"],

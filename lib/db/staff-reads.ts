@@ -10,17 +10,24 @@ export function containsPattern(text: string) {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/** Searches this long or longer match inside emails and names. */
+export const MIN_CONTAINS_LENGTH = 3;
+
 /**
  * Up to 25 customers whose email or name contains the search in any case, or whose shop id is
- * the search exactly; newest members first, then customers who never joined; each with available
+ * the search exactly (a search shorter than MIN_CONTAINS_LENGTH only the latter); newest members first, then customers who never joined; each with available
  * and pending points (docs/member-points.md). The contains-match is answered from the trigram
  * index (migration 20261204000000_member_search_trigram); without a search, the newest members.
  */
 export async function searchMembers(programId: number, query: string) {
   const q = query.trim();
-  const match = q
-    ? Prisma.sql`AND (c."email" ILIKE ${containsPattern(q)} OR c."name" ILIKE ${containsPattern(q)} OR c."externalId" = ${q})`
-    : Prisma.empty;
+  // under three characters there is no trigram to look up: every customer would be read, so a
+  // short search matches the shop's id exactly and nothing else (the page says so)
+  const match = !q
+    ? Prisma.empty
+    : [...q].length < MIN_CONTAINS_LENGTH
+      ? Prisma.sql`AND c."externalId" = ${q}`
+      : Prisma.sql`AND (c."email" ILIKE ${containsPattern(q)} OR c."name" ILIKE ${containsPattern(q)} OR c."externalId" = ${q})`;
   const rows = await prisma.$queryRaw<MemberSearchRow[]>`
     SELECT c."id", c."name", c."email", c."externalId", c."enrolledAt", c."deactivatedAt", t."name" AS "tierName"
     FROM "Customer" c LEFT JOIN "Tier" t ON t."id" = c."tierId"

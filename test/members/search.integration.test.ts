@@ -37,6 +37,17 @@ test("search matches email and name in any case, the shop's id exactly, and only
   expect(await searchMembers(other.id, "Kovács")).toEqual([]);
 });
 
+test("a search under three characters matches the shop's id exactly, never inside emails or names", async () => {
+  const { program } = await createProgram();
+  const tag = uniqueId("sh").toLowerCase();
+  const exact = await prisma.customer.create({ data: { programId: program.id, externalId: "Q7", email: `q7.${tag}@shop.test`, name: "Q7 Person" }, select: { id: true } });
+  await customer(program.id, { email: `xq7x.${tag}@shop.test`, name: "Other Q7" });
+  expect((await searchMembers(program.id, "Q7")).map((row) => row.id)).toEqual([exact.id]);
+  expect(await searchMembers(program.id, "q7")).toEqual([]);
+  expect((await searchMembers(program.id, "Q7 ")).map((row) => row.id)).toEqual([exact.id]);
+  expect((await searchMembers(program.id, "q7.")).map((row) => row.id)).toEqual([exact.id]);
+});
+
 test("LIKE wildcards in a search are literal characters", async () => {
   const { program } = await createProgram();
   const tag = uniqueId("wc").toLowerCase();

@@ -4,7 +4,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
-import { searchMembers } from "@/lib/db/staff-reads";
+import { MIN_CONTAINS_LENGTH, searchMembers } from "@/lib/db/staff-reads";
 import { getProgram } from "@/lib/services/program";
 import { getProgramReferralStats } from "@/lib/services/referrals";
 import { memberSearchSchema } from "@/lib/validations/console";
@@ -39,9 +39,10 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       <form role="search" className="flex max-w-xl flex-wrap items-end gap-2">
         <div className="min-w-0 flex-1">
           <label htmlFor="q" className="block text-sm font-medium">{t("search")}</label>
-          <input id="q" name="q" defaultValue={query} className="mt-1 block min-h-11 w-full rounded-lg border border-stone-400 bg-white px-3" />
+          <input id="q" name="q" defaultValue={query} aria-describedby="q-hint" className="mt-1 block min-h-11 w-full rounded-lg border border-stone-400 bg-white px-3" />
         </div>
         <button type="submit" className={buttonClass("primary")}>{t("searchButton")}</button>
+        <p id="q-hint" className="w-full text-sm text-stone-600">{t("searchHint", { min: MIN_CONTAINS_LENGTH })}</p>
       </form>
       {results.length === 0 ? (
         <Card>
