@@ -7,9 +7,16 @@ import type { SetTierFloorInput, TierConfigInput } from "@/lib/validations/conso
 import { writeAudit } from "./audit";
 import { invalidateEarningConfig } from "./earning-config";
 import { writeVersion } from "./save-earn-rule";
-import { loadTierSetup, qualifyingAmountsSql, reviewTiers, type TierReviewResult } from "./tiers";
+import { loadTierSetup, qualifyingAmountSql, qualifyingAmountsSql, reviewTiers, type TierReviewResult } from "./tiers";
 
-export type TierPreview = TierMoves & { names: Record<string, string>; graceDays: number; members: number };
+/**
+ * amountsAsOf: when members' amounts were computed, if the preview read the last full tier
+ * review's (TierAmount; members without one are computed now); null when all were computed now.
+ */
+export type TierPreview = TierMoves & { names: Record<string, string>; graceDays: number; members: number; amountsAsOf: Date | null };
+
+/** How old the last full review's amounts may be for the preview to read them (it runs nightly). */
+const KEPT_AMOUNTS_MAX_AGE_MS = 36 * 3_600_000;
 
 function policyOf(input: TierConfigInput): TierPolicy {
   return { basis: input.basis, window: input.window, graceDays: input.graceDays };
@@ -58,12 +65,18 @@ export async function previewTierConfig({ programId, input, at = new Date() }: {
   const after = proposedTiers(input);
   const policy = policyOf(input);
   const samePolicy = before.policy.basis === policy.basis && before.policy.window === policy.window;
-  const amountAfter = samePolicy ? Prisma.sql`COALESCE(b."amount", 0)` : Prisma.sql`COALESCE(a."amount", 0)`;
+  const kept = samePolicy ? await keptAmounts(programId, before.policy, at) : null;
+  // the amounts: the last full review's where they can serve (same policy, recent; a member
+  // without one, e.g. joined since, is computed now), else one pass over the window's orders
+  const amountBefore = kept
+    ? Prisma.sql`CASE WHEN b."customerId" IS NULL THEN ${qualifyingAmountSql(before.policy, at)} ELSE b."amount" END`
+    : Prisma.sql`COALESCE(b."amount", 0)`;
+  const amountAfter = samePolicy ? amountBefore : Prisma.sql`COALESCE(a."amount", 0)`;
   const groups = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number; count: number }[]>`
     WITH m AS (
-      SELECT c."tierFloorId" AS "floorTierId", COALESCE(b."amount", 0) AS "amountBefore", ${amountAfter} AS "amountAfter"
+      SELECT c."tierFloorId" AS "floorTierId", ${amountBefore} AS "amountBefore", ${amountAfter} AS "amountAfter"
       FROM "Customer" c
-      LEFT JOIN (${qualifyingAmountsSql(programId, before.policy, at)}) b ON b."customerId" = c."id"
+      LEFT JOIN ${kept ? Prisma.sql`"TierAmount"` : Prisma.sql`(${qualifyingAmountsSql(programId, before.policy, at)})`} b ON b."customerId" = c."id"
       ${samePolicy ? Prisma.empty : Prisma.sql`LEFT JOIN (${qualifyingAmountsSql(programId, policy, at)}) a ON a."customerId" = c."id"`}
       WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL)
     SELECT "floorTierId", MIN("amountBefore")::int AS "amountBefore", MIN("amountAfter")::int AS "amountAfter", COUNT(*)::int AS "count"
@@ -75,7 +88,15 @@ export async function previewTierConfig({ programId, input, at = new Date() }: {
     ])}`;
   const moves = previewTierMoves({ members: groups, before: before.tiers, after, policyBefore: before.policy, policyAfter: policy });
   const names = Object.fromEntries([...before.tiers, ...after].map((tier) => [String(tier.id), tier.name]));
-  return { ...moves, names, graceDays: input.graceDays, members: groups.reduce((sum, group) => sum + group.count, 0) };
+  return { ...moves, names, graceDays: input.graceDays, members: groups.reduce((sum, group) => sum + group.count, 0), amountsAsOf: kept?.at ?? null };
+}
+
+/** The last full tier review's run, if its amounts can serve a preview on `at` under `policy`. */
+async function keptAmounts(programId: number, policy: TierPolicy, at: Date): Promise<{ at: Date } | null> {
+  const run = await prisma.tierAmountRun.findUnique({ where: { programId } });
+  if (!run || run.basis !== policy.basis || run.window !== policy.window) return null;
+  const age = at.getTime() - run.at.getTime();
+  return age >= 0 && age <= KEPT_AMOUNTS_MAX_AGE_MS ? { at: run.at } : null;
 }
 
 /**

@@ -62,6 +62,14 @@ export function qualifyingAmountsSql(programId: number, policy: TierPolicy, at: 
 }
 
 /**
+ * True while the program's tier policy is still `policy`: amounts computed under a policy saved
+ * over meanwhile are not kept (the save's own review writes every member's new amount).
+ */
+function policyStillSql(programId: number, policy: TierPolicy) {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "Program" p WHERE p."id" = ${programId} AND p."tierBasis" = ${policy.basis} AND p."tierWindow" = ${policy.window})`;
+}
+
+/**
  * Writes tier moves: the customers' tier, a TierChange row with the reason and the amount, and a
  * `tier.changed` event per move, all in the caller's transaction (set-based: one statement).
  */
@@ -120,6 +128,13 @@ export async function reviewTiers({
   const result: TierReviewResult = { reviewed: 0, moved: 0, up: 0, down: 0, graceStarted: 0 };
   const { tiers, policy } = await loadTierSetup(prisma, programId);
   const scope = customerIds ? Prisma.sql`AND "id" = ANY(${customerIds}::int[])` : Prisma.empty;
+  // a review of every member keeps each member's amount for the tier move preview (TierAmount);
+  // while it runs, amounts of another policy may be overwritten: the last run's record is
+  // withdrawn first, so the preview computes live until this run has written every member
+  const keepsAmounts = customerIds === undefined;
+  if (keepsAmounts) {
+    await prisma.$executeRaw`DELETE FROM "TierAmountRun" WHERE "programId" = ${programId} AND ("basis" <> ${policy.basis} OR "window" <> ${policy.window})`;
+  }
   let afterId = 0;
   for (;;) {
     const batch = await prisma.$queryRaw<{ id: number }[]>`
@@ -157,6 +172,15 @@ export async function reviewTiers({
           }
         }
         await writeTierChanges(tx, { programId, policy, changes, at });
+        if (keepsAmounts && members.length > 0) {
+          // only amounts that changed are written (most members' don't from one night to the next)
+          await tx.$executeRaw`
+            INSERT INTO "TierAmount" ("customerId", "programId", "amount")
+            SELECT m."id", ${programId}, m."amount" FROM unnest(${members.map((member) => member.id)}::int[], ${members.map((member) => member.amount)}::int[]) AS m("id", "amount")
+            WHERE ${policyStillSql(programId, policy)}
+            ON CONFLICT ("customerId") DO UPDATE SET "amount" = EXCLUDED."amount", "programId" = EXCLUDED."programId"
+            WHERE "TierAmount"."amount" IS DISTINCT FROM EXCLUDED."amount" OR "TierAmount"."programId" IS DISTINCT FROM EXCLUDED."programId"`;
+        }
         if (grace.length > 0) {
           await tx.$executeRaw`
             UPDATE "Customer" c SET "tierGraceUntil" = g."until"::timestamp
@@ -167,6 +191,14 @@ export async function reviewTiers({
       },
       { maxWait: 30_000, timeout: 120_000 },
     );
+  }
+  if (keepsAmounts) {
+    // every member's amount on `at` is written: record the run (never over a later one)
+    await prisma.$executeRaw`
+      INSERT INTO "TierAmountRun" ("programId", "at", "basis", "window")
+      SELECT ${programId}, ${at}::timestamp, ${policy.basis}, ${policy.window} WHERE ${policyStillSql(programId, policy)}
+      ON CONFLICT ("programId") DO UPDATE SET "at" = EXCLUDED."at", "basis" = EXCLUDED."basis", "window" = EXCLUDED."window"
+      WHERE "TierAmountRun"."at" <= EXCLUDED."at"`;
   }
   return result;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { useAction } from "next-safe-action/hooks";
 import { useState, type FormEvent } from "react";
 import { ActionError, useFieldError } from "@/components/shared/action-error";
@@ -36,6 +36,7 @@ export function TierConfigForm({ initial, currency, hasSpendRule }: { initial: T
   const [form, setForm] = useState(initial);
   const [previewed, setPreviewed] = useState<string | null>(null);
   const preview = useAction(previewTiersAction);
+  const format = useFormatter();
   const save = useAction(saveTiersAction, { onSuccess: () => setPreviewed(null) });
   const fieldError = useFieldError(save.result.validationErrors ? save.result : preview.result);
 
@@ -233,6 +234,7 @@ export function TierConfigForm({ initial, currency, hasSpendRule }: { initial: T
           <div className="rounded-lg bg-stone-100 p-3 text-sm" data-testid="tier-preview">
             <p className="font-semibold">{t("previewSummary", { up: data.up, down: data.down, unchanged: data.unchanged, members: data.members })}</p>
             {data.down > 0 ? <p>{t("previewGrace", { days: data.graceDays })}</p> : null}
+            {data.amountsAsOf ? <p>{t("previewAsOf", { ago: format.relativeTime(new Date(data.amountsAsOf), new Date()) })}</p> : null}
             <ul className="mt-2 flex flex-wrap gap-x-6 gap-y-1">
               {data.byTier.map((row) => (
                 <li key={String(row.tierId)}>
