@@ -66,37 +66,49 @@ export async function previewTierConfig({ programId, input, at = new Date() }: {
   const policy = policyOf(input);
   const samePolicy = before.policy.basis === policy.basis && before.policy.window === policy.window;
   const kept = samePolicy ? await keptAmounts(programId, before.policy, at) : null;
-  // the amounts: the last full review's where they can serve (same policy, recent; a member
-  // without one, e.g. joined since, is computed now), else one pass over the window's orders
-  const amountBefore = kept
-    ? Prisma.sql`CASE WHEN b."customerId" IS NULL THEN ${qualifyingAmountSql(before.policy, at)} ELSE b."amount" END`
-    : Prisma.sql`COALESCE(b."amount", 0)`;
-  const amountAfter = samePolicy ? amountBefore : Prisma.sql`COALESCE(a."amount", 0)`;
-  const groups = await prisma.$queryRaw<{ floorTierId: number | null; amountBefore: number; amountAfter: number; count: number }[]>`
-    WITH m AS (
-      SELECT c."tierFloorId" AS "floorTierId", ${amountBefore} AS "amountBefore", ${amountAfter} AS "amountAfter"
-      FROM "Customer" c
-      LEFT JOIN ${kept ? Prisma.sql`"TierAmount"` : Prisma.sql`(${qualifyingAmountsSql(programId, before.policy, at)})`} b ON b."customerId" = c."id"
-      ${samePolicy ? Prisma.empty : Prisma.sql`LEFT JOIN (${qualifyingAmountsSql(programId, policy, at)}) a ON a."customerId" = c."id"`}
-      WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL)
-    SELECT "floorTierId", MIN("amountBefore")::int AS "amountBefore", MIN("amountAfter")::int AS "amountAfter", COUNT(*)::int AS "count"
-    FROM m
-    GROUP BY ${Prisma.join([
-      Prisma.sql`"floorTierId"`,
-      ...reached(Prisma.sql`"amountBefore"`, thresholds(before.tiers, before.policy.basis)),
-      ...reached(Prisma.sql`"amountAfter"`, thresholds(after, policy.basis)),
-    ])}`;
+  const groupBy = (amountBefore: Prisma.Sql, amountAfter: Prisma.Sql) => Prisma.join([
+    Prisma.sql`"floorTierId"`,
+    ...reached(amountBefore, thresholds(before.tiers, before.policy.basis)),
+    ...reached(amountAfter, thresholds(after, policy.basis)),
+  ]);
+  type Group = { floorTierId: number | null; amountBefore: number; amountAfter: number; count: number };
+  const groups = kept
+    // the last full review's amounts and floors, except members whose row changed since it
+    // started (joined, floor set, moved): those few are read and computed now
+    ? await prisma.$queryRaw<Group[]>`
+        WITH touched AS (
+          SELECT c."id", c."tierFloorId", c."enrolledAt" FROM "Customer" c
+          WHERE c."programId" = ${programId} AND c."updatedAt" >= ${kept.startedAt}::timestamp),
+        m AS (
+          SELECT k."floorTierId", k."amount" FROM "TierAmount" k
+          WHERE k."programId" = ${programId} AND NOT EXISTS (SELECT 1 FROM touched t WHERE t."id" = k."customerId")
+          UNION ALL
+          SELECT c."tierFloorId", ${qualifyingAmountSql(before.policy, at)} FROM touched c WHERE c."enrolledAt" IS NOT NULL)
+        SELECT "floorTierId", MIN("amount")::int AS "amountBefore", MIN("amount")::int AS "amountAfter", COUNT(*)::int AS "count"
+        FROM m
+        GROUP BY ${groupBy(Prisma.sql`"amount"`, Prisma.sql`"amount"`)}`
+    // every amount from one pass over the window's orders (two, when the policy changes)
+    : await prisma.$queryRaw<Group[]>`
+        WITH m AS (
+          SELECT c."tierFloorId" AS "floorTierId", COALESCE(b."amount", 0) AS "amountBefore", ${samePolicy ? Prisma.sql`COALESCE(b."amount", 0)` : Prisma.sql`COALESCE(a."amount", 0)`} AS "amountAfter"
+          FROM "Customer" c
+          LEFT JOIN (${qualifyingAmountsSql(programId, before.policy, at)}) b ON b."customerId" = c."id"
+          ${samePolicy ? Prisma.empty : Prisma.sql`LEFT JOIN (${qualifyingAmountsSql(programId, policy, at)}) a ON a."customerId" = c."id"`}
+          WHERE c."programId" = ${programId} AND c."enrolledAt" IS NOT NULL)
+        SELECT "floorTierId", MIN("amountBefore")::int AS "amountBefore", MIN("amountAfter")::int AS "amountAfter", COUNT(*)::int AS "count"
+        FROM m
+        GROUP BY ${groupBy(Prisma.sql`"amountBefore"`, Prisma.sql`"amountAfter"`)}`;
   const moves = previewTierMoves({ members: groups, before: before.tiers, after, policyBefore: before.policy, policyAfter: policy });
   const names = Object.fromEntries([...before.tiers, ...after].map((tier) => [String(tier.id), tier.name]));
   return { ...moves, names, graceDays: input.graceDays, members: groups.reduce((sum, group) => sum + group.count, 0), amountsAsOf: kept?.at ?? null };
 }
 
 /** The last full tier review's run, if its amounts can serve a preview on `at` under `policy`. */
-async function keptAmounts(programId: number, policy: TierPolicy, at: Date): Promise<{ at: Date } | null> {
+async function keptAmounts(programId: number, policy: TierPolicy, at: Date): Promise<{ at: Date; startedAt: Date } | null> {
   const run = await prisma.tierAmountRun.findUnique({ where: { programId } });
   if (!run || run.basis !== policy.basis || run.window !== policy.window) return null;
   const age = at.getTime() - run.at.getTime();
-  return age >= 0 && age <= KEPT_AMOUNTS_MAX_AGE_MS ? { at: run.at } : null;
+  return age >= 0 && age <= KEPT_AMOUNTS_MAX_AGE_MS ? { at: run.at, startedAt: run.startedAt } : null;
 }
 
 /**

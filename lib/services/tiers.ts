@@ -132,8 +132,12 @@ export async function reviewTiers({
   // while it runs, amounts of another policy may be overwritten: the last run's record is
   // withdrawn first, so the preview computes live until this run has written every member
   const keepsAmounts = customerIds === undefined;
+  let startedAt: Date | null = null;
   if (keepsAmounts) {
     await prisma.$executeRaw`DELETE FROM "TierAmountRun" WHERE "programId" = ${programId} AND ("basis" <> ${policy.basis} OR "window" <> ${policy.window})`;
+    // the database's clock, as the Customer "updatedAt" trigger sets it: a member changed from
+    // now on (joined, floor set, moved) is computed live by the preview, not read from here
+    [{ startedAt }] = await prisma.$queryRaw<{ startedAt: Date }[]>`SELECT clock_timestamp()::timestamp(3) AS "startedAt"`;
   }
   let afterId = 0;
   for (;;) {
@@ -175,11 +179,12 @@ export async function reviewTiers({
         if (keepsAmounts && members.length > 0) {
           // only amounts that changed are written (most members' don't from one night to the next)
           await tx.$executeRaw`
-            INSERT INTO "TierAmount" ("customerId", "programId", "amount")
-            SELECT m."id", ${programId}, m."amount" FROM unnest(${members.map((member) => member.id)}::int[], ${members.map((member) => member.amount)}::int[]) AS m("id", "amount")
+            INSERT INTO "TierAmount" ("customerId", "programId", "amount", "floorTierId")
+            SELECT m."id", ${programId}, m."amount", m."floorTierId"
+            FROM unnest(${members.map((member) => member.id)}::int[], ${members.map((member) => member.amount)}::int[], ${members.map((member) => member.tierFloorId)}::int[]) AS m("id", "amount", "floorTierId")
             WHERE ${policyStillSql(programId, policy)}
-            ON CONFLICT ("customerId") DO UPDATE SET "amount" = EXCLUDED."amount", "programId" = EXCLUDED."programId"
-            WHERE "TierAmount"."amount" IS DISTINCT FROM EXCLUDED."amount" OR "TierAmount"."programId" IS DISTINCT FROM EXCLUDED."programId"`;
+            ON CONFLICT ("customerId") DO UPDATE SET "amount" = EXCLUDED."amount", "programId" = EXCLUDED."programId", "floorTierId" = EXCLUDED."floorTierId"
+            WHERE ("TierAmount"."amount", "TierAmount"."programId", "TierAmount"."floorTierId") IS DISTINCT FROM (EXCLUDED."amount", EXCLUDED."programId", EXCLUDED."floorTierId")`;
         }
         if (grace.length > 0) {
           await tx.$executeRaw`
@@ -195,9 +200,9 @@ export async function reviewTiers({
   if (keepsAmounts) {
     // every member's amount on `at` is written: record the run (never over a later one)
     await prisma.$executeRaw`
-      INSERT INTO "TierAmountRun" ("programId", "at", "basis", "window")
-      SELECT ${programId}, ${at}::timestamp, ${policy.basis}, ${policy.window} WHERE ${policyStillSql(programId, policy)}
-      ON CONFLICT ("programId") DO UPDATE SET "at" = EXCLUDED."at", "basis" = EXCLUDED."basis", "window" = EXCLUDED."window"
+      INSERT INTO "TierAmountRun" ("programId", "at", "startedAt", "basis", "window")
+      SELECT ${programId}, ${at}::timestamp, ${startedAt}::timestamp, ${policy.basis}, ${policy.window} WHERE ${policyStillSql(programId, policy)}
+      ON CONFLICT ("programId") DO UPDATE SET "at" = EXCLUDED."at", "startedAt" = EXCLUDED."startedAt", "basis" = EXCLUDED."basis", "window" = EXCLUDED."window"
       WHERE "TierAmountRun"."at" <= EXCLUDED."at"`;
   }
   return result;

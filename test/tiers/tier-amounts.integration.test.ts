@@ -129,3 +129,24 @@ test("a review of some members neither records a run nor withdraws one", async (
   await reviewTiers({ programId: setup.program.id, at: new Date(runAt.getTime() + HOUR), customerIds: [customer.id] });
   expect((await prisma.tierAmountRun.findUniqueOrThrow({ where: { programId: setup.program.id } })).at).toEqual(runAt);
 });
+
+test("a member changed since the run started (here a VIP floor set) is read and computed now", async () => {
+  const setup = await createProgram();
+  const runAt = new Date();
+  const members = [];
+  for (const dollars of [100, 300, 900, 1_800]) {
+    const customer = await createMember(setup.program, addDays(runAt, -400));
+    await order(setup, customer, dollars, addDays(runAt, -20));
+    members.push(customer);
+  }
+  await reviewTiers({ programId: setup.program.id, at: runAt });
+  const at = new Date(runAt.getTime() + HOUR);
+  const input = configOf(setup, {}, 250);
+  // written straight to the row, as any path that changes a member does: its updatedAt moves
+  await prisma.customer.update({ where: { id: members[0].id }, data: { tierFloorId: setup.tiers.gold.id } });
+  const preview = await previewTierConfig({ programId: setup.program.id, input, at });
+  expect(preview.amountsAsOf).toEqual(runAt);
+  expect(movesOf(preview)).toEqual(await oneByOne(setup, input, at));
+  const kept = await prisma.tierAmount.findUniqueOrThrow({ where: { customerId: members[0].id } });
+  expect(kept.floorTierId).toBeNull(); // the kept row is as of the run; the preview read the member now
+});
