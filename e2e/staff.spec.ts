@@ -80,6 +80,7 @@ test.describe("marketer", () => {
 
   test("looks up a member", async ({ page }) => {
     await page.goto("/admin/members?q=member@hearth.test");
+    await expect(page.getByLabel("Search by email, name or external id")).toHaveAccessibleDescription("Emails and names match from 3 characters; a shorter search matches an external id exactly.");
     await page.getByRole("link", { name: "Alex Kim" }).click();
     await expect(page.getByRole("heading", { name: "Customer Alex Kim" })).toBeVisible();
     await expect(page.getByText("demo-member")).toBeVisible();
