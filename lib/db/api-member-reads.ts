@@ -5,6 +5,7 @@ import { encodeCursor, type Keyset } from "@/lib/api/page-cursor";
 import type { ListMembersQuery } from "@/lib/validations/api";
 import { EXPIRING_SOON_DAYS } from "./member-points";
 import { prisma, type Tx } from "./prisma";
+import { hotRows } from "./direct";
 import { preparedSql } from "./prepared";
 
 // Members as the REST API shows them (GET/PATCH /members/{externalId}, GET /members, the
@@ -71,7 +72,7 @@ export async function getPointsOfCustomers(db: Tx, customerIds: number[], at = n
  */
 export async function getApiMember(programId: number, externalId: string, db: Tx = prisma, at = new Date()) {
   const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
-  const rows = await db.$queryRaw<(Omit<ApiMemberRow, "tier"> & { tierName: string | null } & ApiPoints)[]>`${preparedSql}
+  const rows = await hotRows<Omit<ApiMemberRow, "tier"> & { tierName: string | null } & ApiPoints>(db, Prisma.sql`${preparedSql}
     SELECT c."id", c."externalId", c."email", c."name", c."locale", c."birthday", c."enrolledAt", c."createdAt", c."updatedAt", c."erasedAt", c."tierId",
       t."name" AS "tierName", p."available", p."pending", p."expiringSoon", p."debt"
     FROM "Customer" c
@@ -85,7 +86,7 @@ export async function getApiMember(programId: number, externalId: string, db: Tx
       FROM "LedgerAccount" a LEFT JOIN "PointLot" l ON l."accountId" = a."id" AND l."remaining" > 0
       WHERE a."customerId" = c."id"
     ) p ON true
-    WHERE c."programId" = ${programId} AND c."externalId" = ${externalId}`;
+    WHERE c."programId" = ${programId} AND c."externalId" = ${externalId}`);
   if (rows.length === 0) throw new AppError("MEMBER_NOT_FOUND");
   const { tierName, available, pending, expiringSoon, debt, ...row } = rows[0];
   return memberJson({ ...row, tier: tierName === null ? null : { name: tierName } }, { available, pending, expiringSoon, debt });

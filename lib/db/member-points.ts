@@ -1,5 +1,7 @@
 import "server-only";
-import { prisma } from "./prisma";
+import { Prisma } from "./generated/client";
+import { prisma, type Tx } from "./prisma";
+import { hotRows } from "./direct";
 import { preparedSql } from "./prepared";
 
 export const EXPIRING_SOON_DAYS = 30;
@@ -71,9 +73,9 @@ export type MemberBalance = {
  * points by state (as getMemberPoints) and the schedule by UTC day (as getExpirySchedule), dates
  * rendered as ISO strings. Null when the program has no such customer.
  */
-export async function getMemberBalance(programId: number, externalId: string, at = new Date(), limit = 12): Promise<MemberBalance | null> {
+export async function getMemberBalance(programId: number, externalId: string, at = new Date(), limit = 12, db: Tx | typeof prisma = prisma): Promise<MemberBalance | null> {
   const soon = new Date(at.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
-  const rows = await prisma.$queryRaw<MemberBalance[]>`${preparedSql}
+  const rows = await hotRows<MemberBalance>(db, Prisma.sql`${preparedSql}
     WITH c AS (SELECT "id", "externalId" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId}),
     a AS (SELECT a."id", a."balance", a."debt" FROM "LedgerAccount" a JOIN c ON a."customerId" = c."id"),
     l AS (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)
@@ -89,6 +91,6 @@ export async function getMemberBalance(programId: number, externalId: string, at
       (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
         SELECT date_trunc('day', "expiresAt") AS d, SUM("remaining")::int AS p FROM l
         WHERE "expiresAt" > ${at} GROUP BY 1 ORDER BY 1 LIMIT ${limit}) s) AS "expiring"
-    FROM c`;
+    FROM c`);
   return rows[0] ?? null;
 }

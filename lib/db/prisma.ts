@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
 import { env } from "@/lib/env";
@@ -9,23 +10,42 @@ import { preparedStatementName } from "./prepared";
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-export function createPrismaClient(databaseUrl = env.DATABASE_URL, { poolMax = env.DATABASE_POOL_MAX }: { poolMax?: number } = {}): PrismaClient {
+/**
+ * A Prisma client on `databaseUrl` (PostgreSQL through node-postgres), or on the embedded
+ * database without one. `pool` receives the node-postgres pool the client runs on, for the few
+ * hot reads that skip Prisma (lib/db/direct.ts); Prisma ends it on $disconnect.
+ */
+export function createPrismaClient(
+  databaseUrl = env.DATABASE_URL,
+  { poolMax = env.DATABASE_POOL_MAX, pool }: { poolMax?: number; pool?: (pool: pg.Pool) => void } = {},
+): PrismaClient {
   if (databaseUrl) {
-    const adapter = new PrismaPg(
-      { connectionString: databaseUrl, max: poolMax },
+    const nodePool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+    pool?.(nodePool);
+    const adapter = new PrismaPg(nodePool, {
+      disposeExternalPool: true,
       // the hot paths' marked statements are prepared once per connection (lib/db/prepared.ts)
-      env.HEARTH_PREPARED_STATEMENTS === "on" ? { statementNameGenerator: (query) => preparedStatementName(query.sql) as string } : undefined,
-    );
+      ...(env.HEARTH_PREPARED_STATEMENTS === "on" ? { statementNameGenerator: (query: { sql: string }) => preparedStatementName(query.sql) as string } : {}),
+    });
     return new PrismaClient({ adapter });
   }
   return new PrismaClient({ adapter: new PrismaPGlite(getEmbeddedDatabase()) });
 }
 
-const globalForPrisma = globalThis as unknown as { hearthPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { hearthPrisma?: PrismaClient; hearthPool?: pg.Pool | null };
 
 function getClient(): PrismaClient {
-  globalForPrisma.hearthPrisma ??= createPrismaClient();
+  if (!globalForPrisma.hearthPrisma) {
+    globalForPrisma.hearthPool = null;
+    globalForPrisma.hearthPrisma = createPrismaClient(undefined, { pool: (pool) => { globalForPrisma.hearthPool = pool; } });
+  }
   return globalForPrisma.hearthPrisma;
+}
+
+/** The shared client's node-postgres pool; null on the embedded database. */
+export function sharedPool(): pg.Pool | null {
+  getClient();
+  return globalForPrisma.hearthPool ?? null;
 }
 
 /**

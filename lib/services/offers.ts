@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
+import { hotRows } from "@/lib/db/direct";
 import { preparedSql } from "@/lib/db/prepared";
 import { AppError } from "@/lib/domain/app-error";
 import { isPromotionOpen } from "@/lib/domain/earn-points";
@@ -87,8 +88,8 @@ export async function matchAudiences(db: Tx | typeof prisma, customerId: number,
   if (audiences.length === 0) return new Set();
   const columns = audiences.map(({ key, audience }) => Prisma.sql`(${audienceSql(audience, at)}) AS ${Prisma.raw(`"a${key}"`)}`);
   // prepared: its text changes only with the audiences configured (lib/db/prepared.ts)
-  const rows = await db.$queryRaw<Record<string, boolean | null>[]>`${preparedSql}
-    SELECT ${Prisma.join(columns)} FROM ${audienceFrom(audiences.map(({ audience }) => audience))} WHERE c."id" = ${customerId}`;
+  const rows = await hotRows<Record<string, boolean | null>>(db, Prisma.sql`${preparedSql}
+    SELECT ${Prisma.join(columns)} FROM ${audienceFrom(audiences.map(({ audience }) => audience))} WHERE c."id" = ${customerId}`);
   const row = rows[0] ?? {};
   return new Set(audiences.filter(({ key }) => row[`a${key}`] === true).map(({ key }) => key));
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
+import { hotRows } from "@/lib/db/direct";
 import { preparedSql } from "@/lib/db/prepared";
 import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
@@ -73,14 +74,14 @@ async function findCustomer(
   tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy,
 ): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
-  const rows = await tx.$queryRaw<(Partial<CustomerRow> & FreshProgram & { found: boolean })[]>`${preparedSql}
+  const rows = await hotRows<Partial<CustomerRow> & FreshProgram & { found: boolean }>(tx, Prisma.sql`${preparedSql}
     SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
       CASE WHEN c."id" IS NULL THEN 0 ELSE ${qualifyingAmountSql(policy, at)} END AS "tierAmount",
       p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
     FROM "Program" p
     LEFT JOIN "Customer" c ON c."programId" = p."id" AND ${match}
     LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
-    WHERE p."id" = ${programId}`;
+    WHERE p."id" = ${programId}`);
   if (rows.length === 0) throw new AppError("NOT_FOUND", "program not found");
   const { found, currency, pointValueMillis, pendingDays, expiryMonths, expiryPolicy, expiringSoonDays, configVersion, ...customer } = rows[0];
   return {
@@ -392,7 +393,7 @@ export async function recordOrderFast(args: {
   });
   await args.beforeWrite?.();
   try {
-    const rows = await retryOnDeadlock(() => prisma.$queryRaw<{ orderId: number; answer: string | null }[]>(sql));
+    const rows = await retryOnDeadlock(() => hotRows<{ orderId: number; answer: string | null }>(prisma, sql));
     if (rows.length === 0 || !rows[0].answer) return null;
     fastOrders.written += 1;
     return { status: 201, text: rows[0].answer };
