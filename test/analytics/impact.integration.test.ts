@@ -87,6 +87,10 @@ async function generateShop({ seed, customers, factor, joinChance }: { seed: num
   return { programId: program.id, truthPerMonth: effects.reduce((a, b) => a + b, 0) / effects.length, treatedCount: effects.length };
 }
 
+// Each case simulates five shops and estimates each: 50-95 s on a 2-core machine, more when the
+// machine is shared, so they get more than the suite's 120 s.
+const SIMULATION_TIMEOUT_MS = 300_000;
+
 describe("program impact on generated shops", () => {
   // Several shops per case (seeds fixed here once), because a 95% interval may miss 1 time in 20:
   // the claims are about how often it covers the truth and where the estimates centre.
@@ -110,7 +114,7 @@ describe("program impact on generated shops", () => {
     const meanError = results.reduce((sum, result) => sum + result.estimate - result.truth, 0) / results.length;
     const meanTruth = results.reduce((sum, result) => sum + result.truth, 0) / results.length;
     expect(Math.abs(meanError)).toBeLessThan(0.1 * meanTruth);
-  });
+  }, SIMULATION_TIMEOUT_MS);
 
   test("(b) A/A: no effect, but heavy buyers join far more often: the naive gap is large every time, the intervals contain 0", async () => {
     const estimates: number[] = [];
@@ -133,5 +137,5 @@ describe("program impact on generated shops", () => {
     expect(covered).toBeGreaterThanOrEqual(8);
     const mean = estimates.reduce((a, b) => a + b, 0) / estimates.length;
     expect(Math.abs(mean)).toBeLessThan(0.04);
-  });
+  }, SIMULATION_TIMEOUT_MS);
 });
