@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { createHash } from "node:crypto";
 
 // The hottest statements (GET /members/{id} and its balance, the common order's read, audience
-// check and write) run on the shared client's node-postgres pool directly: Prisma's query
+// check and write, the common redemption's read and write) run on the shared client's node-postgres pool directly: Prisma's query
 // pipeline cost about a fifth of the app's CPU per read in a profile of GET /members/{id}
 // (issue 12). Same statement, same pool, same
 // answers: timestamps are read as UTC as Prisma reads them, Date parameters sent as UTC, and the

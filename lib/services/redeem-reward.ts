@@ -2,6 +2,7 @@ import "server-only";
 import { randomInt } from "node:crypto";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma, type Tx } from "@/lib/db/prisma";
+import { hotRows } from "@/lib/db/direct";
 import { preparedSql } from "@/lib/db/prepared";
 import { planLotConsumption } from "@/lib/domain/ledger-math";
 import { AppError } from "@/lib/domain/app-error";
@@ -188,17 +189,17 @@ export async function redeemRewardFast(args: {
   beforeWrite?: () => Promise<void>;
 }): Promise<FastRedeemOutcome> {
   const at = args.at ?? new Date();
-  const [found] = await prisma.$queryRaw<{
+  const [found] = await hotRows<{
     customerId: number; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; expiryPolicy: string; accountId: number | null;
     rewardId: number | null; name: string; kind: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
     tierIds: number[] | null; perMemberLimit: number | null;
-  }[]>`${preparedSql}
+  }>(prisma, Prisma.sql`${preparedSql}
     SELECT c."id" AS "customerId", c."enrolledAt", c."deactivatedAt", c."tierId", p."expiryPolicy", a."id" AS "accountId",
       r."id" AS "rewardId", r."name", r."kind"::text AS "kind", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock", r."tierIds", r."perMemberLimit"
     FROM "Customer" c JOIN "Program" p ON p."id" = c."programId"
     LEFT JOIN "Reward" r ON r."id" = ${args.rewardId} AND r."programId" = p."id"
     LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
-    WHERE c."programId" = ${args.programId} AND c."externalId" = ${args.externalId}`;
+    WHERE c."programId" = ${args.programId} AND c."externalId" = ${args.externalId}`);
   if (!found) return { kind: "member-not-found" };
   const fallback = { kind: "fallback", customerId: found.customerId } as const;
   const system = cachedSystemAccounts(args.programId);
@@ -266,7 +267,7 @@ export async function redeemRewardFast(args: {
     SELECT (SELECT "responseBody" FROM answer) AS "answer"`;
   await args.beforeWrite?.();
   try {
-    const [row] = await retryOnDeadlock(() => prisma.$queryRaw<{ answer: string | null }[]>(sql));
+    const [row] = await retryOnDeadlock(() => hotRows<{ answer: string | null }>(prisma, sql));
     if (!row?.answer) return fallback;
     fastRedemptions.written += 1;
     return { kind: "done", status: 201, text: row.answer };

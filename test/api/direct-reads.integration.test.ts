@@ -6,7 +6,9 @@ import { fastOrders, recordOrder } from "@/lib/services/record-order";
 import { ensureSystemAccounts } from "@/lib/services/ledger-core";
 import { POST as postOrder } from "@/app/api/v1/orders/route";
 import { createApiKey, jsonRequest } from "@/test/api-helpers";
-import { createMember, createProgram, uniqueId } from "@/test/fixtures";
+import { POST as postRedemption } from "@/app/api/v1/members/[externalId]/redemptions/route";
+import { fastRedemptions } from "@/lib/services/redeem-reward";
+import { createMember, createProgram, createReward, uniqueId } from "@/test/fixtures";
 
 // GET /members/{id} and its balance run their statement on the shared pool directly
 // (lib/db/direct.ts); any other client runs the same statement through Prisma. Both must give
@@ -73,6 +75,31 @@ test("the common order written on the pool directly keeps its times in UTC, in a
       WHERE o."programId" = ${setup.program.id} AND o."externalId" = ${payload.externalId}`;
     expect(row.placedAt).toEqual(placedAt);
     expect(row.availableAt).toEqual(new Date(placedAt.getTime() + 14 * 86_400_000));
+  }
+  process.env.TZ = zone;
+});
+
+test("the common redemption written on the pool directly keeps its times in UTC, in any time zone", async () => {
+  const setup = await createProgram({ pendingDays: 0 });
+  const { key } = await createApiKey(setup.program.id);
+  await prisma.$transaction((tx) => ensureSystemAccounts(tx, setup.program.id));
+  const member = await createMember(setup.program, new Date(Date.now() - 86_400_000));
+  await postOrder(jsonRequest("/api/v1/orders", { key, body: { externalId: uniqueId("ord"), member: { externalId: member.externalId }, currency: "USD", total: 500, placedAt: new Date(Date.now() - 3_600_000).toISOString(), lines: [{ sku: "A", quantity: 1, unitPrice: 500 }] }, idempotencyKey: uniqueId("k") }));
+  const reward = await createReward(setup.program.id, { costPoints: 100 });
+  for (const timeZone of ["Asia/Tokyo", "America/Los_Angeles"]) {
+    process.env.TZ = timeZone;
+    const before = fastRedemptions.written;
+    const started = Date.now();
+    const response = await postRedemption(
+      jsonRequest(`/api/v1/members/${member.externalId}/redemptions`, { key, body: { rewardId: reward.id }, idempotencyKey: uniqueId("r") }),
+      { params: Promise.resolve({ externalId: member.externalId }) },
+    );
+    expect(response.status).toBe(201);
+    expect(fastRedemptions.written).toBe(before + 1);
+    const answer = (await response.json()) as { redemptionId: number; expiresAt: string };
+    const stored = await viaPrisma.redemption.findUniqueOrThrow({ where: { id: answer.redemptionId }, select: { createdAt: true, expiresAt: true } });
+    expect(stored.expiresAt!.toISOString()).toBe(answer.expiresAt);
+    expect(Math.abs(stored.createdAt.getTime() - started)).toBeLessThan(10_000);
   }
   process.env.TZ = zone;
 });
