@@ -1,16 +1,15 @@
 import "server-only";
 import pg from "pg";
 import type { Prisma } from "./generated/client";
-import { PREPARED } from "./prepared";
+import { preparedStatementName } from "./prepared";
 import { prisma, sharedPool, type Tx } from "./prisma";
 import { env } from "@/lib/env";
-import { createHash } from "node:crypto";
 
 // The hottest statements (GET /members/{id} and its balance, the common order's read, audience
-// check and write, the common redemption's read and write) run on the shared client's node-postgres pool directly: Prisma's query
-// pipeline cost about a fifth of the app's CPU per read in a profile of GET /members/{id}
-// (issue 12). Same statement, same pool, same
-// answers: timestamps are read as UTC as Prisma reads them, Date parameters sent as UTC, and the
+// check and write, the common redemption's read and write) run on the shared client's
+// node-postgres pool directly: Prisma's query pipeline cost about a fifth of the app's CPU per
+// read in a profile of GET /members/{id} (issue 12). Same statement, same pool, same answers:
+// timestamps are read as UTC as Prisma reads them, Date parameters sent as UTC, and the
 // statement is prepared once per connection like Prisma's marked ones. Inside a transaction, on
 // the embedded database, or once the pool has been ended, the statement goes through Prisma.
 
@@ -23,17 +22,8 @@ const utcTypes = {
   },
 } as pg.CustomTypesConfig;
 
-const names = new Map<string, string>();
-function nameOf(text: string): string | undefined {
-  if (env.HEARTH_PREPARED_STATEMENTS !== "on" || !text.startsWith(PREPARED)) return undefined;
-  let name = names.get(text);
-  if (name === undefined) {
-    if (names.size >= 50) return undefined;
-    name = `hearth_direct_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-    names.set(text, name);
-  }
-  return name;
-}
+/** The statement's name when prepared statements are on (as Prisma's are: lib/db/prepared.ts). */
+const nameOf = (text: string) => (env.HEARTH_PREPARED_STATEMENTS === "on" ? preparedStatementName(text, "hearth_direct_") : undefined);
 
 /** A parameter as Prisma sends it: a Date (also inside an array) as its UTC ISO text (a `timestamp` keeps those digits). */
 const toParam = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(toParam) : value);

@@ -20,14 +20,19 @@ export const preparedSql = Prisma.raw(PREPARED);
 const MAX_NAMES = 200;
 const names = new Map<string, string>();
 
-/** For @prisma/adapter-pg's statementNameGenerator: a stable name for marked statements, else none. */
-export function preparedStatementName(sql: string): string | undefined {
+/**
+ * For @prisma/adapter-pg's statementNameGenerator (and lib/db/direct.ts, with its own prefix so
+ * the two never claim one name for texts that may differ): a stable name for marked statements,
+ * else none.
+ */
+export function preparedStatementName(sql: string, prefix = "hearth_"): string | undefined {
   if (!sql.startsWith(PREPARED)) return undefined;
-  let name = names.get(sql);
+  const key = `${prefix}${sql}`;
+  let name = names.get(key);
   if (name === undefined) {
     if (names.size >= MAX_NAMES) return undefined;
-    name = `hearth_${createHash("sha256").update(sql).digest("hex").slice(0, 32)}`;
-    names.set(sql, name);
+    name = `${prefix}${createHash("sha256").update(sql).digest("hex").slice(0, 32)}`;
+    names.set(key, name);
   }
   return name;
 }
