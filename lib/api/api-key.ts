@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/domain/app-error";
 import { programSelect, type ProgramSettings } from "@/lib/services/program";
 import { consumeRateLimit } from "./rate-limit";
+import type { ApiRequest } from "./handle-api";
 import { cachesTrusted, changedSince, configGeneration, onConfigChange } from "@/lib/db/config-changes";
 
 export const API_KEY_PREFIX = "hearth_";
@@ -60,7 +61,7 @@ async function findKey(hash: string): Promise<KeyRow | null> {
  * Resolves `Authorization: Bearer <key>` to an active key (stored hashed only) and counts the
  * request against the key's per-minute limit (429 beyond it).
  */
-export async function authenticateApiKey(request: Request): Promise<ApiCaller> {
+export async function authenticateApiKey(request: ApiRequest): Promise<ApiCaller> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
   if (!match) throw new AppError("UNAUTHENTICATED", "missing or malformed Authorization: Bearer <api key>");

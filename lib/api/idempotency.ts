@@ -3,8 +3,9 @@ import { prisma, type Tx } from "@/lib/db/prisma";
 import { AppError, isAppError } from "@/lib/domain/app-error";
 import { idempotencyKeySchema } from "@/lib/validations/api";
 import { TX_OPTIONS, hashRequest } from "@/lib/services/ledger-core";
+import { ApiAnswer, type ApiRequest } from "./handle-api";
 
-export function requireIdempotencyKey(request: Request): string {
+export function requireIdempotencyKey(request: ApiRequest): string {
   const parsed = idempotencyKeySchema.safeParse(request.headers.get("idempotency-key") ?? "");
   if (!parsed.success) throw new AppError("BAD_REQUEST", "Idempotency-Key header (1-255 characters) is required on POST");
   return parsed.data;
@@ -59,7 +60,7 @@ export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): P
 export async function withIdempotency(
   args: { apiKeyId: number; key: string; request: unknown },
   work: (tx: Tx) => Promise<{ status: number; body: unknown }>,
-): Promise<Response> {
+): Promise<ApiAnswer> {
   const requestHash = hashRequest(args.request);
   let result: { status: number; text: string; replayed: boolean };
   try {
@@ -91,10 +92,8 @@ export async function withIdempotency(
 }
 
 /** The stored answer as sent: the exact text, its status, and whether it is a replay. */
-export function idempotentAnswer(result: { status: number; text: string; replayed?: boolean }): Response {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (result.replayed) headers["idempotent-replayed"] = "true";
-  return new Response(result.text, { status: result.status, headers });
+export function idempotentAnswer(result: { status: number; text: string; replayed?: boolean }): ApiAnswer {
+  return new ApiAnswer(result.status, result.text, result.replayed ? { "idempotent-replayed": "true" } : {});
 }
 
 /** The answer stored under a key someone else claimed (after their transaction ended). */

@@ -78,19 +78,21 @@ export async function getMemberBalance(programId: number, externalId: string, at
   const rows = await hotRows<MemberBalance>(db, Prisma.sql`${preparedSql}
     WITH c AS (SELECT "id", "externalId" FROM "Customer" WHERE "programId" = ${programId} AND "externalId" = ${externalId}),
     a AS (SELECT a."id", a."balance", a."debt" FROM "LedgerAccount" a JOIN c ON a."customerId" = c."id"),
-    l AS (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)
-    SELECT c."externalId",
-      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int FROM l) AS "available",
-      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" > ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int FROM l) AS "pending",
-      (SELECT COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND "expiresAt" > ${at} AND "expiresAt" <= ${soon}), 0)::int FROM l) AS "expiringSoon",
-      (SELECT COALESCE(MAX("debt"), 0)::int FROM a) AS "debt",
-      (SELECT COALESCE(MAX("balance"), 0)::int FROM a) AS "balance",
+    l AS MATERIALIZED (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)
+    SELECT c."externalId", s."available", s."pending", s."expiringSoon",
+      COALESCE((SELECT "debt" FROM a), 0)::int AS "debt",
+      COALESCE((SELECT "balance" FROM a), 0)::int AS "balance",
       (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
         SELECT date_trunc('day', "availableAt") AS d, SUM("remaining")::int AS p FROM l
         WHERE "availableAt" > ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at}) GROUP BY 1 ORDER BY 1 LIMIT ${limit}) s) AS "becomingAvailable",
       (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
         SELECT date_trunc('day', "expiresAt") AS d, SUM("remaining")::int AS p FROM l
         WHERE "expiresAt" > ${at} GROUP BY 1 ORDER BY 1 LIMIT ${limit}) s) AS "expiring"
-    FROM c`);
+    -- the three sums in one pass over the member's lots
+    FROM c, LATERAL (SELECT
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int AS "available",
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" > ${at} AND ("expiresAt" IS NULL OR "expiresAt" > ${at})), 0)::int AS "pending",
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= ${at} AND "expiresAt" > ${at} AND "expiresAt" <= ${soon}), 0)::int AS "expiringSoon"
+      FROM l) s`);
   return rows[0] ?? null;
 }

@@ -1,12 +1,12 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
-import { handleApi, readJson } from "@/lib/api/handle-api";
+import { type ApiRequest, handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { recordEventInTx } from "@/lib/services/award-action";
 import { createEventSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
 /** A member action (review, social share/follow, profile completed) for the action rules. */
-export const POST = handleApi(async (request: Request) => {
+export const POST = handleApi(async (request: ApiRequest) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const input = await readJson(request, createEventSchema);

@@ -1,5 +1,5 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
-import { handleApi, readJson } from "@/lib/api/handle-api";
+import { type ApiRequest, handleApi, readJson } from "@/lib/api/handle-api";
 import { idempotentAnswer, requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { getCachedEarningConfig } from "@/lib/services/earning-config";
 import { allocateDiscounts } from "@/lib/domain/earn-points";
@@ -8,7 +8,7 @@ import { hashRequest } from "@/lib/services/ledger-core";
 import { createOrderSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
-export const POST = handleApi(async (request: Request) => {
+export const POST = handleApi(async (request: ApiRequest) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const input = await readJson(request, createOrderSchema);

@@ -1,16 +1,16 @@
 import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
-import { handleApi, readJson } from "@/lib/api/handle-api";
+import { type ApiRequest, handleApi, jsonAnswer, readJson } from "@/lib/api/handle-api";
 import { getApiMember } from "@/lib/db/api-member-reads";
 import { updateMember } from "@/lib/services/update-member";
 import { updateMemberSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
 /** A member with points and tier. */
-export const GET = handleApi(async (request: Request, context: ExternalIdContext) => {
+export const GET = handleApi(async (request: ApiRequest, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
-  return NextResponse.json(await getApiMember(caller.programId, await memberIdFromPath(context)));
+  return jsonAnswer(await getApiMember(caller.programId, await memberIdFromPath(context)));
 });
 
 /** Changes a customer's email, name, locale or birthday; answers the member as GET does. */

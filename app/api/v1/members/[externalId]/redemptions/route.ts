@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { memberIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
-import { handleApi, readJson } from "@/lib/api/handle-api";
+import { type ApiRequest, handleApi, readJson } from "@/lib/api/handle-api";
 import { idempotentAnswer, requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { decodeCursor } from "@/lib/api/page-cursor";
 import { readQuery } from "@/lib/api/read-query";
@@ -21,7 +21,7 @@ export const GET = handleApi(async (request: Request, context: ExternalIdContext
   return NextResponse.json(await getMemberRedemptionsPage(member.id, { limit: query.limit, after: decodeCursor("redemptions", query.after, { timed: true }) }));
 });
 
-export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
+export const POST = handleApi(async (request: ApiRequest, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const externalId = await memberIdFromPath(context);

@@ -1,13 +1,13 @@
 import { authenticateApiKey } from "@/lib/api/api-key";
 import { orderIdFromPath, type ExternalIdContext } from "@/lib/api/path-params";
-import { handleApi, readJson } from "@/lib/api/handle-api";
+import { type ApiRequest, handleApi, readJson } from "@/lib/api/handle-api";
 import { requireIdempotencyKey, withIdempotency } from "@/lib/api/idempotency";
 import { recordReturnInTx } from "@/lib/services/record-return";
 import { createReturnSchema } from "@/lib/validations/api";
 import { otherMethods } from "@/lib/api/methods";
 
 /** A (partial) return: points reversed pro rata by line; spent points become debt. */
-export const POST = handleApi(async (request: Request, context: ExternalIdContext) => {
+export const POST = handleApi(async (request: ApiRequest, context: ExternalIdContext) => {
   const caller = await authenticateApiKey(request);
   const key = requireIdempotencyKey(request);
   const orderId = await orderIdFromPath(context);
