@@ -8,7 +8,7 @@
 // PostgreSQL) with EXPLAIN (ANALYZE, BUFFERS): the slowest statements and their plans' worst rows.
 //
 //   PAGES_N=30 (requests per page)  PAGES_EXPLAIN_TOP=4 (statements explained per page)
-//   PAGES_ONLY=dashboard,activity (labels containing one of these)
+//   PAGES_ONLY=dashboard,activity (labels containing one of these)  PAGES_LIST=1 (every statement each page sent, in order)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
@@ -24,6 +24,7 @@ process.chdir(root);
 const N = Number(process.env.PAGES_N ?? 30);
 const EXPLAIN_TOP = Number(process.env.PAGES_EXPLAIN_TOP ?? 4);
 const ONLY = process.env.PAGES_ONLY ? process.env.PAGES_ONLY.split(",") : null;
+const LIST = process.env.PAGES_LIST === "1";
 const PORT = Number(process.env.BENCH_PORT ?? 3300);
 const TAP_PORT = PORT + 1;
 const base = `http://127.0.0.1:${PORT}`;
@@ -236,6 +237,7 @@ try {
       explained.sort((a, b) => b.ms - a.ms);
       const total = explained.reduce((sum, row) => sum + Math.max(row.ms, 0), 0);
       console.log(`\n=== ${profile.label}: ${profile.statements.length} statements sent, ${seen.size} distinct read statements, ${total.toFixed(1)} ms in EXPLAIN ANALYZE`);
+      if (LIST) profile.statements.forEach((statement, index) => console.log(`  ${String(index + 1).padStart(3)}. ${statement.sql.replace(/\s+/g, " ").slice(0, 200)}`));
       for (const item of explained.slice(0, EXPLAIN_TOP)) {
         console.log(`--- ${item.ms.toFixed(1)} ms: ${item.sql.replace(/\s+/g, " ").slice(0, 260)}`);
         if (item.error) { console.log(`    (EXPLAIN failed: ${item.error})`); continue; }

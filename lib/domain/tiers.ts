@@ -151,7 +151,8 @@ export function tierOutlook({
   const next = sorted.find((tier) => tier.rank > rankOf(current)) ?? null;
   const isCalendar = policy.window === "CALENDAR_YEAR";
   const year = at.getUTCFullYear();
-  const inWindow = contributions.filter((c) => c.at > addMonths(at, -12) && c.at <= at).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const from = addMonths(at, -12); // once: date arithmetic per order cost a member with many orders milliseconds
+  const inWindow = contributions.filter((c) => c.at > from && c.at <= at).sort((a, b) => a.at.getTime() - b.at.getTime());
   const rollingAmount = inWindow.reduce((sum, c) => sum + c.amount, 0);
   const { thisYear } = calendarSums({ contributions, at });
   const amount = isCalendar ? thisYear : rollingAmount;

@@ -164,24 +164,36 @@ export type MemberChallenge = {
  * The member's challenges: every open one with their progress, and every one they completed
  * (their badges) even after it closed. Completions due are written first, so the page never
  * shows a reached goal as unfinished.
+ *
+ * One round of reads (the member, the challenges, their completions), then one statement with
+ * every challenge's progress. Only when an open challenge's goal is reached and not yet completed
+ * does evaluateChallenges run (its transaction judges the goal again and pays), for those
+ * challenges only: a page view that completes nothing opens no transaction.
  */
 export async function getMemberChallenges({ programId, customerId, at = new Date() }: { programId: number; customerId: number; at?: Date }): Promise<MemberChallenge[]> {
-  const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { enrolledAt: true } });
+  const completionsOf = () => prisma.challengeCompletion.findMany({ where: { customerId, reversedAt: null }, select: { challengeId: true, completedAt: true } });
+  const [customer, challenges, completed] = await Promise.all([
+    prisma.customer.findFirst({ where: { id: customerId, programId }, select: { enrolledAt: true } }),
+    prisma.challenge.findMany({ where: { programId }, orderBy: { id: "asc" } }),
+    // a reversed completion is no badge: the challenge shows as open again (if it still runs)
+    completionsOf(),
+  ]);
   if (!customer?.enrolledAt) throw new AppError("MEMBER_NOT_FOUND");
-  const challenges = await prisma.challenge.findMany({ where: { programId }, orderBy: { id: "asc" } });
-  try {
-    await evaluateChallenges({ programId, at, customerIds: [customerId], challenges: challenges.filter((challenge) => challenge.isActive) });
-  } catch (error) {
-    // the page still shows progress; the check-challenges job completes it on its next run
-    console.error(`[challenges] completing for member ${customerId} failed`, error);
-  }
-  // a reversed completion is no badge: the challenge shows as open again (if it still runs)
-  const completions = await prisma.challengeCompletion.findMany({ where: { customerId, reversedAt: null }, select: { challengeId: true, completedAt: true } });
-  const done = new Map(completions.map((row) => [row.challengeId, row.completedAt]));
+  let done = new Map(completed.map((row) => [row.challengeId, row.completedAt]));
   const shown = challenges.filter((challenge) => done.has(challenge.id) || isChallengeOpen(challenge, at));
   if (shown.length === 0) return [];
   const columns = shown.map((challenge) => Prisma.sql`${metricSql(challenge, at)} AS ${Prisma.raw(`"m${challenge.id}"`)}`);
   const [values] = await prisma.$queryRaw<Record<string, number>[]>`SELECT ${Prisma.join(columns)} FROM "Customer" c WHERE c."id" = ${customerId}`;
+  const due = shown.filter((challenge) => !done.has(challenge.id) && isChallengeOpen(challenge, at) && Number(values[`m${challenge.id}`] ?? 0) >= challenge.target);
+  if (due.length > 0) {
+    try {
+      await evaluateChallenges({ programId, at, customerIds: [customerId], challenges: due });
+      done = new Map((await completionsOf()).map((row) => [row.challengeId, row.completedAt]));
+    } catch (error) {
+      // the page still shows progress; the check-challenges job completes it on its next run
+      console.error(`[challenges] completing for member ${customerId} failed`, error);
+    }
+  }
   return shown.map((challenge) => {
     const completedAt = done.get(challenge.id) ?? null;
     const progress = progressOf({ value: completedAt ? challenge.target : Number(values[`m${challenge.id}`] ?? 0), target: challenge.target });

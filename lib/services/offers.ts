@@ -398,17 +398,21 @@ const UPCOMING_DAYS = 14;
  * soonest ending first.
  */
 export async function getMemberOffers({ programId, customerId, at = new Date() }: { programId: number; customerId: number; at?: Date }): Promise<MemberOffer[]> {
-  const customer = await prisma.customer.findFirst({ where: { id: customerId, programId }, select: { tier: { select: { earlyAccessHours: true } } } });
+  // the member's tier's early access in one statement (a relation select is two)
+  const [customer] = await prisma.$queryRaw<{ earlyAccessHours: number | null }[]>`
+    SELECT t."earlyAccessHours" FROM "Customer" c LEFT JOIN "Tier" t ON t."id" = c."tierId" WHERE c."id" = ${customerId} AND c."programId" = ${programId}`;
   if (!customer) throw new AppError("MEMBER_NOT_FOUND");
-  const earlyAccessHours = customer.tier?.earlyAccessHours ?? 0;
+  const earlyAccessHours = customer.earlyAccessHours ?? 0;
   const rows = await prisma.offer.findMany({
     where: { programId, status: "ACTIVE", endedAt: null, endsAt: { gt: at }, startsAt: { lte: new Date(at.getTime() + UPCOMING_DAYS * DAY_MS + earlyAccessHours * 3_600_000) } },
     orderBy: [{ endsAt: "asc" }, { id: "asc" }],
   });
   if (rows.length === 0) return [];
   const audiences = new Map(rows.map((row) => [row.id, parseAudience(row.audience)]));
-  const matched = await matchAudiences(prisma, customerId, rows.map((row) => ({ key: row.id, audience: audiences.get(row.id)! })), at);
-  const { byOffer } = await loadOfferRules(programId, rows);
+  const [matched, { byOffer }] = await Promise.all([
+    matchAudiences(prisma, customerId, rows.map((row) => ({ key: row.id, audience: audiences.get(row.id)! })), at),
+    loadOfferRules(programId, rows),
+  ]);
   const offers = rows
     .filter((row) => matched.has(row.id))
     .map((row): MemberOffer => {

@@ -22,7 +22,7 @@ export async function generateMetadata() {
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const { member } = await requireMember();
-  const [t, format, overview, activity, program, schedule, offers, challenges, { welcome }] = await Promise.all([
+  const [t, format, overview, activity, program, schedule, offers, challenges, referral, { welcome }] = await Promise.all([
     getTranslations("dashboard"),
     getFormatter(),
     getMemberOverview(member.id),
@@ -31,9 +31,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     getExpirySchedule(member.id, new Date(), 4),
     getMemberOffers({ programId: member.programId, customerId: member.id }),
     getMemberChallenges({ programId: member.programId, customerId: member.id }),
+    getReferralRule(member.programId),
     searchParams,
   ]);
-  const referral = await getReferralRule(member.programId);
   const [referralCode, referralStats, origin] = referral
     ? await Promise.all([ensureReferralCode(member.id), getReferralStats(member.id), requestOrigin()])
     : [null, null, ""];
