@@ -42,7 +42,8 @@ export function metricSql(challenge: Pick<ChallengeRow, "metric" | "startsAt" | 
     case "ORDERS":
       return Prisma.sql`(SELECT COUNT(*) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted})::int`;
     case "SPEND":
-      return Prisma.sql`(SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted})::int`;
+      // capped at the int range (a target can't be higher): a member with more spend still reads
+      return Prisma.sql`LEAST((SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted}), 2147483647)::int`;
     case "REVIEWS":
     case "SHARES": {
       const type = challenge.metric === "REVIEWS" ? "review" : "social_share";

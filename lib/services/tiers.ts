@@ -25,6 +25,14 @@ export function orderAmountSql(policy: TierPolicy) {
 }
 
 /**
+ * Qualifying amounts are held as int (TierChange, TierAmount, the thresholds): a sum beyond the
+ * int range (over $21,474,836.47 of spend in the window, or as many points) counts as the top of
+ * the range. No threshold can be higher, so every placement is the same as with the true sum.
+ */
+const MAX_AMOUNT_VALUE = 2_147_483_647;
+const MAX_AMOUNT = Prisma.raw(String(MAX_AMOUNT_VALUE));
+
+/**
  * The tier window's orders on `at` (a predicate on the order aliased `o`) and the qualifying
  * amount summed over them: the rolling 12 months, or the better of this calendar year and the
  * last (see lib/domain/tiers). Shared by the per-customer and the set-based reads below.
@@ -46,7 +54,7 @@ function qualifyingWindow(policy: TierPolicy, at: Date): { orders: Prisma.Sql; a
 /** SQL for a customer's qualifying amount on `at` (the customer is aliased `c`). */
 export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
   const window = qualifyingWindow(policy, at);
-  return Prisma.sql`(SELECT ${window.amount} FROM "Order" o WHERE o."customerId" = c."id" AND ${window.orders})::int`;
+  return Prisma.sql`LEAST((SELECT ${window.amount} FROM "Order" o WHERE o."customerId" = c."id" AND ${window.orders}), ${MAX_AMOUNT})::int`;
 }
 
 /**
@@ -56,7 +64,7 @@ export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
  */
 export function qualifyingAmountsSql(programId: number, policy: TierPolicy, at: Date) {
   const window = qualifyingWindow(policy, at);
-  return Prisma.sql`SELECT o."customerId", ${window.amount}::int AS "amount" FROM "Order" o
+  return Prisma.sql`SELECT o."customerId", LEAST(${window.amount}, ${MAX_AMOUNT})::int AS "amount" FROM "Order" o
       WHERE o."programId" = ${programId} AND ${window.orders}
       GROUP BY o."customerId"`;
 }
@@ -81,7 +89,7 @@ export async function writeTierChanges(tx: Tx, { programId, policy, changes, at 
       SELECT * FROM unnest(
         ${column((c) => c.customerId)}::int[], ${column((c) => c.from?.id ?? null)}::int[], ${column((c) => c.to?.id ?? null)}::int[],
         ${column((c) => c.from?.name ?? null)}::text[], ${column((c) => c.to?.name ?? null)}::text[], ${column((c) => c.reason)}::text[],
-        ${column((c) => c.amount)}::int[], ${column((c) => c.orderId ?? null)}::int[], ${column((c) => c.actorUserId ?? null)}::int[],
+        ${column((c) => Math.min(c.amount, MAX_AMOUNT_VALUE))}::int[], ${column((c) => c.orderId ?? null)}::int[], ${column((c) => c.actorUserId ?? null)}::int[],
         ${column((c) => ((c.to?.rank ?? -1) > (c.from?.rank ?? -1) ? "up" : "down"))}::text[]
       ) AS i("customerId", "fromTierId", "toTierId", "fromTier", "toTier", "reason", "amount", "orderId", "actorUserId", "direction")),
     moved AS (

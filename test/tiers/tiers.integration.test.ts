@@ -9,6 +9,7 @@ import { recordReturn } from "@/lib/services/record-return";
 import { redeemReward } from "@/lib/services/redeem-reward";
 import { previewTierConfig, proposedTiers, saveTierConfig, setTierFloor } from "@/lib/services/save-tiers";
 import { loadTierSetup, qualifyingAmountSql, reviewTiers } from "@/lib/services/tiers";
+import { metricSql } from "@/lib/services/challenges";
 import { previewTierMoves } from "@/lib/domain/tiers";
 import type { TierConfigInput } from "@/lib/validations/console";
 import { createMember, createProgram, createReward, createStaffUser, uniqueId } from "@/test/fixtures";
@@ -62,6 +63,26 @@ describe("orders", () => {
     expect(events.at(-1)?.payload).toMatchObject({ customerId: customer.id, fromTier: "Bronze", tier: "Silver", reason: "qualified" });
     // the Silver multiplier (x1.25) applies from the next order on
     expect((await order(setup, customer, 100, now)).pointsEarned).toBe(125);
+  });
+
+  test("spend in the window beyond the int range ($21.47M): orders still record, the tier, review, preview and overview still read", async () => {
+    const setup = await createProgram();
+    const customer = await member(setup);
+    const now = new Date();
+    // three orders of $9M (the most one order may be is $10M): 2.7 billion cents in 12 months
+    for (const days of [3, 2, 1]) expect((await order(setup, customer, 9_000_000, addDays(now, -days))).tier).toBe("Gold");
+    const { policy } = await loadTierSetup(prisma, setup.program.id);
+    const [{ amount }] = await prisma.$queryRaw<{ amount: number }[]>`SELECT ${qualifyingAmountSql(policy, now)} AS "amount" FROM "Customer" c WHERE c."id" = ${customer.id}`;
+    expect(amount).toBe(2_147_483_647); // capped: no threshold can be higher
+    await reviewTiers({ programId: setup.program.id, at: now });
+    expect((await tierOf(customer.id)).tier?.name).toBe("Gold");
+    const preview = await previewTierConfig({ programId: setup.program.id, input: configOf(setup), at: now });
+    expect(preview.unchanged).toBeGreaterThan(0);
+    const overview = await getMemberOverview(customer.id, now);
+    expect(overview.outlook.amount).toBe(2_700_000_000); // the member's own page sums in full
+    // a spend challenge's progress reads too (capped like the tier amount: no target is higher)
+    const [{ spend }] = await prisma.$queryRaw<{ spend: number }[]>`SELECT ${metricSql({ metric: "SPEND", startsAt: null, windowDays: null }, now)} AS "spend" FROM "Customer" c WHERE c."id" = ${customer.id}`;
+    expect(spend).toBe(2_147_483_647);
   });
 
   test("an order never moves a member down, even below the threshold", async () => {
