@@ -20,6 +20,20 @@ export function hashRequest(payload: unknown): string {
   return createHash("sha256").update(stableStringify(payload)).digest("hex");
 }
 
+/** An id no request holds (ids are int4): marks where the database's id goes in hashRequestSql. */
+const ID_MARK = Number.MAX_SAFE_INTEGER;
+
+/**
+ * SQL computing `hashRequest(build(id))` for an id only the statement knows (`id`, an int
+ * expression): the same stable JSON around the id, hashed by PostgreSQL's sha256. Lets a single
+ * statement find a member and store the request's hash under the key it claims.
+ */
+export function hashRequestSql(build: (id: number) => unknown, id: Prisma.Sql): Prisma.Sql {
+  const parts = stableStringify(build(ID_MARK)).split(String(ID_MARK));
+  if (parts.length !== 2) throw new Error("hashRequestSql: the request must hold the id exactly once");
+  return Prisma.sql`encode(sha256(convert_to(${parts[0]}::text || (${id})::text || ${parts[1]}::text, 'UTF8')), 'hex')`;
+}
+
 function stableStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (value instanceof Date) return JSON.stringify(value.toISOString());

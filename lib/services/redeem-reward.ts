@@ -7,7 +7,7 @@ import { preparedSql } from "@/lib/db/prepared";
 import { planLotConsumption } from "@/lib/domain/ledger-math";
 import { AppError } from "@/lib/domain/app-error";
 import {
-  TX_OPTIONS, addDays, cachedSystemAccounts, ensureSystemAccounts, extendLotsOnActivity, hashRequest, lockLots, lockMemberAccount, openLedgerTransaction,
+  TX_OPTIONS, addDays, cachedSystemAccounts, ensureSystemAccounts, extendLotsOnActivity, hashRequest, hashRequestSql, lockLots, lockMemberAccount, openLedgerTransaction,
 } from "./ledger-core";
 import { isUniqueViolation, retryOnDeadlock } from "@/lib/api/idempotency";
 
@@ -173,107 +173,97 @@ export const fastRedemptions = { written: 0 };
 
 /**
  * The common redemption over the API (an active reward without a per-member limit or a voucher
- * pool, a member with an account, expiry after earning) in two round trips and no explicit
- * transaction: one read (the member, the reward, the account), then one statement that locks the
- * account and its spendable lots, consumes them soonest-expiry first, takes stock, writes the
- * REDEEM transaction, entries, consumptions, the code, the outbox event and the idempotency key
- * with its answer, only while a guard re-checks what the decision rested on. Not enough points,
- * no stock, a taken key or any doubt writes nothing: the transactional path (redeemRewardInTx)
- * then decides and answers, errors included.
+ * pool, a member with an account, expiry after earning) in one round trip and no explicit
+ * transaction: one statement that finds the member and the reward, checks every condition the
+ * common case rests on, locks the account and its spendable lots, consumes them soonest-expiry
+ * first, takes stock, writes the REDEEM transaction, entries, consumptions, the code, the outbox
+ * event and the idempotency key with its answer. Not enough points, no stock, a taken key, any
+ * other case or any doubt writes nothing: the transactional path (redeemRewardInTx) then decides
+ * and answers, errors included.
  */
 export async function redeemRewardFast(args: {
   programId: number; externalId: string; rewardId: number; apiKeyId: number; key: string;
-  requestHash: (customerId: number) => string;
+  /** the request as the idempotency key stores its hash, for the member's id */
+  request: (customerId: number) => unknown;
   at?: Date;
-  /** tests: runs between the read and the write */
-  beforeWrite?: () => Promise<void>;
 }): Promise<FastRedeemOutcome> {
   const at = args.at ?? new Date();
-  const [found] = await hotRows<{
-    customerId: number; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; expiryPolicy: string; accountId: number | null;
-    rewardId: number | null; name: string; kind: string; costPoints: number; isActive: boolean; startsAt: Date | null; endsAt: Date | null; stock: number | null;
-    tierIds: number[] | null; perMemberLimit: number | null;
-  }>(prisma, Prisma.sql`${preparedSql}
-    SELECT c."id" AS "customerId", c."enrolledAt", c."deactivatedAt", c."tierId", p."expiryPolicy", a."id" AS "accountId",
-      r."id" AS "rewardId", r."name", r."kind"::text AS "kind", r."costPoints", r."isActive", r."startsAt", r."endsAt", r."stock", r."tierIds", r."perMemberLimit"
-    FROM "Customer" c JOIN "Program" p ON p."id" = c."programId"
-    LEFT JOIN "Reward" r ON r."id" = ${args.rewardId} AND r."programId" = p."id"
-    LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
-    WHERE c."programId" = ${args.programId} AND c."externalId" = ${args.externalId}`);
-  if (!found) return { kind: "member-not-found" };
-  const fallback = { kind: "fallback", customerId: found.customerId } as const;
   const system = cachedSystemAccounts(args.programId);
-  const tierIds = found.tierIds ?? [];
-  const inWindow = (!found.startsAt || found.startsAt <= at) && (!found.endsAt || found.endsAt > at);
-  if (
-    !system || !found.rewardId || !found.enrolledAt || found.deactivatedAt || found.accountId === null || found.expiryPolicy === "INACTIVITY"
-    || !found.isActive || !inWindow || found.perMemberLimit !== null || found.kind === "VOUCHER"
-    || (tierIds.length > 0 && (found.tierId === null || !tierIds.includes(found.tierId)))
-  ) {
-    return fallback;
+  if (!system) {
+    // the program's system accounts aren't known to this process yet: the transactional path
+    // (which loads them) serves this one
+    const [member] = await hotRows<{ id: number }>(prisma, Prisma.sql`${preparedSql}
+      SELECT "id" FROM "Customer" WHERE "programId" = ${args.programId} AND "externalId" = ${args.externalId}`);
+    return member ? { kind: "fallback", customerId: member.id } : { kind: "member-not-found" };
   }
-  const cost = found.costPoints;
   const code = generateRewardCode();
   const expiresAt = addDays(at, REDEMPTION_VALID_DAYS);
-  const requestHash = args.requestHash(found.customerId);
-  const stockSql = found.stock !== null
-    ? Prisma.sql`stock AS (UPDATE "Reward" SET "stock" = "stock" - 1 WHERE "id" = ${found.rewardId}::int AND "stock" > 0 AND EXISTS (SELECT 1 FROM takes) RETURNING 1),
-      ok AS (SELECT 1 FROM stock),`
-    : Prisma.sql`ok AS (SELECT 1 WHERE EXISTS (SELECT 1 FROM takes)),`;
+  const customerId = Prisma.sql`f."customerId"`;
   const sql = Prisma.sql`${preparedSql}
-    WITH guard AS (
-      SELECT 1 FROM "Customer" c JOIN "Program" p ON p."id" = c."programId" JOIN "Reward" r ON r."id" = ${found.rewardId}::int AND r."programId" = p."id"
-      WHERE c."id" = ${found.customerId}::int AND c."enrolledAt" IS NOT NULL AND c."deactivatedAt" IS NULL AND c."tierId" IS NOT DISTINCT FROM ${found.tierId}::int
-        AND p."expiryPolicy" <> 'INACTIVITY' AND r."isActive" AND (r."startsAt" IS NULL OR r."startsAt" <= ${at}::timestamp) AND (r."endsAt" IS NULL OR r."endsAt" > ${at}::timestamp)
-        AND r."costPoints" = ${cost}::int AND r."name" = ${found.name}::text AND r."perMemberLimit" IS NULL AND r."kind" <> 'VOUCHER'
-        AND (cardinality(r."tierIds") = 0 OR c."tierId" = ANY(r."tierIds"))),
-    acct AS (SELECT a."id", a."balance" FROM "LedgerAccount" a WHERE a."id" = ${found.accountId}::int AND EXISTS (SELECT 1 FROM guard) FOR UPDATE OF a),
+    WITH member AS (
+      SELECT c."id", c."programId", c."enrolledAt", c."deactivatedAt", c."tierId" FROM "Customer" c
+      WHERE c."programId" = ${args.programId}::int AND c."externalId" = ${args.externalId}::text),
+    found AS (
+      SELECT m."id" AS "customerId", a."id" AS "accountId", r."id" AS "rewardId", r."costPoints" AS "cost", r."name", r."stock"
+      FROM member m JOIN "Program" p ON p."id" = m."programId" JOIN "Reward" r ON r."id" = ${args.rewardId}::int AND r."programId" = p."id"
+        JOIN "LedgerAccount" a ON a."customerId" = m."id"
+      WHERE m."enrolledAt" IS NOT NULL AND m."deactivatedAt" IS NULL AND p."expiryPolicy" <> 'INACTIVITY'
+        AND r."isActive" AND (r."startsAt" IS NULL OR r."startsAt" <= ${at}::timestamp) AND (r."endsAt" IS NULL OR r."endsAt" > ${at}::timestamp)
+        AND r."perMemberLimit" IS NULL AND r."kind" <> 'VOUCHER' AND (cardinality(r."tierIds") = 0 OR m."tierId" = ANY(r."tierIds"))),
+    acct AS (SELECT a."id", a."balance" FROM "LedgerAccount" a, found f WHERE a."id" = f."accountId" FOR UPDATE OF a),
     locked AS (
       SELECT l."id", l."remaining", l."expiresAt" FROM "PointLot" l, acct
       WHERE l."accountId" = acct."id" AND l."remaining" > 0 AND l."availableAt" <= ${at}::timestamp AND (l."expiresAt" IS NULL OR l."expiresAt" > ${at}::timestamp)
       ORDER BY l."expiresAt" ASC NULLS LAST, l."id" ASC FOR UPDATE OF l),
     running AS (SELECT "id", "remaining", SUM("remaining") OVER (ORDER BY "expiresAt" ASC NULLS LAST, "id" ASC) AS "upTo" FROM locked),
     takes AS (
-      SELECT "id", LEAST("remaining", ${cost}::int - ("upTo" - "remaining"))::int AS "amount" FROM running
-      WHERE "upTo" - "remaining" < ${cost}::int AND (SELECT SUM("remaining") FROM locked) >= ${cost}::int),
-    ${stockSql}
-    upd AS (UPDATE "LedgerAccount" a SET "balance" = a."balance" - ${cost}::int FROM acct, ok WHERE a."id" = acct."id" RETURNING a."balance"),
+      SELECT r."id", LEAST(r."remaining", f."cost" - (r."upTo" - r."remaining"))::int AS "amount" FROM running r, found f
+      WHERE r."upTo" - r."remaining" < f."cost" AND (SELECT SUM("remaining") FROM locked) >= f."cost"),
+    stock AS (
+      UPDATE "Reward" r SET "stock" = r."stock" - 1 FROM found f
+      WHERE r."id" = f."rewardId" AND f."stock" IS NOT NULL AND r."stock" > 0 AND EXISTS (SELECT 1 FROM takes) RETURNING 1),
+    ok AS (SELECT 1 FROM found f WHERE EXISTS (SELECT 1 FROM takes) AND (f."stock" IS NULL OR EXISTS (SELECT 1 FROM stock))),
+    upd AS (UPDATE "LedgerAccount" a SET "balance" = a."balance" - f."cost" FROM acct, found f, ok WHERE a."id" = acct."id" RETURNING a."balance"),
     t AS (
       INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "note", "rewardId", "balanceAfter", "createdAt")
-      SELECT ${args.programId}::int, 'REDEEM'::"TxKind", 'redemption:api', ${`${found.customerId}:api:${args.apiKeyId}:${args.key}`}::text,
-        ${hashRequest({ customerId: found.customerId, rewardId: found.rewardId })}::text, ${found.customerId}::int, 'reward', ${found.name}::text, ${found.rewardId}::int, upd."balance", ${at}::timestamp
-      FROM upd RETURNING "id"),
+      SELECT ${args.programId}::int, 'REDEEM'::"TxKind", 'redemption:api', f."customerId" || ${`:api:${args.apiKeyId}:${args.key}`}::text,
+        ${hashRequestSql((id) => ({ customerId: id, rewardId: args.rewardId }), customerId)}, f."customerId", 'reward', f."name", f."rewardId", upd."balance", ${at}::timestamp
+      FROM upd, found f RETURNING "id"),
     lots AS (UPDATE "PointLot" p SET "remaining" = p."remaining" - takes."amount" FROM takes, t WHERE p."id" = takes."id"),
     consumed AS (INSERT INTO "LotConsumption" ("lotId", "transactionId", "amount") SELECT takes."id", t."id", takes."amount" FROM takes, t),
     entries AS (
       INSERT INTO "LedgerEntry" ("transactionId", "accountId", "amount")
-      SELECT t."id", x."account", x."amount" FROM t, (VALUES (${found.accountId}::int, ${-cost}::int), (${system.REDEEMED}::int, ${cost}::int)) AS x("account", "amount")),
+      SELECT t."id", x."account", x."amount" FROM t, found f, LATERAL (VALUES (f."accountId", -f."cost"), (${system.REDEEMED}::int, f."cost")) AS x("account", "amount")),
     redemption AS (
       INSERT INTO "Redemption" ("customerId", "rewardId", "transactionId", "code", "pointsSpent", "createdAt", "expiresAt")
-      SELECT ${found.customerId}::int, ${found.rewardId}::int, t."id", ${code}::text, ${cost}::int, ${at}::timestamp, ${expiresAt}::timestamp FROM t RETURNING "id"),
+      SELECT f."customerId", f."rewardId", t."id", ${code}::text, f."cost", ${at}::timestamp, ${expiresAt}::timestamp FROM t, found f RETURNING "id"),
     event AS (
       INSERT INTO "WebhookEvent" ("programId", "type", "dedupeKey", "payload")
       SELECT ${args.programId}::int, 'reward.redeemed', 'reward.redeemed:' || redemption."id",
-        jsonb_build_object('customerId', ${found.customerId}::int, 'externalId', ${args.externalId}::text,
-          'redemptionId', redemption."id", 'rewardId', ${found.rewardId}::int, 'reward', ${found.name}::text,
-          'code', ${code}::text, 'pointsSpent', ${cost}::int, 'balance', upd."balance", 'expiresAt', ${expiresAt.toISOString()}::text, 'occurredAt', ${at.toISOString()}::text)
-      FROM redemption, upd),
+        jsonb_build_object('customerId', f."customerId", 'externalId', ${args.externalId}::text,
+          'redemptionId', redemption."id", 'rewardId', f."rewardId", 'reward', f."name",
+          'code', ${code}::text, 'pointsSpent', f."cost", 'balance', upd."balance", 'expiresAt', ${expiresAt.toISOString()}::text, 'occurredAt', ${at.toISOString()}::text)
+      FROM redemption, upd, found f),
     answer AS (
       INSERT INTO "ApiIdempotency" ("apiKeyId", "key", "requestHash", "statusCode", "responseBody")
-      SELECT ${args.apiKeyId}::int, ${args.key}::text, ${requestHash}::text, 201,
-        '{"redemptionId":' || redemption."id" || ',"code":' || ${JSON.stringify(code)}::text || ',"pointsSpent":' || ${cost}::int
+      SELECT ${args.apiKeyId}::int, ${args.key}::text, ${hashRequestSql(args.request, customerId)}, 201,
+        '{"redemptionId":' || redemption."id" || ',"code":' || ${JSON.stringify(code)}::text || ',"pointsSpent":' || f."cost"
         || ',"balance":' || upd."balance" || ',"expiresAt":' || ${JSON.stringify(expiresAt.toISOString())}::text || ',"voucherCode":null}'
-      FROM redemption, upd RETURNING "responseBody")
-    SELECT (SELECT "responseBody" FROM answer) AS "answer"`;
-  await args.beforeWrite?.();
+      FROM redemption, upd, found f RETURNING "responseBody")
+    SELECT (SELECT "id" FROM member) AS "customerId", (SELECT "responseBody" FROM answer) AS "answer"`;
+  let row: { customerId: number | null; answer: string | null } | undefined;
   try {
-    const [row] = await retryOnDeadlock(() => hotRows<{ answer: string | null }>(prisma, sql));
-    if (!row?.answer) return fallback;
-    fastRedemptions.written += 1;
-    return { kind: "done", status: 201, text: row.answer };
+    [row] = await retryOnDeadlock(() => hotRows<{ customerId: number | null; answer: string | null }>(prisma, sql));
   } catch (error) {
-    // the key (or the ledger key, or the code) was taken meanwhile: nothing was written
-    if (isUniqueViolation(error)) return fallback;
-    throw error;
+    // the key (or the ledger key, or the code) was taken meanwhile: nothing was written; the
+    // transactional path answers (the stored answer, or a conflict)
+    if (!isUniqueViolation(error)) throw error;
+    const [member] = await hotRows<{ id: number }>(prisma, Prisma.sql`${preparedSql}
+      SELECT "id" FROM "Customer" WHERE "programId" = ${args.programId} AND "externalId" = ${args.externalId}`);
+    return member ? { kind: "fallback", customerId: member.id } : { kind: "member-not-found" };
   }
+  if (!row || row.customerId === null) return { kind: "member-not-found" };
+  if (!row.answer) return { kind: "fallback", customerId: row.customerId };
+  fastRedemptions.written += 1;
+  return { kind: "done", status: 201, text: row.answer };
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { prisma } from "@/lib/db/prisma";
 import { checkLedger } from "@/lib/db/check-ledger";
 import { fastRedemptions, redeemRewardFast } from "@/lib/services/redeem-reward";
-import { ensureSystemAccounts } from "@/lib/services/ledger-core";
+import { ensureSystemAccounts, hashRequest } from "@/lib/services/ledger-core";
 import { POST as postOrder } from "@/app/api/v1/orders/route";
 import { POST as postRedemption } from "@/app/api/v1/members/[externalId]/redemptions/route";
 import { createMember, createProgram, createReward, uniqueId } from "@/test/fixtures";
@@ -119,19 +119,47 @@ describe("the common redemption on one statement", () => {
 
   test.each([
     ["the reward is switched off", (rewardId: number) => prisma.reward.update({ where: { id: rewardId }, data: { isActive: false } })],
-    ["the reward's price changes", (rewardId: number) => prisma.reward.update({ where: { id: rewardId }, data: { costPoints: 11 } })],
-    ["the reward gets a per-member limit", (rewardId: number) => prisma.reward.update({ where: { id: rewardId }, data: { perMemberLimit: 1 } })],
-    ["nothing changes (the control: this call writes)", async () => undefined],
-  ])("when %s between the read and the write, nothing is written", async (label, change) => {
+    ["the reward has a per-member limit", (rewardId: number) => prisma.reward.update({ where: { id: rewardId }, data: { perMemberLimit: 1 } })],
+    ["the reward has ended", (rewardId: number) => prisma.reward.update({ where: { id: rewardId }, data: { endsAt: new Date(Date.now() - 1000) } })],
+    ["the reward is a tier's only", async (rewardId: number) => {
+      const reward = await prisma.reward.findUniqueOrThrow({ where: { id: rewardId }, select: { programId: true } });
+      const tier = await prisma.tier.findFirstOrThrow({ where: { programId: reward.programId }, orderBy: { rank: "desc" } });
+      await prisma.reward.update({ where: { id: rewardId }, data: { tierIds: [tier.id] } });
+    }],
+    ["nothing is special (the control: this call writes)", async () => undefined],
+  ])("when %s, the one statement writes nothing and leaves it to the transactional path", async (label, change) => {
     const s = await shop();
     const member = await memberWithLots(s);
     const reward = await createReward(s.program.id, { costPoints: 10 });
+    await change(reward.id);
     const outcome = await redeemRewardFast({
-      programId: s.program.id, externalId: member.externalId, rewardId: reward.id, apiKeyId: s.apiKeyId, key: uniqueId("k"), requestHash: () => "x",
-      beforeWrite: async () => void (await change(reward.id)),
+      programId: s.program.id, externalId: member.externalId, rewardId: reward.id, apiKeyId: s.apiKeyId, key: uniqueId("k"), request: (id) => ({ id }),
     });
     const control = label.startsWith("nothing");
-    expect(outcome.kind).toBe(control ? "done" : "fallback");
+    expect(outcome).toEqual(control ? expect.objectContaining({ kind: "done" }) : { kind: "fallback", customerId: member.id });
     expect(await prisma.redemption.count({ where: { customerId: member.id } })).toBe(control ? 1 : 0);
+    await checkLedger(prisma, [member.id]);
+  });
+
+  test("an unknown member is told apart from a fallback", async () => {
+    const s = await shop();
+    const reward = await createReward(s.program.id, { costPoints: 10 });
+    expect(await redeemRewardFast({ programId: s.program.id, externalId: "nobody-here", rewardId: reward.id, apiKeyId: s.apiKeyId, key: uniqueId("k"), request: (id) => ({ id }) }))
+      .toEqual({ kind: "member-not-found" });
+  });
+
+  test("the hashes the one statement stores are the ones the transactional path computes", async () => {
+    const s = await shop();
+    const member = await memberWithLots(s);
+    const reward = await createReward(s.program.id, { costPoints: 10 });
+    const key = uniqueId("k");
+    const request = (id: number) => ({ path: "redemptions", member: id, input: { rewardId: reward.id, note: "ünïcödé ✓ \"quoted\"" } });
+    const outcome = await redeemRewardFast({ programId: s.program.id, externalId: member.externalId, rewardId: reward.id, apiKeyId: s.apiKeyId, key, request });
+    expect(outcome.kind).toBe("done");
+    const stored = await prisma.apiIdempotency.findFirstOrThrow({ where: { apiKeyId: s.apiKeyId, key } });
+    expect(stored.requestHash).toBe(hashRequest(request(member.id)));
+    const tx = await prisma.ledgerTransaction.findFirstOrThrow({ where: { customerId: member.id, kind: "REDEEM" } });
+    expect(tx.requestHash).toBe(hashRequest({ customerId: member.id, rewardId: reward.id }));
+    expect(tx.idempotencyKey).toBe(`${member.id}:api:${s.apiKeyId}:${key}`);
   });
 });

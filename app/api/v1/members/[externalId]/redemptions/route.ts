@@ -27,10 +27,8 @@ export const POST = handleApi(async (request: ApiRequest, context: ExternalIdCon
   const externalId = await memberIdFromPath(context);
   const input = await readJson(request, createRedemptionSchema);
   const idempotent = (memberId: number) => ({ path: "redemptions", member: memberId, input });
-  // the common redemption in two round trips; anything else (errors included) takes the transaction
-  const fast = await redeemRewardFast({
-    programId: caller.programId, externalId, rewardId: input.rewardId, apiKeyId: caller.apiKeyId, key, requestHash: (memberId) => hashRequest(idempotent(memberId)),
-  });
+  // the common redemption in one round trip; anything else (errors included) takes the transaction
+  const fast = await redeemRewardFast({ programId: caller.programId, externalId, rewardId: input.rewardId, apiKeyId: caller.apiKeyId, key, request: idempotent });
   if (fast.kind === "member-not-found") throw new AppError("MEMBER_NOT_FOUND");
   if (fast.kind === "done") return idempotentAnswer(fast);
   return withIdempotency({ apiKeyId: caller.apiKeyId, key, request: idempotent(fast.customerId) }, async (tx) => {
