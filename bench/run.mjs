@@ -361,6 +361,30 @@ try {
     JSON.stringify(rows[0]);
   });
   results.push(summarize(`baseline: raw SQL member read, one statement x${CONCURRENCY}`, rawRead.durations, rawRead.wallMs, rawRead.cpu));
+  // the balance with its two schedules: the statement GET …/balance runs (lib/db/member-points.ts), by hand
+  const rawBalanceSql = `
+    WITH c AS (SELECT "id", "externalId" FROM "Customer" WHERE "programId" = $1 AND "externalId" = $2),
+    a AS (SELECT a."id", a."balance", a."debt" FROM "LedgerAccount" a JOIN c ON a."customerId" = c."id"),
+    l AS MATERIALIZED (SELECT l."remaining", l."availableAt", l."expiresAt" FROM "PointLot" l JOIN a ON l."accountId" = a."id" WHERE l."remaining" > 0)
+    SELECT c."externalId", s."available", s."pending", s."expiringSoon",
+      COALESCE((SELECT "debt" FROM a), 0)::int AS "debt", COALESCE((SELECT "balance" FROM a), 0)::int AS "balance",
+      (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
+        SELECT date_trunc('day', "availableAt") AS d, SUM("remaining")::int AS p FROM l
+        WHERE "availableAt" > now() AND ("expiresAt" IS NULL OR "expiresAt" > now()) GROUP BY 1 ORDER BY 1 LIMIT 12) s) AS "becomingAvailable",
+      (SELECT COALESCE(json_agg(json_build_object('date', to_char(d, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'points', p) ORDER BY d), '[]'::json) FROM (
+        SELECT date_trunc('day', "expiresAt") AS d, SUM("remaining")::int AS p FROM l
+        WHERE "expiresAt" > now() GROUP BY 1 ORDER BY 1 LIMIT 12) s) AS "expiring"
+    FROM c, LATERAL (SELECT
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= now() AND ("expiresAt" IS NULL OR "expiresAt" > now())), 0)::int AS "available",
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" > now() AND ("expiresAt" IS NULL OR "expiresAt" > now())), 0)::int AS "pending",
+      COALESCE(SUM("remaining") FILTER (WHERE "availableAt" <= now() AND "expiresAt" > now() AND "expiresAt" <= now() + interval '30 days'), 0)::int AS "expiringSoon"
+      FROM l) s`;
+  const rawBalance = await load(READ_REQUESTS, CONCURRENCY, async (index) => {
+    const { rows } = await db.query({ name: "raw_balance", text: rawBalanceSql, values: [program, readMembers[index % readMembers.length]] });
+    if (rows.length !== 1) throw new Error("raw balance read found nothing");
+    JSON.stringify(rows[0]);
+  });
+  results.push(summarize(`baseline: raw SQL balance read, one statement x${CONCURRENCY}`, rawBalance.durations, rawBalance.wallMs, rawBalance.cpu));
 
   // Bulk import: a CSV of IMPORT_ORDERS one-line orders over the API, timed from POST to DONE,
   // then the same rows written by set-based raw SQL on the same database.
@@ -448,6 +472,7 @@ try {
   const redeem1 = byLabel("redeem: POST .../redemptions x1"), raw1 = byLabel("baseline: raw SQL redeem, one statement x1");
   const redeemN = byLabel(`redeem: POST .../redemptions x${CONCURRENCY}`), rawN = byLabel(`baseline: raw SQL redeem, one statement x${CONCURRENCY}`);
   const memberRow = byLabel("read: GET /api/v1/members/{id} x"), balanceRow = byLabel("read: GET /api/v1/members/{id}/balance"), rawReadRow = byLabel("baseline: raw SQL member read");
+  const rawBalanceRow = byLabel("baseline: raw SQL balance read");
   const bare = byLabel("earn without analytics triggers"), again = byLabel("earn with analytics triggers again");
   const importRow = byLabel("bulk import"), rawImportRow = byLabel("baseline: raw SQL set-based");
   console.log("\nIssue 12 targets (ratios to the raw-SQL baselines of this run)");
@@ -459,7 +484,9 @@ try {
     { target: "redeem x16 throughput >= 40% of raw", value: ratio(redeemN.perSecond, rawN.perSecond), met: redeemN.perSecond >= 0.4 * rawN.perSecond },
     { target: "bulk import >= 80% of raw", value: ratio(importRow.perSecond, rawImportRow.perSecond), met: importRow.perSecond >= 0.8 * rawImportRow.perSecond },
     { target: "GET member x16 >= 50% of raw read", value: ratio(memberRow.perSecond, rawReadRow.perSecond), met: memberRow.perSecond >= 0.5 * rawReadRow.perSecond },
-    { target: "GET balance x16 >= 50% of raw read", value: ratio(balanceRow.perSecond, rawReadRow.perSecond), met: balanceRow.perSecond >= 0.5 * rawReadRow.perSecond },
+    { target: "GET balance x16 >= 50% of raw balance read", value: ratio(balanceRow.perSecond, rawBalanceRow.perSecond), met: balanceRow.perSecond >= 0.5 * rawBalanceRow.perSecond },
+    // against the member read, as before this baseline existed (the balance answers more: two schedules)
+    { target: "GET balance x16 >= 50% of raw member read", value: ratio(balanceRow.perSecond, rawReadRow.perSecond), met: balanceRow.perSecond >= 0.5 * rawReadRow.perSecond },
     { target: "rollup triggers cost earn <= 10%", value: `${again.perSecond} vs ${bare.perSecond}/s`, met: again.perSecond >= 0.9 * bare.perSecond },
   ]);
 } finally {
