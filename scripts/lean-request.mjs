@@ -3,7 +3,8 @@
 // It reads as the Request Next.js builds for a route handler would:
 // - headers as Node parsed them (req.headers, as Next.js copies them: of a header Node keeps one
 //   of, such as Authorization or Content-Type, the first; the rest joined with ", ");
-// - the body decoded as UTF-8 with a leading BOM dropped, as Request.text() does.
+// - the body decoded as UTF-8 as Request.text() does (undici drops a leading BOM, then its
+//   decoder drops a second one).
 
 const utf8 = new TextDecoder();
 
@@ -23,6 +24,10 @@ export function leanRequest(req, body) {
         return Array.isArray(value) ? value.join(", ") : String(value);
       },
     },
-    text: async () => (body ? utf8.decode(body) : ""),
+    // as undici's Request.text(): a leading BOM is dropped, then the decoder drops another
+    text: async () => {
+      if (!body || body.length === 0) return "";
+      return utf8.decode(body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body);
+    },
   };
 }

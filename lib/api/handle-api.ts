@@ -27,11 +27,15 @@ export type ApiRequest = {
  * writes them to the socket as they are. Either way the bytes and headers are the same.
  */
 export class ApiAnswer {
+  /** header names in lower case, as a Response's are, so both forms send each header once */
+  readonly headers: Readonly<Record<string, string>>;
   constructor(
     readonly status: number,
     readonly text: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {}
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    this.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  }
 }
 
 /** A JSON answer (`NextResponse.json` without the Response). */

@@ -189,11 +189,12 @@ export async function getMemberChallenges({ programId, customerId, at = new Date
   if (due.length > 0) {
     try {
       await evaluateChallenges({ programId, at, customerIds: [customerId], challenges: due });
-      done = new Map((await completionsOf()).map((row) => [row.challengeId, row.completedAt]));
     } catch (error) {
       // the page still shows progress; the check-challenges job completes it on its next run
       console.error(`[challenges] completing for member ${customerId} failed`, error);
     }
+    // read again either way: each challenge commits on its own, so some may be done even if one failed
+    done = new Map((await completionsOf()).map((row) => [row.challengeId, row.completedAt]));
   }
   return shown.map((challenge) => {
     const completedAt = done.get(challenge.id) ?? null;
