@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/prisma";
 import { isAppError } from "@/lib/domain/app-error";
-import { IMPORT_BATCH, MAX_STORED_ERRORS, importedMembers, importUnits, prepareImport, type ImportKind, type PreparedImport } from "./bulk-import";
+import { IMPORT_BATCH, MAX_STORED_ERRORS, importedMembers, importUnits, prepareImport, preparedFromStored, type ImportKind, type PreparedImport } from "./bulk-import";
 import { reviewTiers } from "./tiers";
 import { TX_OPTIONS } from "./ledger-core";
 import { getProgramById } from "./program";
@@ -75,11 +75,13 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
   let prepared: PreparedImport | undefined;
   try {
     const [job, file] = await Promise.all([
-      prisma.importJob.findUniqueOrThrow({ where: { id: claim.id }, select: { kind: true, filename: true, checkpoint: true } }),
-      prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { csv: true } }),
+      prisma.importJob.findUniqueOrThrow({ where: { id: claim.id }, select: { kind: true, filename: true, checkpoint: true, totalRows: true } }),
+      prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { csv: true, rows: true } }),
     ]);
     if (!file) return await stop(claim, NO_FILE);
-    prepared = prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv });
+    // the rows as validated at upload; the CSV is parsed again only for a job stored without them
+    prepared = preparedFromStored({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv, rows: file.rows, totalRows: job.totalRows })
+      ?? prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv });
     const units = importUnits(prepared);
     const program = await getProgramById(claim.programId);
     let batches = 0;

@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/prisma";
 import { checkLedger } from "@/lib/db/check-ledger";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { addDays } from "@/lib/domain/dates";
-import { MAX_IMPORT_BYTES, startImport } from "@/lib/services/bulk-import";
+import { MAX_IMPORT_BYTES, prepareImport, preparedFromStored, startImport, storedUnits } from "@/lib/services/bulk-import";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
 import { IMPORT_LEASE_MS, claimNextImport, continueImport, runQueuedImports } from "@/lib/services/import-jobs";
 import { POST as postImport } from "@/app/api/v1/imports/[kind]/route";
@@ -113,6 +113,54 @@ describe("imports run as jobs", () => {
     const job = await prisma.importJob.findUniqueOrThrow({ where: { id: started.id } });
     expect(job.status).toBe("FAILED");
     expect((job.errors as { message: string }[]).at(-1)?.message).toMatch(/re-run the file/);
+  });
+});
+
+describe("the rows validated at upload", () => {
+  const fullHeader = "order_id,member_id,member_email,placed_at,currency,total,shipping,tax,discount,sku,category,quantity,unit_price,line_discount";
+
+  test("stored with the file, they round-trip exactly to what parsing the CSV gives", () => {
+    const csv = [fullHeader,
+      "r-1,m-1,,2026-03-01T10:30:00Z,USD,95.50,5.00,3.50,10.00,A,shoes,2,40.00,2.00",
+      "r-1,m-1,,2026-03-01T10:30:00Z,USD,95.50,5.00,3.50,10.00,B,,1,19.00,",
+      "r-2,,Mixed.Case@Example.test,2026-03-02,USD,10,,,,C,toys,1,10,",
+      "r-3,m-3,,not-a-date,USD,10,,,,C,,1,10,"].join("\n");
+    const prepared = prepareImport({ kind: "ORDERS", filename: "f.csv", csv });
+    const restored = preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: storedUnits(prepared.parsed), totalRows: prepared.totalRows });
+    expect(restored && "orders" in restored.parsed && restored.parsed.orders).toEqual("orders" in prepared.parsed && prepared.parsed.orders);
+    const balancesCsv = "member_id,points,note,as_of\nm-1,500,welcome,2026-01-01\nm-2,20,,";
+    const balances = prepareImport({ kind: "BALANCES", filename: "b.csv", csv: balancesCsv });
+    const back = preparedFromStored({ kind: "BALANCES", filename: "b.csv", csv: balancesCsv, rows: storedUnits(balances.parsed), totalRows: balances.totalRows });
+    expect(back && "balances" in back.parsed && back.parsed.balances).toEqual("balances" in balances.parsed && balances.parsed.balances);
+    // another format, or none: the runner parses the CSV
+    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: JSON.stringify({ v: 99, orders: [] }), totalRows: 4 })).toBeNull();
+    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: null, totalRows: 4 })).toBeNull();
+    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: "{not json", totalRows: 4 })).toBeNull();
+  });
+
+  test("a job run from its stored rows writes exactly what a job parsed from its CSV writes", async () => {
+    const outcome = async (useStored: boolean) => {
+      const setup = await createProgram();
+      const member = await memberOf(setup.program.id);
+      const csv = [fullHeader,
+        ...Array.from({ length: 30 }, (_, index) => `s-${index},${member.externalId},,${day(-40 + index)},USD,${index % 3 === 0 ? "57.00" : "20.00"},${index % 3 === 0 ? "5.00" : ""},${index % 3 === 0 ? "2.00" : ""},,A,shoes,1,${index % 3 === 0 ? "50.00" : "20.00"},`),
+        `s-bad,${member.externalId},,2099-01-01,USD,10,,,,A,,1,10,`].join("\n");
+      const started = await startImport({ programId: setup.program.id, kind: "ORDERS", filename: "s.csv", csv, actorUserId: null });
+      const file = await prisma.importFile.findUniqueOrThrow({ where: { jobId: started.id } });
+      expect(file.rows).not.toBeNull();
+      if (!useStored) await prisma.importFile.update({ where: { jobId: started.id }, data: { rows: null } });
+      expect(await runQueuedImports()).toMatchObject({ finished: 1 });
+      const job = await prisma.importJob.findUniqueOrThrow({ where: { id: started.id }, select: { status: true, totalRows: true, processedRows: true, importedRows: true, failedRows: true, errors: true } });
+      const orders = await prisma.order.findMany({
+        where: { programId: setup.program.id }, orderBy: { externalId: "asc" },
+        select: { externalId: true, totalCents: true, shippingCents: true, taxCents: true, placedAt: true, pointsEarned: true, isMemberOrder: true, lines: { select: { sku: true, quantity: true, unitPriceCents: true, discountCents: true, pointsEarned: true } } },
+      });
+      return { job, orders, balance: (await getMemberPoints(member.id)).balance };
+    };
+    const stored = await outcome(true);
+    const parsed = await outcome(false);
+    expect(stored.job).toMatchObject({ status: "DONE", totalRows: 31, processedRows: 31, importedRows: 30, failedRows: 1 });
+    expect(stored).toEqual(parsed);
   });
 });
 
