@@ -45,8 +45,8 @@ export function prepareImport({ kind, filename, csv }: { kind: ImportKind; filen
 
 /**
  * The units an upload was validated into, stored with its file so the job runner needn't parse
- * and validate the CSV again (about 370 ms per 20,000 rows). Compact arrays, about the CSV's own
- * size; version-tagged: a job stored in another format (or before this column) is parsed from
+ * and validate the CSV again (about 370 ms per 20,000 rows). Compact arrays, about 1.6 times the
+ * CSV's size; version-tagged: a job stored in another format (or before this column) is parsed from
  * its CSV. Only the units are kept: the file's errors and counts are on the job already.
  */
 const STORED_UNITS_VERSION = 1;

@@ -8,6 +8,7 @@ import { creditBonusInTx } from "./award-action";
 import { writeAudit } from "./audit";
 import { TX_OPTIONS, hashRequest } from "./ledger-core";
 import { getProgramById } from "./program";
+import { cappedAmountSql } from "./tiers";
 
 type ChallengeRow = Prisma.ChallengeGetPayload<object>;
 
@@ -42,8 +43,8 @@ export function metricSql(challenge: Pick<ChallengeRow, "metric" | "startsAt" | 
     case "ORDERS":
       return Prisma.sql`(SELECT COUNT(*) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted})::int`;
     case "SPEND":
-      // capped at the int range (a target can't be higher): a member with more spend still reads
-      return Prisma.sql`LEAST((SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted}), 2147483647)::int`;
+      // capped as tier amounts are (a target can't be higher): a member with more spend still reads
+      return cappedAmountSql(Prisma.sql`(SELECT COALESCE(SUM(o."totalCents" - o."returnedCents"), 0) FROM "Order" o WHERE o."customerId" = c."id" AND o."isMemberOrder" AND ${counted})`);
     case "REVIEWS":
     case "SHARES": {
       const type = challenge.metric === "REVIEWS" ? "review" : "social_share";

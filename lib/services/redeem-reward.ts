@@ -188,14 +188,16 @@ export async function redeemRewardFast(args: {
   at?: Date;
 }): Promise<FastRedeemOutcome> {
   const at = args.at ?? new Date();
-  const system = cachedSystemAccounts(args.programId);
-  if (!system) {
-    // the program's system accounts aren't known to this process yet: the transactional path
-    // (which loads them) serves this one
+  /** Nothing written here: the member's id for the transactional path, or that there is none. */
+  const leaveToTransaction = async (): Promise<FastRedeemOutcome> => {
     const [member] = await hotRows<{ id: number }>(prisma, Prisma.sql`${preparedSql}
       SELECT "id" FROM "Customer" WHERE "programId" = ${args.programId} AND "externalId" = ${args.externalId}`);
     return member ? { kind: "fallback", customerId: member.id } : { kind: "member-not-found" };
-  }
+  };
+  const system = cachedSystemAccounts(args.programId);
+  // the program's system accounts aren't known to this process yet: the transactional path
+  // (which loads them) serves this one
+  if (!system) return leaveToTransaction();
   const code = generateRewardCode();
   const expiresAt = addDays(at, REDEMPTION_VALID_DAYS);
   const customerId = Prisma.sql`f."customerId"`;
@@ -258,9 +260,7 @@ export async function redeemRewardFast(args: {
     // the key (or the ledger key, or the code) was taken meanwhile: nothing was written; the
     // transactional path answers (the stored answer, or a conflict)
     if (!isUniqueViolation(error)) throw error;
-    const [member] = await hotRows<{ id: number }>(prisma, Prisma.sql`${preparedSql}
-      SELECT "id" FROM "Customer" WHERE "programId" = ${args.programId} AND "externalId" = ${args.externalId}`);
-    return member ? { kind: "fallback", customerId: member.id } : { kind: "member-not-found" };
+    return leaveToTransaction();
   }
   if (!row || row.customerId === null) return { kind: "member-not-found" };
   if (!row.answer) return { kind: "fallback", customerId: row.customerId };

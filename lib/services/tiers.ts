@@ -32,6 +32,11 @@ export function orderAmountSql(policy: TierPolicy) {
 const MAX_AMOUNT_VALUE = 2_147_483_647;
 const MAX_AMOUNT = Prisma.raw(String(MAX_AMOUNT_VALUE));
 
+/** `sum` as an int, capped at MAX_AMOUNT_VALUE (tier amounts here, a spend challenge's progress). */
+export function cappedAmountSql(sum: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`LEAST(${sum}, ${MAX_AMOUNT})::int`;
+}
+
 /**
  * The tier window's orders on `at` (a predicate on the order aliased `o`) and the qualifying
  * amount summed over them: the rolling 12 months, or the better of this calendar year and the
@@ -54,7 +59,7 @@ function qualifyingWindow(policy: TierPolicy, at: Date): { orders: Prisma.Sql; a
 /** SQL for a customer's qualifying amount on `at` (the customer is aliased `c`). */
 export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
   const window = qualifyingWindow(policy, at);
-  return Prisma.sql`LEAST((SELECT ${window.amount} FROM "Order" o WHERE o."customerId" = c."id" AND ${window.orders}), ${MAX_AMOUNT})::int`;
+  return cappedAmountSql(Prisma.sql`(SELECT ${window.amount} FROM "Order" o WHERE o."customerId" = c."id" AND ${window.orders})`);
 }
 
 /**
@@ -64,7 +69,7 @@ export function qualifyingAmountSql(policy: TierPolicy, at: Date) {
  */
 export function qualifyingAmountsSql(programId: number, policy: TierPolicy, at: Date) {
   const window = qualifyingWindow(policy, at);
-  return Prisma.sql`SELECT o."customerId", LEAST(${window.amount}, ${MAX_AMOUNT})::int AS "amount" FROM "Order" o
+  return Prisma.sql`SELECT o."customerId", ${cappedAmountSql(window.amount)} AS "amount" FROM "Order" o
       WHERE o."programId" = ${programId} AND ${window.orders}
       GROUP BY o."customerId"`;
 }
