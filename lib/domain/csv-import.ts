@@ -31,7 +31,7 @@ const timestamp = z
   })
   .refine((date) => date.getTime() <= Date.now() + 86_400_000 && date.getTime() >= Date.UTC(2000, 0, 1), { error: "must be between 2000 and today" });
 
-const orderRowSchema = z.object({
+const orderRowShape = {
   order_id: id,
   member_id: z.string().trim().max(100).optional().default(""),
   member_email: z.string().trim().max(254).optional().default(""),
@@ -46,14 +46,49 @@ const orderRowSchema = z.object({
   quantity: z.string().trim().regex(/^\d{1,5}$/, { error: "must be a whole number" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" }),
   unit_price: money,
   line_discount: optionalMoney,
-});
+};
 
-const balanceRowSchema = z.object({
+const balanceRowShape = {
   member_id: id,
   points: z.string().trim().regex(/^\d{1,9}$/, { error: "must be a whole number of points" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" }),
   note: z.string().trim().max(200).optional().default(""),
   as_of: z.union([z.literal(""), timestamp]).optional().transform((value) => (value ? value : null)),
-});
+};
+
+type RowResult<S extends Record<string, z.ZodType>> = { success: true; data: { [K in keyof S]: z.output<S[K]> } } | { success: false; message: string };
+
+/**
+ * Validates rows against `shape` column by column, and each distinct value of a column once per
+ * file: an export repeats its dates, currency, SKUs, categories, prices and members on many
+ * rows. The outcome (values, and errors worded "column message; column message" in column order)
+ * is what validating each row as a z.object(shape) gives; a Date is handed out as a copy.
+ */
+function rowValidator<S extends Record<string, z.ZodType>>(shape: S, { unique = [] }: { unique?: (keyof S)[] } = {}) {
+  const columns = Object.keys(shape) as (keyof S & string)[];
+  type Outcome = { ok: true; value: unknown } | { ok: false; messages: string[] };
+  const seen = new Map(columns.map((column) => [column, new Map<string | undefined, Outcome>()]));
+  const check = (column: keyof S & string, value: string | undefined): Outcome => {
+    const memo = unique.includes(column) ? null : seen.get(column)!;
+    const known = memo?.get(value);
+    if (known) return known;
+    const parsed = shape[column].safeParse(value);
+    const outcome: Outcome = parsed.success
+      ? { ok: true, value: parsed.data }
+      : { ok: false, messages: parsed.error.issues.map((issue) => `${[column, ...issue.path].join(".")} ${issue.message}`) };
+    memo?.set(value, outcome);
+    return outcome;
+  };
+  return (row: Record<string, string | undefined>): RowResult<S> => {
+    const data: Record<string, unknown> = {};
+    const messages: string[] = [];
+    for (const column of columns) {
+      const outcome = check(column, row[column]);
+      if (outcome.ok) data[column] = outcome.value instanceof Date ? new Date(outcome.value.getTime()) : outcome.value;
+      else messages.push(...outcome.messages);
+    }
+    return messages.length > 0 ? { success: false, message: messages.join("; ") } : { success: true, data: data as { [K in keyof S]: z.output<S[K]> } };
+  };
+}
 
 export type ImportOrder = {
   /** 1-based data row numbers (header is row 1, so the first data row is 2) */
@@ -92,10 +127,6 @@ function parse(text: string, columns: readonly string[], required: readonly stri
   return { data: result.data, fileErrors, parseErrors };
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "row"} ${issue.message}`).join("; ");
-}
-
 /** Orders from CSV: rows grouped by order_id; an order with any bad row is rejected whole. */
 export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: RowError[]; fileErrors: string[]; totalRows: number } {
   const { data, fileErrors, parseErrors } = parse(text, ORDER_COLUMNS, ["order_id", "placed_at", "currency", "total", "sku", "quantity", "unit_price"]);
@@ -104,12 +135,13 @@ export function parseOrdersCsv(text: string): { orders: ImportOrder[]; errors: R
   const badRows = new Set(parseErrors.map((error) => error.row));
   const byOrder = new Map<string, ImportOrder>();
   const rejected = new Set<string>();
+  const validate = rowValidator(orderRowShape, { unique: ["order_id"] });
   data.forEach((raw, index) => {
     const row = index + 2;
-    const parsed = orderRowSchema.safeParse(raw);
+    const parsed = validate(raw);
     const orderId = typeof raw.order_id === "string" ? raw.order_id.trim() : "";
     if (!parsed.success || badRows.has(row)) {
-      if (!parsed.success) errors.push({ row, message: describe(parsed.error) });
+      if (!parsed.success) errors.push({ row, message: parsed.message });
       if (orderId) rejected.add(orderId);
       return;
     }
@@ -179,11 +211,12 @@ export function parseBalancesCsv(text: string): { balances: ImportBalance[]; err
   const errors: RowError[] = [...parseErrors];
   const seen = new Map<string, number>();
   const balances: ImportBalance[] = [];
+  const validate = rowValidator(balanceRowShape, { unique: ["member_id"] });
   data.forEach((raw, index) => {
     const row = index + 2;
-    const parsed = balanceRowSchema.safeParse(raw);
+    const parsed = validate(raw);
     if (!parsed.success) {
-      errors.push({ row, message: describe(parsed.error) });
+      errors.push({ row, message: parsed.message });
       return;
     }
     const first = seen.get(parsed.data.member_id);

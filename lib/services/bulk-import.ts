@@ -11,19 +11,24 @@ import { recordOrderInTx } from "./record-order";
 import { writeAudit } from "./audit";
 
 // Bulk import of historic orders and opening balances. Orders go through a set-based path:
-// per batch of 1,000 orders one statement writes orders, lines, EARN transactions, entries,
-// lots and balances (after one that locks the earning accounts), so imports run at thousands of orders a second
+// per batch (1,000 orders at first, then sized to take about 400 ms) one statement writes orders,
+// lines, EARN transactions, entries, lots and balances (after one that locks the earning
+// accounts), so imports run at thousands of orders a second
 // with the same ledger rows the live path writes. Re-running a file is a no-op: orders are
 // unique by their external id and opening balances by member.
 //
-// Historic orders earn under the spend rule as saved now (rate, category multipliers,
+// Historic orders earn under the spend rule as saved when the run started (rate, category multipliers,
 // exclusions, rounding, minimum) but not tier multipliers (the tier a member held back then
 // is unknown), promotions, caps or referral bonuses, and emit no webhooks. Members are placed
 // in their tiers once, when the file is done (import-jobs.ts);
 // an order placed before the customer joined counts as a non-member order. Members whose
 // account carries debt go through the live path so the debt is repaid first.
 
+/** The first batch's size in units (orders, balances); later ones are sized by time (import-jobs.ts nextBatchSize). */
 export const IMPORT_BATCH = 1000;
+export const MAX_IMPORT_BATCH = 5000;
+/** About how long one batch transaction should hold its members' accounts. */
+export const IMPORT_BATCH_TARGET_MS = 400;
 export const MAX_STORED_ERRORS = 200;
 /** The largest file one API request may upload (checked while the body streams). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -34,6 +39,8 @@ export type ImportProgress = { imported: number; skipped: number; failed: number
 type CustomerRow = { id: number; externalId: string; email: string; enrolledAt: Date | null; deactivatedAt: Date | null; tierId: number | null; accountId: number | null; debt: number | null };
 
 export type PreparedImport = { kind: ImportKind; filename: string; csv: string; totalRows: number; parsed: ReturnType<typeof parseOrdersCsv> | ReturnType<typeof parseBalancesCsv> };
+/** What a job runner imports: the file's rows as validated (the CSV text itself is not needed). */
+export type ImportContent = Pick<PreparedImport, "kind" | "totalRows" | "parsed">;
 
 /** Parses and validates a file; a file-level problem (columns, no rows) is a VALIDATION error. */
 export function prepareImport({ kind, filename, csv }: { kind: ImportKind; filename: string; csv: string }): PreparedImport {
@@ -67,7 +74,7 @@ export function storedUnits(parsed: PreparedImport["parsed"]): string {
 }
 
 /** The job's units from their stored form, or null when they must be read from the CSV. */
-export function preparedFromStored({ kind, filename, csv, rows, totalRows }: { kind: ImportKind; filename: string; csv: string; rows: string | null; totalRows: number }): PreparedImport | null {
+export function preparedFromStored({ kind, rows, totalRows }: { kind: ImportKind; rows: string | null; totalRows: number }): ImportContent | null {
   if (!rows) return null;
   let stored: { v?: unknown; orders?: StoredOrder[]; balances?: StoredBalance[] };
   try {
@@ -83,11 +90,11 @@ export function preparedFromStored({ kind, filename, csv, rows, totalRows }: { k
       totalCents, shippingCents, taxCents, discountCents,
       lines: lines.map(([sku, category, quantity, unitPriceCents, lineDiscountCents]) => ({ sku, category, quantity, unitPriceCents, discountCents: lineDiscountCents })),
     }));
-    return { kind, filename, csv, totalRows, parsed: { ...base, orders } };
+    return { kind, totalRows, parsed: { ...base, orders } };
   }
   if (kind === "BALANCES" && Array.isArray(stored.balances)) {
     const balances: ImportBalance[] = stored.balances.map(([row, memberExternalId, points, note, asOf]) => ({ row, memberExternalId, points, note, asOf: asOf === null ? null : new Date(asOf) }));
-    return { kind, filename, csv, totalRows, parsed: { ...base, balances } };
+    return { kind, totalRows, parsed: { ...base, balances } };
   }
   return null;
 }
@@ -123,28 +130,37 @@ export async function startImport({ programId, kind, filename, csv, actorUserId 
 }
 
 export type BatchTally = ImportProgress & { errors: RowError[] };
+/** A slice of the file read and planned, ready to be written in a batch transaction. */
+export type ImportSlice = { from: number; to: number; write: (tx: Tx) => Promise<BatchTally> };
 
 /**
  * The file as the units it is imported in (orders, or members' opening balances): how many there
- * are, and how to import a slice of them in the caller's transaction. A runner commits slice
- * after slice and can resume at any unit; a unit imported before is skipped, never doubled.
+ * are, and how to import a slice of them. `prepare` reads and plans a slice outside any
+ * transaction (the customers, the points, the statement's input); the slice's `write` then runs in
+ * the caller's batch transaction. A runner commits slice after slice and can resume at any unit;
+ * a unit imported before is skipped, never doubled. The program's earning config is read once per
+ * run: one file earns under one rule (a change saved mid-import applies to the next run).
  */
-export function importUnits(prepared: PreparedImport): { count: number; importSlice: (tx: Tx, program: ProgramSettings, from: number, to: number) => Promise<BatchTally> } {
+export async function importUnits(prepared: ImportContent, program: ProgramSettings): Promise<{ count: number; prepare: (from: number, to: number) => Promise<ImportSlice> }> {
   const { parsed } = prepared;
   if ("orders" in parsed) {
+    const config = await loadEarningConfig(prisma, program.id);
+    const system = await ensureSystemAccounts(prisma, program.id);
     return {
       count: parsed.orders.length,
-      importSlice: async (tx, program, from, to) => {
+      prepare: async (from, to) => {
         const batch = parsed.orders.slice(from, to);
-        return tally(await importOrderBatch(tx, program, batch), batch.map((order) => ({ rows: order.rows.length, row: order.rows[0] })));
+        const plan = await planOrderBatch(prisma, program, config, batch);
+        const units = batch.map((order) => ({ rows: order.rows.length, row: order.rows[0] }));
+        return { from, to, write: async (tx) => tally(await writeOrderPlan(tx, program, config, system.ISSUED, plan), units) };
       },
     };
   }
   return {
     count: parsed.balances.length,
-    importSlice: async (tx, program, from, to) => {
+    prepare: async (from, to) => {
       const batch = parsed.balances.slice(from, to);
-      return tally(await importBalanceBatch(tx, program, batch), batch.map((balance) => ({ rows: 1, row: balance.row })));
+      return { from, to, write: async (tx) => tally(await importBalanceBatch(tx, program, batch), batch.map((balance) => ({ rows: 1, row: balance.row }))) };
     },
   };
 }
@@ -171,53 +187,85 @@ type Planned = { index: number; order: ImportOrder; customer: CustomerRow; isMem
 /** Whether the order posts an EARN transaction (and so needs the member's account). */
 const earns = (p: Planned) => p.isMember && p.points > 0;
 
-/** One batch of orders in one transaction, set-based. Returns an outcome per order. */
-export async function importOrderBatch(tx: Tx, program: ProgramSettings, batch: ImportOrder[]): Promise<Outcome[]> {
-  const config = await loadEarningConfig(tx, program.id);
-  const system = await ensureSystemAccounts(tx, program.id);
-  const customers = await findCustomers(tx, program.id, batch);
-  const outcomes: Outcome[] = batch.map(() => "skipped");
+/**
+ * A batch of orders as planned before its transaction: each order's customer, points and outcome
+ * so far, the orders for the set-based statement (with its input already serialized), and those
+ * of members with debt, which take the live path.
+ */
+type OrderPlan = { outcomes: Outcome[]; planned: Planned[]; slow: { index: number; order: ImportOrder }[]; input: { orders: string; lines: string } | null };
 
+/**
+ * Reads the batch's customers and decides each order: refused (no such customer, another
+ * currency), the live path (a member with debt, so the debt is repaid first), or the set-based
+ * statement with its points. Earning members who never had an account get one here (an empty
+ * account changes no balance). Runs before the batch's transaction, which then holds its locks
+ * only to write; what may change meanwhile (a member's debt) is checked again
+ * under the batch's locks. (Planning the next batch while one writes was measured: on two cores
+ * it slowed the writing batch more than it saved.)
+ */
+async function planOrderBatch(db: Tx, program: ProgramSettings, config: EarningConfig, batch: ImportOrder[]): Promise<OrderPlan> {
+  const customers = await findCustomers(db, program.id, batch);
+  const outcomes: Outcome[] = batch.map(() => "skipped");
   const planned: Planned[] = [];
   const slow: { index: number; order: ImportOrder }[] = [];
-  batch.forEach((order, index) => {
+  for (const [index, order] of batch.entries()) {
+    if (index > 0 && index % PLAN_CHUNK === 0) await yieldToEventLoop();
     const customer = "externalId" in order.member ? customers.byExternalId.get(order.member.externalId) : customers.byEmail.get(order.member.email);
     if (!customer) {
       outcomes[index] = { error: `order ${order.externalId}: no customer ${"externalId" in order.member ? order.member.externalId : order.member.email}` };
-      return;
+      continue;
     }
     if (order.currency !== program.currency) {
       outcomes[index] = { error: `order ${order.externalId}: currency ${order.currency} is not the program currency ${program.currency}` };
-      return;
+      continue;
     }
     if ((customer.debt ?? 0) > 0) {
       slow.push({ index, order });
-      return;
+      continue;
     }
     const isMember = customer.enrolledAt !== null && customer.enrolledAt <= order.placedAt;
     // a deactivated member's orders are recorded but earn nothing, as on the API
     const earn = isMember && customer.deactivatedAt === null ? earnFor(config, order) : { total: 0, linePoints: order.lines.map(() => 0) };
     planned.push({ index, order, customer, isMember, linePoints: earn.linePoints, points: earn.total });
-  });
+  }
+  // accounts for earning members who never had one
+  const missing = [...new Set(planned.filter((p) => earns(p) && p.customer.accountId === null).map((p) => p.customer.id))];
+  if (missing.length > 0) {
+    const created = await db.$queryRaw<{ id: number; customerId: number }[]>`
+      INSERT INTO "LedgerAccount" ("programId", "kind", "customerId") SELECT ${program.id}, 'MEMBER', unnest(${missing}::int[])
+      ON CONFLICT ("customerId") DO UPDATE SET "customerId" = EXCLUDED."customerId" RETURNING "id", "customerId"`;
+    const byCustomer = new Map(created.map((row) => [row.customerId, row.id]));
+    for (const p of planned) if (earns(p)) p.customer.accountId ??= byCustomer.get(p.customer.id) ?? null;
+  }
+  return { outcomes, planned, slow, input: await orderInput(program, planned) };
+}
 
-  if (planned.length > 0) {
-    // accounts for earning members who never had one, then every earning account locked in id
-    // order (the live paths lock one account, then its lots), before the batch's one statement
-    const earners = planned.filter(earns);
-    const missing = [...new Set(earners.filter((p) => p.customer.accountId === null).map((p) => p.customer.id))];
-    if (missing.length > 0) {
-      const created = await tx.$queryRaw<{ id: number; customerId: number }[]>`
-        INSERT INTO "LedgerAccount" ("programId", "kind", "customerId") SELECT ${program.id}, 'MEMBER', unnest(${missing}::int[])
-        ON CONFLICT ("customerId") DO UPDATE SET "customerId" = EXCLUDED."customerId" RETURNING "id", "customerId"`;
-      const byCustomer = new Map(created.map((row) => [row.customerId, row.id]));
-      for (const p of earners) p.customer.accountId ??= byCustomer.get(p.customer.id) ?? null;
+/**
+ * Writes a planned batch in the caller's transaction: every earning account locked in id order
+ * (the live paths lock one account, then its lots), then the batch's one statement, then the
+ * members with debt through the live path. A member whose account took on debt since the batch
+ * was planned moves to the live path too.
+ */
+async function writeOrderPlan(tx: Tx, program: ProgramSettings, config: EarningConfig, issuedAccountId: number, plan: OrderPlan): Promise<Outcome[]> {
+  const outcomes = [...plan.outcomes];
+  let { planned, input } = plan;
+  const slow = [...plan.slow];
+  const accountIds = [...new Set(planned.filter(earns).map((p) => p.customer.accountId!))].sort((a, b) => a - b);
+  if (accountIds.length > 0) {
+    const locked = await tx.$queryRaw<{ id: number; debt: number }[]>`SELECT "id", "debt" FROM "LedgerAccount" WHERE "id" = ANY(${accountIds}::int[]) ORDER BY "id" FOR UPDATE`;
+    const inDebt = new Set(locked.filter((row) => row.debt > 0).map((row) => row.id));
+    if (inDebt.size > 0) {
+      const moved = planned.filter((p) => p.customer.accountId !== null && inDebt.has(p.customer.accountId));
+      slow.push(...moved.map(({ index, order }) => ({ index, order })));
+      slow.sort((a, b) => a.index - b.index);
+      planned = planned.filter((p) => !moved.includes(p));
+      input = await orderInput(program, planned);
     }
-    const accountIds = [...new Set(earners.map((p) => p.customer.accountId!))].sort((a, b) => a - b);
-    if (accountIds.length > 0) await tx.$queryRaw`SELECT "id" FROM "LedgerAccount" WHERE "id" = ANY(${accountIds}::int[]) ORDER BY "id" FOR UPDATE`;
-    const imported = await writeOrderBatch(tx, program, config, system.ISSUED, planned);
+  }
+  if (input) {
+    const imported = await writeOrderBatch(tx, program, config, issuedAccountId, input);
     for (const index of imported) outcomes[index] = "imported";
   }
-
   // Members with debt: the live path, so their debt is repaid before new points land.
   for (const { index, order } of slow) {
     const exists = await tx.order.findFirst({ where: { programId: program.id, externalId: order.externalId }, select: { id: true } });
@@ -233,14 +281,48 @@ function earnFor(config: EarningConfig, order: ImportOrder) {
   return calculateOrderEarning({ rule: config.rule, promotions: [], tierId: null, lines: order.lines, at: order.placedAt });
 }
 
-async function findCustomers(tx: Tx, programId: number, batch: ImportOrder[]) {
+async function findCustomers(db: Tx, programId: number, batch: ImportOrder[]) {
   const externalIds = [...new Set(batch.flatMap((order) => ("externalId" in order.member ? [order.member.externalId] : [])))];
   const emails = [...new Set(batch.flatMap((order) => ("email" in order.member ? [order.member.email] : [])))];
-  const rows = await tx.$queryRaw<CustomerRow[]>`
+  const rows = await db.$queryRaw<CustomerRow[]>`
     SELECT c."id", c."externalId", c."email", c."enrolledAt", c."deactivatedAt", c."tierId", a."id" AS "accountId", a."debt"
     FROM "Customer" c LEFT JOIN "LedgerAccount" a ON a."customerId" = c."id"
     WHERE c."programId" = ${programId} AND (c."externalId" = ANY(${externalIds}::text[]) OR c."email" = ANY(${emails}::text[]))`;
   return { byExternalId: new Map(rows.map((row) => [row.externalId, row])), byEmail: new Map(rows.map((row) => [row.email, row])) };
+}
+
+/**
+ * Planning works in chunks of this many orders, letting the event loop run between them: the
+ * runner plans the next batch while the current one's statements go back and forth, and they
+ * must not wait behind a long synchronous stretch.
+ */
+const PLAN_CHUNK = 250;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The set-based statement's input: the planned orders and their lines as two JSON documents (null when none). */
+async function orderInput(program: ProgramSettings, planned: Planned[]): Promise<{ orders: string; lines: string } | null> {
+  if (planned.length === 0) return null;
+  const orders: string[] = [];
+  const lines: string[] = [];
+  for (let from = 0; from < planned.length; from += PLAN_CHUNK) {
+    if (from > 0) await yieldToEventLoop();
+    const chunk = planned.slice(from, from + PLAN_CHUNK);
+    orders.push(JSON.stringify(chunk.map((p) => {
+      const earning = earns(p);
+      return {
+        i: p.index, ext: p.order.externalId, customer: p.customer.id, account: earning ? p.customer.accountId : null, currency: p.order.currency,
+        total: p.order.totalCents, shipping: p.order.shippingCents, tax: p.order.taxCents, discount: p.order.lines.reduce((sum, line) => sum + line.discountCents, 0),
+        placed: p.order.placedAt.toISOString(), member: p.isMember, points: p.points,
+        available: earning ? addDays(p.order.placedAt, program.pendingDays).toISOString() : null,
+        expires: earning ? (lotExpiry(program, p.order.placedAt)?.toISOString() ?? null) : null,
+      };
+    })).slice(1, -1));
+    lines.push(JSON.stringify(chunk.flatMap((p) => p.order.lines.map((line, lineIndex) => ({
+      i: p.index, no: lineIndex + 1, sku: line.sku, category: line.category, quantity: line.quantity, price: line.unitPriceCents, discount: line.discountCents, points: p.linePoints[lineIndex],
+    })))).slice(1, -1));
+  }
+  // each chunk is a JSON array's inside ("[...]" without its brackets); every chunk has orders, and each order has lines
+  return { orders: `[${orders.join(",")}]`, lines: `[${lines.filter((part) => part !== "").join(",")}]` };
 }
 
 /**
@@ -255,24 +337,11 @@ async function writeOrderBatch(
   program: ProgramSettings,
   config: EarningConfig,
   issuedAccountId: number,
-  planned: Planned[],
+  input: { orders: string; lines: string },
 ): Promise<number[]> {
-  const orders = planned.map((p) => {
-    const earning = earns(p);
-    return {
-      i: p.index, ext: p.order.externalId, customer: p.customer.id, account: earning ? p.customer.accountId : null, currency: p.order.currency,
-      total: p.order.totalCents, shipping: p.order.shippingCents, tax: p.order.taxCents, discount: p.order.lines.reduce((sum, line) => sum + line.discountCents, 0),
-      placed: p.order.placedAt.toISOString(), member: p.isMember, points: p.points,
-      available: earning ? addDays(p.order.placedAt, program.pendingDays).toISOString() : null,
-      expires: earning ? (lotExpiry(program, p.order.placedAt)?.toISOString() ?? null) : null,
-    };
-  });
-  const lines = planned.flatMap((p) => p.order.lines.map((line, lineIndex) => ({
-    i: p.index, no: lineIndex + 1, sku: line.sku, category: line.category, quantity: line.quantity, price: line.unitPriceCents, discount: line.discountCents, points: p.linePoints[lineIndex],
-  })));
   const rows = await tx.$queryRaw<{ i: number }[]>`
     WITH input AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(orders)}::json) AS x(
+      SELECT * FROM json_to_recordset(${input.orders}::json) AS x(
         "i" int, "ext" text, "customer" int, "account" int, "currency" text, "total" int, "shipping" int, "tax" int, "discount" int,
         "placed" timestamp(3), "member" boolean, "points" int, "available" timestamp(3), "expires" timestamp(3))),
     o AS (
@@ -284,7 +353,7 @@ async function writeOrderBatch(
     line AS (
       INSERT INTO "OrderLine" ("orderId", "lineNo", "sku", "category", "quantity", "unitPriceCents", "discountCents", "pointsEarned")
       SELECT w."orderId", l."no", l."sku", l."category", l."quantity", l."price", l."discount", l."points"
-      FROM json_to_recordset(${JSON.stringify(lines)}::json) AS l("i" int, "no" int, "sku" text, "category" text, "quantity" int, "price" int, "discount" int, "points" int)
+      FROM json_to_recordset(${input.lines}::json) AS l("i" int, "no" int, "sku" text, "category" text, "quantity" int, "price" int, "discount" int, "points" int)
       JOIN written w ON w."i" = l."i"),
     t AS (
       INSERT INTO "LedgerTransaction" ("programId", "kind", "source", "idempotencyKey", "requestHash", "customerId", "reason", "note", "ruleId", "ruleVersion", "orderId", "points", "createdAt")
@@ -313,7 +382,7 @@ async function writeOrderBatch(
  * move up a tier. Read from the orders themselves, so a resumed job finds the ones an earlier
  * attempt imported.
  */
-export async function importedMembers(programId: number, prepared: PreparedImport): Promise<number[]> {
+export async function importedMembers(programId: number, prepared: ImportContent): Promise<number[]> {
   if (!("orders" in prepared.parsed)) return [];
   const externalIds = prepared.parsed.orders.map((order) => order.externalId);
   const rows = await prisma.$queryRaw<{ customerId: number }[]>`

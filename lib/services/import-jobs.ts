@@ -1,7 +1,7 @@
 import "server-only";
-import { prisma } from "@/lib/db/prisma";
+import { prisma, sharedPool } from "@/lib/db/prisma";
 import { isAppError } from "@/lib/domain/app-error";
-import { IMPORT_BATCH, MAX_STORED_ERRORS, importedMembers, importUnits, prepareImport, preparedFromStored, type ImportKind, type PreparedImport } from "./bulk-import";
+import { IMPORT_BATCH, IMPORT_BATCH_TARGET_MS, MAX_IMPORT_BATCH, MAX_STORED_ERRORS, importedMembers, importUnits, prepareImport, preparedFromStored, type ImportKind, type ImportContent, type ImportSlice } from "./bulk-import";
 import { reviewTiers } from "./tiers";
 import { TX_OPTIONS } from "./ledger-core";
 import { getProgramById } from "./program";
@@ -72,36 +72,58 @@ export async function claimNextImport({ now = new Date() }: { now?: Date } = {})
  * claim kept). "lost": another runner holds the job now, nothing more was written. Never throws.
  */
 export async function continueImport(claim: ImportClaim, { now = () => new Date(), maxBatches = Infinity }: { now?: () => Date; maxBatches?: number } = {}): Promise<ImportOutcome> {
-  let prepared: PreparedImport | undefined;
+  let prepared: ImportContent | undefined;
+  // the next slice, read and planned while the current batch writes (see below)
+  let next: Promise<ImportSlice> | null = null;
   try {
     const [job, file] = await Promise.all([
       prisma.importJob.findUniqueOrThrow({ where: { id: claim.id }, select: { kind: true, filename: true, checkpoint: true, totalRows: true } }),
-      prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { csv: true, rows: true } }),
+      prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { rows: true } }),
     ]);
     if (!file) return await stop(claim, NO_FILE);
-    // the rows as validated at upload; the CSV is parsed again only for a job stored without them
-    prepared = preparedFromStored({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv, rows: file.rows, totalRows: job.totalRows })
-      ?? prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: file.csv });
-    const units = importUnits(prepared);
+    // the rows as validated at upload; the CSV is read and parsed again only for a job stored without them
+    prepared = preparedFromStored({ kind: job.kind as ImportKind, rows: file.rows, totalRows: job.totalRows }) ?? undefined;
+    if (!prepared) {
+      const upload = await prisma.importFile.findUnique({ where: { jobId: claim.id }, select: { csv: true } });
+      if (!upload) return await stop(claim, NO_FILE);
+      prepared = prepareImport({ kind: job.kind as ImportKind, filename: job.filename, csv: upload.csv });
+    }
     const program = await getProgramById(claim.programId);
+    const units = await importUnits(prepared, program);
+    // With a connection pool, the next slice is read and planned (on another connection, in
+    // short chunks) while the current batch's statements run: the database and the runner work
+    // at once. The embedded database has one connection, which the open batch transaction holds:
+    // there each slice is planned before its transaction opens.
+    const overlap = sharedPool() !== null;
+    const plan = (from: number, size: number) => {
+      const planning = units.prepare(from, Math.min(from + size, units.count));
+      planning.catch(() => {}); // awaited below; a failure must not surface before that as unhandled
+      return planning;
+    };
+    let size = IMPORT_BATCH;
     let batches = 0;
-    for (let from = job.checkpoint; from < units.count; from += IMPORT_BATCH) {
+    if (job.checkpoint < units.count) next = plan(job.checkpoint, size);
+    while (next) {
       if (batches >= maxBatches) return "paused";
-      const to = Math.min(from + IMPORT_BATCH, units.count);
+      const slice = await next;
+      next = overlap && slice.to < units.count ? plan(slice.to, size) : null;
+      const started = performance.now();
       await prisma.$transaction(async (tx) => {
         // the claim first: this locks the job row for the batch, so nobody can take it meanwhile
         const held = await tx.$executeRaw`
           UPDATE "ImportJob" SET "leaseUntil" = ${new Date(now().getTime() + IMPORT_LEASE_MS)}
-          WHERE "id" = ${claim.id} AND "attempts" = ${claim.attempts} AND "status" = 'RUNNING' AND "checkpoint" = ${from}`;
+          WHERE "id" = ${claim.id} AND "attempts" = ${claim.attempts} AND "status" = 'RUNNING' AND "checkpoint" = ${slice.from}`;
         if (held === 0) throw new LostClaim();
-        const done = await units.importSlice(tx, program, from, to);
+        const done = await slice.write(tx);
         await tx.$executeRaw`
-          UPDATE "ImportJob" SET "checkpoint" = ${to}, "processedRows" = "processedRows" + ${done.processed}, "importedRows" = "importedRows" + ${done.imported},
+          UPDATE "ImportJob" SET "checkpoint" = ${slice.to}, "processedRows" = "processedRows" + ${done.processed}, "importedRows" = "importedRows" + ${done.imported},
             "skippedRows" = "skippedRows" + ${done.skipped}, "failedRows" = "failedRows" + ${done.failed},
             "errors" = (SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM (SELECT e FROM jsonb_array_elements("errors" || ${JSON.stringify(done.errors)}::jsonb) e LIMIT ${MAX_STORED_ERRORS}) x)
           WHERE "id" = ${claim.id}`;
       }, BATCH_TX);
       batches += 1;
+      size = nextBatchSize(slice.to - slice.from, performance.now() - started);
+      if (!overlap && slice.to < units.count) next = plan(slice.to, size);
     }
     await placeImportedMembers(claim, prepared);
     await prisma.$transaction(async (tx) => {
@@ -125,7 +147,21 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
       UPDATE "ImportJob" SET "status" = 'QUEUED', "leaseUntil" = ${new Date(now().getTime() + RETRY_DELAY_MS)}
       WHERE "id" = ${claim.id} AND "attempts" = ${claim.attempts} AND "status" = 'RUNNING'`.catch(() => 0);
     return "failed";
+  } finally {
+    // a slice still being planned when the run ends (paused, lost, failed) is let finish first
+    await next?.catch(() => {});
   }
+}
+
+/**
+ * The next batch's size: batches hold their members' accounts locked (a live order of such a
+ * member waits for the batch's commit), so they aim at about IMPORT_BATCH_TARGET_MS each. The
+ * first is IMPORT_BATCH orders; each next one at most doubles, within [IMPORT_BATCH / 4, MAX_IMPORT_BATCH].
+ * Fewer, larger batches spend less on commits and per-batch statements.
+ */
+export function nextBatchSize(size: number, tookMs: number): number {
+  const aimed = Math.round((size * IMPORT_BATCH_TARGET_MS) / Math.max(tookMs, 1));
+  return Math.max(Math.floor(IMPORT_BATCH / 4), Math.min(aimed, size * 2, MAX_IMPORT_BATCH));
 }
 
 /**
@@ -135,7 +171,7 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
  * VIP floor, the program's basis and window count as everywhere else. Run again on a resumed job,
  * it moves nobody twice.
  */
-async function placeImportedMembers(claim: ImportClaim, prepared: PreparedImport) {
+async function placeImportedMembers(claim: ImportClaim, prepared: ImportContent) {
   const customerIds = await importedMembers(claim.programId, prepared);
   if (customerIds.length > 0) await reviewTiers({ programId: claim.programId, customerIds, mode: "order" });
 }

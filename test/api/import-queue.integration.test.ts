@@ -3,9 +3,10 @@ import { prisma } from "@/lib/db/prisma";
 import { checkLedger } from "@/lib/db/check-ledger";
 import { getMemberPoints } from "@/lib/db/member-points";
 import { addDays } from "@/lib/domain/dates";
-import { MAX_IMPORT_BYTES, prepareImport, preparedFromStored, startImport, storedUnits } from "@/lib/services/bulk-import";
+import { IMPORT_BATCH, MAX_IMPORT_BATCH, MAX_IMPORT_BYTES, importUnits, prepareImport, preparedFromStored, startImport, storedUnits } from "@/lib/services/bulk-import";
 import { enrollCustomer } from "@/lib/services/enroll-customer";
-import { IMPORT_LEASE_MS, claimNextImport, continueImport, runQueuedImports } from "@/lib/services/import-jobs";
+import { IMPORT_LEASE_MS, claimNextImport, continueImport, nextBatchSize, runQueuedImports } from "@/lib/services/import-jobs";
+import { getProgramById } from "@/lib/services/program";
 import { POST as postImport } from "@/app/api/v1/imports/[kind]/route";
 import { createCustomer, createProgram, uniqueId } from "@/test/fixtures";
 import { createApiKey } from "@/test/api-helpers";
@@ -116,6 +117,49 @@ describe("imports run as jobs", () => {
   });
 });
 
+describe("batches", () => {
+  test("sized by time: the first is IMPORT_BATCH orders, each next one aims at the target, at most doubling, within bounds", () => {
+    expect(nextBatchSize(IMPORT_BATCH, 100)).toBe(2 * IMPORT_BATCH); // fast: at most doubled
+    expect(nextBatchSize(2000, 400)).toBe(2000); // on target
+    expect(nextBatchSize(2000, 800)).toBe(1000); // slow: halved
+    expect(nextBatchSize(MAX_IMPORT_BATCH, 10)).toBe(MAX_IMPORT_BATCH);
+    expect(nextBatchSize(1000, 60_000)).toBe(IMPORT_BATCH / 4);
+  });
+
+  test("a large file in growing batches: every row once, counts and checkpoint exact", async () => {
+    const setup = await createProgram();
+    const member = await memberOf(setup.program.id);
+    const started = await startImport({ programId: setup.program.id, kind: "ORDERS", filename: "big.csv", csv: ordersCsv(member.externalId, 7000), actorUserId: null });
+    await runQueuedImports();
+    expect(await prisma.importJob.findUniqueOrThrow({ where: { id: started.id } })).toMatchObject({ status: "DONE", checkpoint: 7000, processedRows: 7000, importedRows: 7000, failedRows: 0 });
+    expect((await getMemberPoints(member.id)).balance).toBe(70_000);
+    expect(await checkLedger(prisma, [member.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
+  });
+
+  test("planned before its transaction: a member with debt then, or who took on debt since, is repaid first (checked again under the batch's locks)", async () => {
+    const setup = await createProgram();
+    const before = await memberOf(setup.program.id);
+    const since = await memberOf(setup.program.id);
+    const clear = await memberOf(setup.program.id);
+    await prisma.ledgerAccount.updateMany({ where: { customerId: before.id }, data: { debt: 4 } });
+    const csv = [header, ...[before, since, clear].flatMap((member, m) => [0, 1].map((index) => `debt-${m}-${index}-${uniqueId("o")},${member.externalId},,${day(-30)},USD,10,,S,,1,10`))].join("\n");
+    const prepared = prepareImport({ kind: "ORDERS", filename: "f.csv", csv });
+    const units = await importUnits(prepared, await getProgramById(setup.program.id));
+    const slice = await units.prepare(0, units.count);
+    // between planning and writing, another member's return leaves a debt on their account
+    await prisma.ledgerAccount.updateMany({ where: { customerId: since.id }, data: { debt: 3 } });
+    const done = await prisma.$transaction((tx) => slice.write(tx));
+    expect(done).toMatchObject({ processed: 6, imported: 6, failed: 0 });
+    expect((await getMemberPoints(before.id)).balance).toBe(16);
+    expect((await getMemberPoints(since.id)).balance).toBe(17);
+    expect((await getMemberPoints(clear.id)).balance).toBe(20);
+    const accounts = await prisma.ledgerAccount.findMany({ where: { customerId: { in: [before.id, since.id] } }, select: { debt: true } });
+    expect(accounts.map((account) => account.debt)).toEqual([0, 0]);
+    expect(await prisma.order.count({ where: { programId: setup.program.id } })).toBe(6);
+    expect(await checkLedger(prisma, [before.id, since.id, clear.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
+  });
+});
+
 describe("the rows validated at upload", () => {
   const fullHeader = "order_id,member_id,member_email,placed_at,currency,total,shipping,tax,discount,sku,category,quantity,unit_price,line_discount";
 
@@ -126,16 +170,16 @@ describe("the rows validated at upload", () => {
       "r-2,,Mixed.Case@Example.test,2026-03-02,USD,10,,,,C,toys,1,10,",
       "r-3,m-3,,not-a-date,USD,10,,,,C,,1,10,"].join("\n");
     const prepared = prepareImport({ kind: "ORDERS", filename: "f.csv", csv });
-    const restored = preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: storedUnits(prepared.parsed), totalRows: prepared.totalRows });
+    const restored = preparedFromStored({ kind: "ORDERS", rows: storedUnits(prepared.parsed), totalRows: prepared.totalRows });
     expect(restored && "orders" in restored.parsed && restored.parsed.orders).toEqual("orders" in prepared.parsed && prepared.parsed.orders);
     const balancesCsv = "member_id,points,note,as_of\nm-1,500,welcome,2026-01-01\nm-2,20,,";
     const balances = prepareImport({ kind: "BALANCES", filename: "b.csv", csv: balancesCsv });
-    const back = preparedFromStored({ kind: "BALANCES", filename: "b.csv", csv: balancesCsv, rows: storedUnits(balances.parsed), totalRows: balances.totalRows });
+    const back = preparedFromStored({ kind: "BALANCES", rows: storedUnits(balances.parsed), totalRows: balances.totalRows });
     expect(back && "balances" in back.parsed && back.parsed.balances).toEqual("balances" in balances.parsed && balances.parsed.balances);
     // another format, or none: the runner parses the CSV
-    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: JSON.stringify({ v: 99, orders: [] }), totalRows: 4 })).toBeNull();
-    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: null, totalRows: 4 })).toBeNull();
-    expect(preparedFromStored({ kind: "ORDERS", filename: "f.csv", csv, rows: "{not json", totalRows: 4 })).toBeNull();
+    expect(preparedFromStored({ kind: "ORDERS", rows: JSON.stringify({ v: 99, orders: [] }), totalRows: 4 })).toBeNull();
+    expect(preparedFromStored({ kind: "ORDERS", rows: null, totalRows: 4 })).toBeNull();
+    expect(preparedFromStored({ kind: "ORDERS", rows: "{not json", totalRows: 4 })).toBeNull();
   });
 
   test("a job run from its stored rows writes exactly what a job parsed from its CSV writes", async () => {
