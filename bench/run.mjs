@@ -33,6 +33,8 @@ const dbName = `hearth_bench_${Date.now()}`;
 const dbUrl = new URL(admin.toString());
 dbUrl.pathname = `/${dbName}`;
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 60_000);
+const WARM_ORDERS = Number(process.env.BENCH_WARM_ORDERS ?? 3000);
+const IMPORT_ROUNDS = Math.max(1, Number(process.env.BENCH_IMPORT_ROUNDS ?? 2));
 // jobs off: the timers would compete with the load; the key's rate limit is lifted below
 const env = { ...prismaEnv(process.env), DATABASE_URL: dbUrl.toString(), NEXT_TELEMETRY_DISABLED: "1", HEARTH_DEMO_DATA: "on", HEARTH_DEMO_CUSTOMERS: "100", HEARTH_JOBS: "off" };
 
@@ -224,8 +226,9 @@ try {
   }
   const rewardId = (await db.query(`SELECT "id" FROM "Reward" WHERE "kind" = 'FREE_SHIPPING' AND "stock" IS NULL LIMIT 1`)).rows[0].id;
 
-  // warm-up: JIT, connection pools, prepared plans
-  await load(1000, CONCURRENCY, (index) => post("/api/v1/orders", order(`warm-${index}`, memberIds[index % memberIds.length]), `${run}-w-${index}`));
+  // warm-up: JIT, connection pools, prepared plans (1,000 orders left the first timed run up to a
+  // quarter slower than the two after it, with half again the app CPU per order: not yet steady)
+  await load(WARM_ORDERS, CONCURRENCY, (index) => post("/api/v1/orders", order(`warm-${index}`, memberIds[index % memberIds.length]), `${run}-w-${index}`));
 
   const results = [];
   const earn = await load(EARN_REQUESTS, CONCURRENCY, (index) => post("/api/v1/orders", order(index, memberIds[index % memberIds.length]), `${run}-e-${index}`));
@@ -388,9 +391,9 @@ try {
 
   // Bulk import: a CSV of IMPORT_ORDERS one-line orders over the API, timed from POST to DONE,
   // then the same rows written by set-based raw SQL on the same database.
-  const importRows = ["order_id,member_id,placed_at,currency,total,sku,category,quantity,unit_price"];
+  const importHeader = "order_id,member_id,placed_at,currency,total,sku,category,quantity,unit_price";
   const importDay = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
-  for (let index = 0; index < IMPORT_ORDERS; index += 1) importRows.push(`${run}-imp-${index},${memberIds[index % memberIds.length]},${importDay},USD,42.50,MUG-1,kitchen,2,21.25`);
+  const importRows = (round) => [importHeader, ...Array.from({ length: IMPORT_ORDERS }, (_, index) => `${run}-imp${round}-${index},${memberIds[index % memberIds.length]},${importDay},USD,42.50,MUG-1,kitchen,2,21.25`)];
   // imports are queued jobs (lib/services/import-jobs.ts); the server runs with jobs off here, so a
   // separate process plays the job runner, as a worker replica would. It is started (and its
   // modules loaded) before the clock starts, as a running worker's are, and told to run the queue
@@ -410,60 +413,74 @@ try {
   {
     // warm-up, as for every other path: a small file through the same route and runner (JIT, the
     // route's first load), so the timed import measures a running server's and worker's speed
-    const warmRows = [importRows[0], ...Array.from({ length: 2000 }, (_, index) => `${run}-impwarm-${index},${memberIds[index % memberIds.length]},${importDay},USD,42.50,MUG-1,kitchen,2,21.25`)];
+    const warmRows = [importHeader, ...Array.from({ length: 2000 }, (_, index) => `${run}-impwarm-${index},${memberIds[index % memberIds.length]},${importDay},USD,42.50,MUG-1,kitchen,2,21.25`)];
     const warm = await fetch(`${base}/api/v1/imports/orders`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "text/csv", "idempotency-key": `${run}-import-warm` }, body: warmRows.join("\n") });
     if (warm.status !== 202) throw new Error(`warm-up import -> ${warm.status} ${await warm.text()}`);
     const ran = runnerSays("ran");
     runner.stdin.write("go\n");
     await ran;
   }
-  const importStarted = performance.now();
-  const accepted = await fetch(`${base}/api/v1/imports/orders`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "text/csv", "idempotency-key": `${run}-import` }, body: importRows.join("\n") });
-  if (accepted.status !== 202) throw new Error(`import -> ${accepted.status} ${await accepted.text()}`);
-  const { importId } = await accepted.json();
-  const uploadMs = performance.now() - importStarted;
-  // the clock stops when the runner has finished the queue (the job is DONE or FAILED by then);
-  // the job is then read once over the API to check it. (Polling it meanwhile, as a client
-  // would, took CPU from the import on this 2-core machine.)
-  const finished = runnerSays("ran");
-  runner.stdin.write("go\n");
-  await finished;
-  const importMs = performance.now() - importStarted;
-  if (runnerFailed) throw new Error("the import job runner failed");
-  const job = await (await fetch(`${base}/api/v1/imports/jobs/${importId}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+  // Two rounds, each the app's import then the raw baseline's (fresh rows each time); the ratio
+  // compares their total times, which evens out the machine's run-to-run noise a little.
+  const appImport = async (round) => {
+    const importStarted = performance.now();
+    const accepted = await fetch(`${base}/api/v1/imports/orders`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "text/csv", "idempotency-key": `${run}-import-${round}` }, body: importRows(round).join("\n") });
+    if (accepted.status !== 202) throw new Error(`import -> ${accepted.status} ${await accepted.text()}`);
+    const { importId } = await accepted.json();
+    const uploadMs = performance.now() - importStarted;
+    // the clock stops when the runner has finished the queue (the job is DONE or FAILED by then);
+    // the job is then read once over the API to check it. (Polling it meanwhile, as a client
+    // would, took CPU from the import on this 2-core machine.)
+    const finished = runnerSays("ran");
+    runner.stdin.write("go\n");
+    await finished;
+    const importMs = performance.now() - importStarted;
+    if (runnerFailed) throw new Error("the import job runner failed");
+    const job = await (await fetch(`${base}/api/v1/imports/jobs/${importId}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+    if (job.status !== "DONE" || job.importedRows !== IMPORT_ORDERS) throw new Error(`import ended ${JSON.stringify(job).slice(0, 300)}`);
+    console.log(`bulk import, round ${round}: upload answered 202 after ${Math.round(uploadMs)} ms; DONE after ${Math.round(importMs)} ms`);
+    return importMs;
+  };
+  const rawImport = async (round) => {
+    const rawImportStarted = performance.now();
+    const client = await db.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`CREATE TEMP TABLE src ON COMMIT DROP AS
+        SELECT g AS n, $1 || '-rawimp-' || g AS ext, c."id" AS customer, a."id" AS account
+        FROM generate_series(0, $2 - 1) g
+        JOIN LATERAL (SELECT "id" FROM "Customer" WHERE "enrolledAt" IS NOT NULL ORDER BY "id" OFFSET (g % $3) LIMIT 1) c ON true
+        JOIN "LedgerAccount" a ON a."customerId" = c."id"`, [`${run}-${round}`, IMPORT_ORDERS, memberIds.length]);
+      await client.query(`CREATE TEMP TABLE o ON COMMIT DROP AS WITH ins AS (
+        INSERT INTO "Order" ("programId","externalId","customerId","currency","totalCents","placedAt","isMemberOrder","pointsEarned")
+        SELECT $1, ext, customer, 'USD', 4250, now() - interval '40 days', true, 42 FROM src RETURNING "id", "externalId") SELECT * FROM ins`, [program]);
+      await client.query(`INSERT INTO "OrderLine" ("orderId","lineNo","sku","category","quantity","unitPriceCents","pointsEarned") SELECT "id",1,'MUG-1','kitchen',2,2125,42 FROM o`);
+      await client.query(`CREATE TEMP TABLE t ON COMMIT DROP AS WITH ins AS (
+        INSERT INTO "LedgerTransaction" ("programId","kind","source","idempotencyKey","requestHash","customerId","reason","orderId","points")
+        SELECT $1,'EARN','rawimp','order:' || o."id",'x',src.customer,'order',o."id",42 FROM o JOIN src ON src.ext = o."externalId" RETURNING "id", "customerId") SELECT * FROM ins`, [program]);
+      await client.query(`INSERT INTO "LedgerEntry" ("transactionId","accountId","amount") SELECT t."id", $1::int, -42 FROM t UNION ALL SELECT t."id", a."id", 42 FROM t JOIN "LedgerAccount" a ON a."customerId" = t."customerId"`, [system.ISSUED]);
+      await client.query(`INSERT INTO "PointLot" ("accountId","transactionId","amount","remaining","availableAt","expiresAt") SELECT a."id", t."id", 42, 42, now(), now() + interval '12 months' FROM t JOIN "LedgerAccount" a ON a."customerId" = t."customerId"`);
+      await client.query(`UPDATE "LedgerAccount" a SET "balance" = a."balance" + s.p FROM (SELECT account, COUNT(*) * 42 AS p FROM src GROUP BY account) s WHERE a."id" = s.account`);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    const rawImportMs = performance.now() - rawImportStarted;
+    console.log(`bulk import, round ${round}: raw set-based baseline took ${Math.round(rawImportMs)} ms`);
+    return rawImportMs;
+  };
+  let importMs = 0;
+  let rawImportMs = 0;
+  for (let round = 1; round <= IMPORT_ROUNDS; round += 1) {
+    importMs += await appImport(round);
+    rawImportMs += await rawImport(round);
+  }
   const runnerExited = new Promise((resolve) => { if (runner.exitCode !== null) resolve(); else runner.once("exit", resolve); });
   runner.stdin.end();
   await Promise.race([runnerExited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   runner.kill();
-  if (job.status !== "DONE" || job.importedRows !== IMPORT_ORDERS) throw new Error(`import ended ${JSON.stringify(job).slice(0, 300)}`);
-  console.log(`bulk import: upload answered 202 after ${Math.round(uploadMs)} ms; DONE after ${Math.round(importMs)} ms`);
-  const imported = { label: `bulk import: ${IMPORT_ORDERS} orders via POST /api/v1/imports/orders`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ORDERS / importMs) * 1000), p50: "-", p95: "-", p99: "-" };
-
-  const rawImportStarted = performance.now();
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query(`CREATE TEMP TABLE src ON COMMIT DROP AS
-      SELECT g AS n, $1 || '-rawimp-' || g AS ext, c."id" AS customer, a."id" AS account
-      FROM generate_series(0, $2 - 1) g
-      JOIN LATERAL (SELECT "id" FROM "Customer" WHERE "enrolledAt" IS NOT NULL ORDER BY "id" OFFSET (g % $3) LIMIT 1) c ON true
-      JOIN "LedgerAccount" a ON a."customerId" = c."id"`, [run, IMPORT_ORDERS, memberIds.length]);
-    await client.query(`CREATE TEMP TABLE o ON COMMIT DROP AS WITH ins AS (
-      INSERT INTO "Order" ("programId","externalId","customerId","currency","totalCents","placedAt","isMemberOrder","pointsEarned")
-      SELECT $1, ext, customer, 'USD', 4250, now() - interval '40 days', true, 42 FROM src RETURNING "id", "externalId") SELECT * FROM ins`, [program]);
-    await client.query(`INSERT INTO "OrderLine" ("orderId","lineNo","sku","category","quantity","unitPriceCents","pointsEarned") SELECT "id",1,'MUG-1','kitchen',2,2125,42 FROM o`);
-    await client.query(`CREATE TEMP TABLE t ON COMMIT DROP AS WITH ins AS (
-      INSERT INTO "LedgerTransaction" ("programId","kind","source","idempotencyKey","requestHash","customerId","reason","orderId","points")
-      SELECT $1,'EARN','rawimp','order:' || o."id",'x',src.customer,'order',o."id",42 FROM o JOIN src ON src.ext = o."externalId" RETURNING "id", "customerId") SELECT * FROM ins`, [program]);
-    await client.query(`INSERT INTO "LedgerEntry" ("transactionId","accountId","amount") SELECT t."id", $1::int, -42 FROM t UNION ALL SELECT t."id", a."id", 42 FROM t JOIN "LedgerAccount" a ON a."customerId" = t."customerId"`, [system.ISSUED]);
-    await client.query(`INSERT INTO "PointLot" ("accountId","transactionId","amount","remaining","availableAt","expiresAt") SELECT a."id", t."id", 42, 42, now(), now() + interval '12 months' FROM t JOIN "LedgerAccount" a ON a."customerId" = t."customerId"`);
-    await client.query(`UPDATE "LedgerAccount" a SET "balance" = a."balance" + s.p FROM (SELECT account, COUNT(*) * 42 AS p FROM src GROUP BY account) s WHERE a."id" = s.account`);
-    await client.query("COMMIT");
-  } finally {
-    client.release();
-  }
-  const rawImportMs = performance.now() - rawImportStarted;
-  results.push(imported, { label: `baseline: raw SQL set-based insert of the same ${IMPORT_ORDERS} orders`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ORDERS / rawImportMs) * 1000), p50: "-", p95: "-", p99: "-" });
+  const imported = { label: `bulk import: ${IMPORT_ORDERS} orders via POST /api/v1/imports/orders (x${IMPORT_ROUNDS})`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ROUNDS * IMPORT_ORDERS / importMs) * 1000), p50: "-", p95: "-", p99: "-" };
+  results.push(imported, { label: `baseline: raw SQL set-based insert of the same ${IMPORT_ORDERS} orders (x${IMPORT_ROUNDS})`, n: IMPORT_ORDERS, perSecond: Math.round((IMPORT_ROUNDS * IMPORT_ORDERS / rawImportMs) * 1000), p50: "-", p95: "-", p99: "-" });
   await db.end();
   await dispatcher.close();
   await cpuProbe?.end();
