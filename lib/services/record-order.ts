@@ -5,7 +5,7 @@ import { hotRows } from "@/lib/db/direct";
 import { preparedSql } from "@/lib/db/prepared";
 import { AppError } from "@/lib/domain/app-error";
 import { applyEarnCaps, calculateOrderEarning, capPeriodStarts, type EarnBreakdown, type SpendConfig } from "@/lib/domain/earn-points";
-import { evaluateTier, type TierDef, type TierPolicy } from "@/lib/domain/tiers";
+import { evaluateTier, type TierDef } from "@/lib/domain/tiers";
 import { awardActionInTx } from "./award-action";
 import { getCachedEarningConfig, loadEarningConfig, rememberEarningConfig, type EarningConfig } from "./earning-config";
 import { promotionsForMember } from "./offers";
@@ -69,14 +69,22 @@ type FreshProgram = Omit<ProgramSettings, "id" | "name"> & { configVersion: numb
  * The customer, their points account and what counts towards their tier on `at`, with the
  * program's current settings and config version (one round trip; cached copies are checked
  * against it). No customer row when the member isn't found.
+ *
+ * An order only ever moves a member up, so the window's sum (one row per order in it, the
+ * read's main cost for a frequent buyer) is not read when nothing is above them: no tiers, or a
+ * member at the top tier who is not in a grace period (tierAmount is then 0, and unused). The
+ * tiers are those of the config the caller checks the returned configVersion against.
  */
 async function findCustomer(
-  tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, policy: TierPolicy,
+  tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, config: Pick<EarningConfig, "tiers" | "tierPolicy">,
 ): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
+  const topRank = Math.max(...config.tiers.map((tier) => tier.rank));
+  const topTierIds = config.tiers.filter((tier) => tier.rank === topRank).map((tier) => tier.id);
   const rows = await hotRows<Partial<CustomerRow> & FreshProgram & { found: boolean }>(tx, Prisma.sql`${preparedSql}
     SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
-      CASE WHEN c."id" IS NULL THEN 0 ELSE ${qualifyingAmountSql(policy, at)} END AS "tierAmount",
+      CASE WHEN c."id" IS NULL OR ${config.tiers.length === 0}::boolean OR (c."tierId" = ANY(${topTierIds}::int[]) AND c."tierGraceUntil" IS NULL) THEN 0
+        ELSE ${qualifyingAmountSql(config.tierPolicy, at)} END AS "tierAmount",
       p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
     FROM "Program" p
     LEFT JOIN "Customer" c ON c."programId" = p."id" AND ${match}
@@ -100,13 +108,13 @@ async function findCustomer(
  */
 export async function recordOrderInTx(tx: Tx, given: RecordOrderInput, preloaded?: EarningConfig): Promise<RecordOrderResult> {
   let loaded = preloaded ?? (await loadEarningConfig(tx, given.program.id));
-  let found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded.tierPolicy);
+  let found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded);
   if (loaded.version !== undefined && loaded.version !== found.program.configVersion) {
     // the cached rules are older than what is committed (a change on another replica whose
     // announcement hasn't arrived yet): read them again here, so the change applies now
     loaded = await loadEarningConfig(tx, given.program.id);
     rememberEarningConfig(given.program.id, loaded);
-    found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded.tierPolicy);
+    found = await findCustomer(tx, given.program.id, given.member, given.placedAt, loaded);
   }
   // the program's settings as committed now, whatever the caller had cached
   const { configVersion: _version, ...settings } = found.program;
@@ -356,7 +364,7 @@ export async function recordOrderFast(args: {
   const { config } = args;
   const system = cachedSystemAccounts(args.input.program.id);
   if (!system || config.version === undefined) return null;
-  const found = await findCustomer(prisma, args.input.program.id, args.input.member, args.input.placedAt, config.tierPolicy);
+  const found = await findCustomer(prisma, args.input.program.id, args.input.member, args.input.placedAt, config);
   const customer = found.customer;
   if (!customer || found.program.configVersion !== config.version || customer.accountId === null) return null;
   const { configVersion: _version, ...settings } = found.program;

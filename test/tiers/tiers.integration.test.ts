@@ -172,6 +172,27 @@ describe("the review job", () => {
     expect(after.tierGraceUntil).toBeNull();
   });
 
+  test("at the top tier (where an order reads no window sum): orders change nothing; in a grace period the sum counts again, and an order that restores the spend ends it", async () => {
+    const setup = await createProgram();
+    const top = await member(setup);
+    await prisma.customer.update({ where: { id: top.id }, data: { tierId: setup.tiers.gold.id } });
+    const changesBefore = (await changesOf(top.id)).length;
+    await order(setup, top, 2000, new Date());
+    await order(setup, top, 10, new Date());
+    expect(await tierOf(top.id)).toMatchObject({ tier: { name: "Gold" }, tierGraceUntil: null });
+    expect(await changesOf(top.id)).toHaveLength(changesBefore);
+
+    const lapsed = await member(setup);
+    await order(setup, lapsed, 1600, addMonths(new Date(), -13));
+    await prisma.customer.update({ where: { id: lapsed.id }, data: { tierId: setup.tiers.gold.id } });
+    await reviewTiers({ programId: setup.program.id });
+    expect((await tierOf(lapsed.id)).tierGraceUntil).not.toBeNull();
+    await order(setup, lapsed, 1000, new Date()); // $1,000 in the window: still below Gold's $1,500
+    expect((await tierOf(lapsed.id)).tierGraceUntil).not.toBeNull();
+    await order(setup, lapsed, 600, new Date()); // $1,600: back above it
+    expect(await tierOf(lapsed.id)).toMatchObject({ tier: { name: "Gold" }, tierGraceUntil: null });
+  });
+
   test("a VIP floor lifts the member at once and holds them there", async () => {
     const setup = await createProgram();
     const marketer = await staffUser();
