@@ -48,6 +48,25 @@ describe("parseOrdersCsv", () => {
     expect(parseOrdersCsv(csv).errors[0]).toMatchObject({ row: 3, message: expect.stringMatching(/same on every line/) });
   });
 
+  test("a value repeated on many rows is judged the same on each (validated once per file); dates are not shared between orders", () => {
+    const rows = ["r1", "r2", "r3"].map((id) => `${id},m1,,2026-03-01,usd,5,,S,,1,5`);
+    const bad = parseOrdersCsv([header, ...rows, "r4,m1,,2026-03-01,USD,5,,S,,1,5", "r5,m2,,2026-03-01,USD,5,,S,,1,5"].join("\n"));
+    expect(bad.errors).toEqual([2, 3, 4].map((row) => ({ row, message: "currency must be an ISO code like USD" })));
+    expect(bad.orders.map((order) => order.externalId)).toEqual(["r4", "r5"]);
+    const [first, second] = bad.orders;
+    expect(first.placedAt.getTime()).toBe(second.placedAt.getTime());
+    expect(first.placedAt).not.toBe(second.placedAt);
+  });
+
+  test("a file with more distinct values than are remembered is still judged row by row", () => {
+    const count = 10_050;
+    const rows = Array.from({ length: count }, (_, index) => `big-${index},m${index},,2026-03-01,USD,${index + 1}.00,,S${index},,1,${index + 1}`);
+    const result = parseOrdersCsv([header, ...rows, "big-x,mx,,2026-03-01,USD,x,,S,,1,1"].join("\n"));
+    expect(result.orders).toHaveLength(count);
+    expect(result.orders.at(-1)).toMatchObject({ externalId: `big-${count - 1}`, totalCents: count * 100 });
+    expect(result.errors).toEqual([{ row: count + 2, message: expect.stringMatching(/^total /) }]);
+  });
+
   test("missing or unknown columns fail the file before any row", () => {
     expect(parseOrdersCsv("order_id,total\nA,5").fileErrors[0]).toMatch(/missing column/);
     expect(parseOrdersCsv(`${header},points\n`).fileErrors[0]).toMatch(/unknown column\(s\): points/);

@@ -60,9 +60,13 @@ type RowResult<S extends Record<string, z.ZodType>> = { success: true; data: { [
 /**
  * Validates rows against `shape` column by column, and each distinct value of a column once per
  * file: an export repeats its dates, currency, SKUs, categories, prices and members on many
- * rows. The outcome (values, and errors worded "column message; column message" in column order)
- * is what validating each row as a z.object(shape) gives; a Date is handed out as a copy.
+ * rows (up to MEMO_LIMIT distinct values per column; later new ones are validated each time). The
+ * outcome (values, and errors worded "column message; column message" in column order) is what
+ * validating each row as a z.object(shape) gives; a Date is handed out as a copy.
  */
+/** Distinct values remembered per column (bounds the memory a file of unique values would take). */
+const MEMO_LIMIT = 10_000;
+
 function rowValidator<S extends Record<string, z.ZodType>>(shape: S, { unique = [] }: { unique?: (keyof S)[] } = {}) {
   const columns = Object.keys(shape) as (keyof S & string)[];
   type Outcome = { ok: true; value: unknown } | { ok: false; messages: string[] };
@@ -75,7 +79,7 @@ function rowValidator<S extends Record<string, z.ZodType>>(shape: S, { unique = 
     const outcome: Outcome = parsed.success
       ? { ok: true, value: parsed.data }
       : { ok: false, messages: parsed.error.issues.map((issue) => `${[column, ...issue.path].join(".")} ${issue.message}`) };
-    memo?.set(value, outcome);
+    if (memo && memo.size < MEMO_LIMIT) memo.set(value, outcome);
     return outcome;
   };
   return (row: Record<string, string | undefined>): RowResult<S> => {
