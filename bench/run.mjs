@@ -173,6 +173,11 @@ try {
     await client.connect();
     await client.query(`UPDATE "EarnRule" SET "config" = "config" || '{"capPerMemberDay": null, "capPerMemberMonth": null}'::jsonb WHERE "kind" = 'SPEND'`);
     await client.query(`UPDATE "ApiKey" SET "rateLimitPerMinute" = 100000000`);
+    // a tier above everyone: an order of a member at the top tier skips the tier window's sum
+    // (nothing is above them), and the warm-up would lift most bench members there; most members
+    // of a real program are below it, so every order here reads the sum
+    await client.query(`INSERT INTO "Tier" ("programId", "name", "rank", "minSpendCents", "minPoints")
+      SELECT "programId", 'Bench ceiling', MAX("rank") + 1, 2000000000, 2000000000 FROM "Tier" GROUP BY "programId"`);
     await client.end();
   }
   if (!existsSync(".next/BUILD_ID")) {

@@ -17,7 +17,7 @@ import { writeAudit } from "./audit";
 // with the same ledger rows the live path writes. Re-running a file is a no-op: orders are
 // unique by their external id and opening balances by member.
 //
-// Historic orders earn under the spend rule as saved when the run started (rate, category multipliers,
+// Historic orders earn under the spend rule as saved when their batch is planned (rate, category multipliers,
 // exclusions, rounding, minimum) but not tier multipliers (the tier a member held back then
 // is unknown), promotions, caps or referral bonuses, and emit no webhooks. Members are placed
 // in their tiers once, when the file is done (import-jobs.ts);
@@ -136,20 +136,19 @@ export type ImportSlice = { from: number; to: number; write: (tx: Tx) => Promise
 /**
  * The file as the units it is imported in (orders, or members' opening balances): how many there
  * are, and how to import a slice of them. `prepare` reads and plans a slice outside any
- * transaction (the customers, the points, the statement's input); the slice's `write` then runs in
- * the caller's batch transaction. A runner commits slice after slice and can resume at any unit;
- * a unit imported before is skipped, never doubled. The program's earning config is read once per
- * run: one file earns under one rule (a change saved mid-import applies to the next run).
+ * transaction (the customers, the earning config, the points, the statement's input); the slice's
+ * `write` then runs in the caller's batch transaction. A runner commits slice after slice and can
+ * resume at any unit; a unit imported before is skipped, never doubled.
  */
 export async function importUnits(prepared: ImportContent, program: ProgramSettings): Promise<{ count: number; prepare: (from: number, to: number) => Promise<ImportSlice> }> {
   const { parsed } = prepared;
   if ("orders" in parsed) {
-    const config = await loadEarningConfig(prisma, program.id);
     const system = await ensureSystemAccounts(prisma, program.id);
     return {
       count: parsed.orders.length,
       prepare: async (from, to) => {
         const batch = parsed.orders.slice(from, to);
+        const config = await loadEarningConfig(prisma, program.id);
         const plan = await planOrderBatch(prisma, program, config, batch);
         const units = batch.map((order) => ({ rows: order.rows.length, row: order.rows[0] }));
         return { from, to, write: async (tx) => tally(await writeOrderPlan(tx, program, config, system.ISSUED, plan), units) };
@@ -198,10 +197,9 @@ type OrderPlan = { outcomes: Outcome[]; planned: Planned[]; slow: { index: numbe
  * Reads the batch's customers and decides each order: refused (no such customer, another
  * currency), the live path (a member with debt, so the debt is repaid first), or the set-based
  * statement with its points. Earning members who never had an account get one here (an empty
- * account changes no balance). Runs before the batch's transaction, which then holds its locks
- * only to write; what may change meanwhile (a member's debt) is checked again
- * under the batch's locks. (Planning the next batch while one writes was measured: on two cores
- * it slowed the writing batch more than it saved.)
+ * account changes no balance). Runs before the batch's transaction (while the previous batch
+ * writes, with a pool), which then holds its locks only to write; what may change meanwhile for an
+ * earning member (debt, deactivation, enrolment) is checked again under the batch's locks.
  */
 async function planOrderBatch(db: Tx, program: ProgramSettings, config: EarningConfig, batch: ImportOrder[]): Promise<OrderPlan> {
   const customers = await findCustomers(db, program.id, batch);
@@ -252,13 +250,21 @@ async function writeOrderPlan(tx: Tx, program: ProgramSettings, config: EarningC
   const slow = [...plan.slow];
   const accountIds = [...new Set(planned.filter(earns).map((p) => p.customer.accountId!))].sort((a, b) => a - b);
   if (accountIds.length > 0) {
-    const locked = await tx.$queryRaw<{ id: number; debt: number }[]>`SELECT "id", "debt" FROM "LedgerAccount" WHERE "id" = ANY(${accountIds}::int[]) ORDER BY "id" FOR UPDATE`;
-    const inDebt = new Set(locked.filter((row) => row.debt > 0).map((row) => row.id));
-    if (inDebt.size > 0) {
-      const moved = planned.filter((p) => p.customer.accountId !== null && inDebt.has(p.customer.accountId));
-      slow.push(...moved.map(({ index, order }) => ({ index, order })));
+    const locked = await tx.$queryRaw<{ id: number; debt: number; enrolledAt: Date | null; deactivatedAt: Date | null }[]>`
+      SELECT a."id", a."debt", c."enrolledAt", c."deactivatedAt" FROM "LedgerAccount" a JOIN "Customer" c ON c."id" = a."customerId"
+      WHERE a."id" = ANY(${accountIds}::int[]) ORDER BY a."id" FOR UPDATE OF a`;
+    const current = new Map(locked.map((row) => [row.id, row]));
+    // changed since planned: a debt to repay first, a deactivation, another enrolment: the live path decides
+    const changed = (p: Planned) => {
+      const state = p.customer.accountId === null ? undefined : current.get(p.customer.accountId);
+      return state !== undefined && (state.debt > 0 || state.deactivatedAt !== null || state.enrolledAt?.getTime() !== p.customer.enrolledAt?.getTime());
+    };
+    const moved = new Set(planned.filter((p) => earns(p) && changed(p)).map((p) => p.customer.id));
+    if (moved.size > 0) {
+      // every order of such a member, so their orders keep their order
+      slow.push(...planned.filter((p) => moved.has(p.customer.id)).map(({ index, order }) => ({ index, order })));
       slow.sort((a, b) => a.index - b.index);
-      planned = planned.filter((p) => !moved.includes(p));
+      planned = planned.filter((p) => !moved.has(p.customer.id));
       input = await orderInput(program, planned);
     }
   }

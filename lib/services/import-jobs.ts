@@ -102,11 +102,11 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
     };
     let size = IMPORT_BATCH;
     let batches = 0;
-    if (job.checkpoint < units.count) next = plan(job.checkpoint, size);
-    while (next) {
+    for (let from = job.checkpoint; from < units.count;) {
       if (batches >= maxBatches) return "paused";
-      const slice = await next;
-      next = overlap && slice.to < units.count ? plan(slice.to, size) : null;
+      const slice: ImportSlice = await (next ?? plan(from, size));
+      // the following slice is sized from the batch before this one (this one's time isn't known yet)
+      next = overlap && slice.to < units.count && batches + 1 < maxBatches ? plan(slice.to, size) : null;
       const started = performance.now();
       await prisma.$transaction(async (tx) => {
         // the claim first: this locks the job row for the batch, so nobody can take it meanwhile
@@ -123,7 +123,7 @@ export async function continueImport(claim: ImportClaim, { now = () => new Date(
       }, BATCH_TX);
       batches += 1;
       size = nextBatchSize(slice.to - slice.from, performance.now() - started);
-      if (!overlap && slice.to < units.count) next = plan(slice.to, size);
+      from = slice.to;
     }
     await placeImportedMembers(claim, prepared);
     await prisma.$transaction(async (tx) => {

@@ -136,27 +136,34 @@ describe("batches", () => {
     expect(await checkLedger(prisma, [member.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
   });
 
-  test("planned before its transaction: a member with debt then, or who took on debt since, is repaid first (checked again under the batch's locks)", async () => {
+  test("planned before its transaction: a member with debt then, or who took on debt since, is repaid first; one deactivated since earns nothing (checked again under the batch's locks)", async () => {
     const setup = await createProgram();
     const before = await memberOf(setup.program.id);
     const since = await memberOf(setup.program.id);
     const clear = await memberOf(setup.program.id);
+    const gone = await memberOf(setup.program.id);
+    // an account for each, so all four are locked by the batch
+    for (const member of [before, since, clear, gone]) await prisma.ledgerAccount.upsert({ where: { customerId: member.id }, create: { programId: setup.program.id, kind: "MEMBER", customerId: member.id }, update: {} });
     await prisma.ledgerAccount.updateMany({ where: { customerId: before.id }, data: { debt: 4 } });
-    const csv = [header, ...[before, since, clear].flatMap((member, m) => [0, 1].map((index) => `debt-${m}-${index}-${uniqueId("o")},${member.externalId},,${day(-30)},USD,10,,S,,1,10`))].join("\n");
+    const csv = [header, ...[before, since, clear, gone].flatMap((member, m) => [0, 1].map((index) => `debt-${m}-${index}-${uniqueId("o")},${member.externalId},,${day(-30)},USD,10,,S,,1,10`))].join("\n");
     const prepared = prepareImport({ kind: "ORDERS", filename: "f.csv", csv });
     const units = await importUnits(prepared, await getProgramById(setup.program.id));
     const slice = await units.prepare(0, units.count);
-    // between planning and writing, another member's return leaves a debt on their account
+    // between planning and writing, another member's return leaves a debt on their account, and a
+    // fourth member is deactivated
     await prisma.ledgerAccount.updateMany({ where: { customerId: since.id }, data: { debt: 3 } });
+    await prisma.customer.update({ where: { id: gone.id }, data: { deactivatedAt: new Date() } });
     const done = await prisma.$transaction((tx) => slice.write(tx));
-    expect(done).toMatchObject({ processed: 6, imported: 6, failed: 0 });
+    expect(done).toMatchObject({ processed: 8, imported: 8, failed: 0 });
     expect((await getMemberPoints(before.id)).balance).toBe(16);
     expect((await getMemberPoints(since.id)).balance).toBe(17);
     expect((await getMemberPoints(clear.id)).balance).toBe(20);
+    expect((await getMemberPoints(gone.id)).balance).toBe(0);
     const accounts = await prisma.ledgerAccount.findMany({ where: { customerId: { in: [before.id, since.id] } }, select: { debt: true } });
     expect(accounts.map((account) => account.debt)).toEqual([0, 0]);
-    expect(await prisma.order.count({ where: { programId: setup.program.id } })).toBe(6);
-    expect(await checkLedger(prisma, [before.id, since.id, clear.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
+    expect(await prisma.order.count({ where: { programId: setup.program.id } })).toBe(8);
+    expect(await prisma.order.count({ where: { customerId: gone.id, pointsEarned: 0 } })).toBe(2);
+    expect(await checkLedger(prisma, [before.id, since.id, clear.id, gone.id])).toMatchObject({ unbalancedTransactions: 0, mismatchedAccounts: 0 });
   });
 });
 
