@@ -29,8 +29,8 @@ export default async function ImportsPage() {
           <DataTable columns={[{ label: t("filename") }, { label: t("kind") }, { label: t("started") }, { label: t("imported"), align: "right" }, { label: t("skipped"), align: "right" }, { label: t("failed"), align: "right" }, { label: t("status") }]}>
             {jobs.map((job) => (
               <tr key={job.id}>
-                <td className="p-3 break-all">{job.filename}</td>
-                <td className="p-3">{job.kind === "ORDERS" ? t("kindOrders") : t("kindBalances")}</td>
+                <td className="min-w-32 p-3 break-words">{job.filename}</td>
+                <td className="min-w-40 p-3">{job.kind === "ORDERS" ? t("kindOrders") : t("kindBalances")}</td>
                 <td className="p-3">{format.dateTime(job.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
                 <td className="p-3 text-right tabular-nums">{format.number(job.importedRows)}</td>
                 <td className="p-3 text-right tabular-nums">{format.number(job.skippedRows)}</td>
