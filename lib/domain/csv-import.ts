@@ -55,6 +55,9 @@ const balanceRowShape = {
   as_of: z.union([z.literal(""), timestamp]).optional().transform((value) => (value ? value : null)),
 };
 
+/** Distinct values remembered per column (bounds the memory a file of unique values would take). */
+const MEMO_LIMIT = 10_000;
+
 type RowResult<S extends Record<string, z.ZodType>> = { success: true; data: { [K in keyof S]: z.output<S[K]> } } | { success: false; message: string };
 
 /**
@@ -64,9 +67,6 @@ type RowResult<S extends Record<string, z.ZodType>> = { success: true; data: { [
  * outcome (values, and errors worded "column message; column message" in column order) is what
  * validating each row as a z.object(shape) gives; a Date is handed out as a copy.
  */
-/** Distinct values remembered per column (bounds the memory a file of unique values would take). */
-const MEMO_LIMIT = 10_000;
-
 function rowValidator<S extends Record<string, z.ZodType>>(shape: S, { unique = [] }: { unique?: (keyof S)[] } = {}) {
   const columns = Object.keys(shape) as (keyof S & string)[];
   type Outcome = { ok: true; value: unknown } | { ok: false; messages: string[] };

@@ -241,8 +241,8 @@ async function planOrderBatch(db: Tx, program: ProgramSettings, config: EarningC
 /**
  * Writes a planned batch in the caller's transaction: every earning account locked in id order
  * (the live paths lock one account, then its lots), then the batch's one statement, then the
- * members with debt through the live path. A member whose account took on debt since the batch
- * was planned moves to the live path too.
+ * members with debt through the live path. An earning member whose debt, deactivation or
+ * enrolment changed since the batch was planned moves to the live path too, with all their orders.
  */
 async function writeOrderPlan(tx: Tx, program: ProgramSettings, config: EarningConfig, issuedAccountId: number, plan: OrderPlan): Promise<Outcome[]> {
   const outcomes = [...plan.outcomes];
@@ -327,7 +327,8 @@ async function orderInput(program: ProgramSettings, planned: Planned[]): Promise
       i: p.index, no: lineIndex + 1, sku: line.sku, category: line.category, quantity: line.quantity, price: line.unitPriceCents, discount: line.discountCents, points: p.linePoints[lineIndex],
     })))).slice(1, -1));
   }
-  // each chunk is a JSON array's inside ("[...]" without its brackets); every chunk has orders, and each order has lines
+  // each part is a JSON array's inside ("[...]" without its brackets): every chunk has orders; a
+  // chunk without lines (none can be parsed from a CSV, but the type allows it) leaves no part
   return { orders: `[${orders.join(",")}]`, lines: `[${lines.filter((part) => part !== "").join(",")}]` };
 }
 

@@ -79,11 +79,11 @@ async function findCustomer(
   tx: Tx, programId: number, member: RecordOrderInput["member"], at: Date, config: Pick<EarningConfig, "tiers" | "tierPolicy">,
 ): Promise<{ customer: CustomerRow | null; program: FreshProgram }> {
   const match = "externalId" in member ? Prisma.sql`c."externalId" = ${member.externalId}` : Prisma.sql`c."email" = ${member.email.toLowerCase()}`;
-  const topRank = Math.max(...config.tiers.map((tier) => tier.rank));
-  const topTierIds = config.tiers.filter((tier) => tier.rank === topRank).map((tier) => tier.id);
+  // ranks are unique within a program (Tier @@unique([programId, rank])); null: the program has no tiers
+  const topTierId = config.tiers.reduce<TierDef | null>((top, tier) => (top === null || tier.rank > top.rank ? tier : top), null)?.id ?? null;
   const rows = await hotRows<Partial<CustomerRow> & FreshProgram & { found: boolean }>(tx, Prisma.sql`${preparedSql}
     SELECT c."id" IS NOT NULL AS "found", c."id", c."enrolledAt", c."deactivatedAt", c."tierId", c."tierFloorId", c."tierGraceUntil", c."referredById", a."id" AS "accountId",
-      CASE WHEN c."id" IS NULL OR ${config.tiers.length === 0}::boolean OR (c."tierId" = ANY(${topTierIds}::int[]) AND c."tierGraceUntil" IS NULL) THEN 0
+      CASE WHEN c."id" IS NULL OR ${topTierId}::int IS NULL OR (c."tierId" = ${topTierId}::int AND c."tierGraceUntil" IS NULL) THEN 0
         ELSE ${qualifyingAmountSql(config.tierPolicy, at)} END AS "tierAmount",
       p."currency", p."pointValueMillis", p."pendingDays", p."expiryMonths", p."expiryPolicy", p."expiringSoonDays", p."configVersion"
     FROM "Program" p
